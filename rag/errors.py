@@ -1,0 +1,25 @@
+"""The package's errors. The CLI turns each into one line and a non-zero exit."""
+
+
+class RagError(Exception):
+    """Base class: something the user can fix, explained in one line."""
+
+
+class CorpusError(RagError):
+    """A corpus file or the manifest cannot be read."""
+
+
+class IndexStoreError(RagError):
+    """The index is missing, unreachable or was built with other settings."""
+
+
+class QuestionError(RagError):
+    """The question cannot be asked as given (empty, too long)."""
+
+
+class BackendError(RagError):
+    """An answer backend failed (connection, timeout, authentication, bad output)."""
+
+
+class ConfigError(RagError):
+    """A setting (RAG_* environment variable) has an invalid value."""

@@ -1,0 +1,119 @@
+"""Where things are in a canonical text: pages, margin lines, paragraphs and footnotes as offsets.
+
+A reader records the spans while it builds the text; afterwards any span of the text can be
+turned into a pinpoint ("at 31:12-15", "at 3 n.1", "¶ 8") by lookup alone. Because the
+pinpoint is computed from offsets, it is the same at ingest, at answer time and in the
+verifier, and cannot drift from the quote.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+DASH = "\u2013"
+
+
+@dataclass(frozen=True)
+class Pinpoint:
+    """Where a span of text is: page range (with margin lines) or paragraph range."""
+
+    page: int | None = None
+    page_end: int | None = None
+    lines: tuple[int, int] | None = None  # first line (on `page`), last line (on `page_end`)
+    paragraph: int | None = None
+    paragraph_end: int | None = None
+    footnote: int | None = None
+
+    def __str__(self) -> str:
+        if self.page is None:
+            if self.paragraph is None:
+                return ""
+            if self.paragraph_end in (None, self.paragraph):
+                return f"¶ {self.paragraph}"
+            return f"¶¶ {self.paragraph}{DASH}{self.paragraph_end}"
+        if self.footnote is not None:
+            return f"at {self.page} n.{self.footnote}"
+        if self.lines is None:
+            pages = str(self.page) if self.page_end == self.page else f"{self.page}{DASH}{self.page_end}"
+            return f"at {pages}"
+        first, last = self.lines
+        if self.page_end != self.page:
+            return f"at {self.page}:{first}{DASH}{self.page_end}:{last}"
+        return f"at {self.page}:{first}" if first == last else f"at {self.page}:{first}{DASH}{last}"
+
+
+@dataclass
+class Layout:
+    """Spans of a canonical text. Every list is sorted by start offset; ends are exclusive."""
+
+    pages: list[tuple[int, int, int]] = field(default_factory=list)  # (page, start, end)
+    lines: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # (page, line, start, end)
+    paragraphs: list[tuple[int, int, int]] = field(default_factory=list)  # (number, start, end)
+    footnotes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (page, number, start, end)
+
+    def add_page(self, page: int, start: int, end: int) -> None:
+        self.pages.append((page, start, end))
+
+    def add_line(self, page: int, line: int | None, start: int, end: int) -> None:
+        self.lines.append((page, line, start, end))
+
+    def add_paragraph(self, start: int, end: int) -> None:
+        if end > start:
+            self.paragraphs.append((len(self.paragraphs) + 1, start, end))
+
+    def add_footnote(self, page: int, number: int, start: int) -> None:
+        self.footnotes.append((page, number, start, -1))
+
+    def close_footnotes(self, text: str) -> None:
+        """End each footnote where the next one starts or its page ends."""
+        page_ends = {page: end for page, _, end in self.pages}
+        closed = []
+        for i, (page, number, start, _) in enumerate(self.footnotes):
+            end = page_ends.get(page, len(text))
+            if i + 1 < len(self.footnotes) and self.footnotes[i + 1][0] == page:
+                end = min(end, self.footnotes[i + 1][2] - 1)
+            closed.append((page, number, start, end))
+        self.footnotes = closed
+
+    @property
+    def paginated(self) -> bool:
+        return bool(self.pages)
+
+    def locate(self, start: int, end: int) -> Pinpoint:
+        """The pinpoint of text[start:end]."""
+        if end <= start:
+            raise ValueError(f"empty span {start}:{end}")
+        if not self.paginated:
+            first = _containing(self.paragraphs, start, key=1)
+            last = _containing(self.paragraphs, end - 1, key=1)
+            return Pinpoint(paragraph=first and first[0], paragraph_end=last and last[0])
+        first = _containing(self.pages, start, key=1)
+        last = _containing(self.pages, end - 1, key=1)
+        note = next((n for p, n, s, e in self.footnotes if s <= start and end <= e), None)
+        return Pinpoint(
+            page=first and first[0], page_end=last and last[0], lines=self._line_range(start, end), footnote=note
+        )
+
+    def _line_range(self, start: int, end: int) -> tuple[int, int] | None:
+        first = _containing(self.lines, start, key=2)
+        last = _containing(self.lines, end - 1, key=2)
+        if not first or not last or first[1] is None or last[1] is None:
+            return None
+        return (first[1], last[1])
+
+    def to_dict(self) -> dict:
+        return {"pages": self.pages, "lines": self.lines, "paragraphs": self.paragraphs, "footnotes": self.footnotes}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Layout:
+        return cls(**{k: [tuple(x) for x in data.get(k, [])] for k in ("pages", "lines", "paragraphs", "footnotes")})
+
+
+def _containing(spans: list[tuple], offset: int, key: int) -> tuple | None:
+    """The span whose [start, end] holds offset (a gap between spans resolves to the span after it)."""
+    starts = [s[key] for s in spans]
+    i = bisect_right(starts, offset) - 1
+    if i >= 0 and offset < spans[i][key + 1]:
+        return spans[i]
+    return spans[i + 1] if i + 1 < len(spans) else (spans[i] if i >= 0 else None)

@@ -1,0 +1,96 @@
+"""Turn a corpus file into its canonical text and layout.
+
+PDFs keep pages and margin lines (see `rag.pdf`). Every other format becomes numbered
+paragraphs, one per line of the canonical text: for plain text, each non-empty line is a
+paragraph, or each blank-line-separated block when the file has such blocks (its wrapped
+lines joined by spaces); HTML and DOCX paragraphs come from their block elements.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rag.errors import CorpusError
+from rag.layout import Layout
+
+WRAP_WIDTH = 100  # a plain-text file whose lines are all this short is read as hard-wrapped
+
+
+def read_file(path: Path) -> tuple[str, Layout, dict]:
+    """Canonical text, layout and file-level facts (title, ECF case number...) of one file."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from rag.pdf import read_pdf
+
+        text, layout, info = read_pdf(path)
+    elif suffix in (".txt", ".md"):
+        text, layout, info = from_paragraphs(text_paragraphs(_decode(path)))
+    elif suffix in (".html", ".htm"):
+        text, layout, info = from_paragraphs(html_paragraphs(_decode(path)))
+    elif suffix == ".docx":
+        text, layout, info = from_paragraphs(docx_paragraphs(path))
+    else:
+        raise CorpusError(f"{path.name}: unsupported file type {suffix!r}")
+    if not text.strip():
+        raise CorpusError(f"{path.name}: no text in the file")
+    return text, layout, info
+
+
+def from_paragraphs(paragraphs: list[str]) -> tuple[str, Layout, dict]:
+    """Join paragraphs one per line and number them 1, 2, ..."""
+    layout = Layout()
+    parts: list[str] = []
+    offset = 0
+    for para in paragraphs:
+        layout.add_paragraph(offset, offset + len(para))
+        parts.append(para)
+        offset += len(para) + 1
+    return "\n".join(parts), layout, {}
+
+
+def text_paragraphs(raw: str) -> list[str]:
+    """Paragraphs of a plain-text file.
+
+    One paragraph per non-empty line, unless the file is hard-wrapped (no line longer than
+    a printed line, and blank lines between blocks): then each block, its lines joined.
+    """
+    lines = [line.strip() for line in raw.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    wrapped = max(map(len, lines), default=0) <= WRAP_WIDTH and "" in lines
+    if wrapped:
+        blocks = re.split(r"\n\s*\n", "\n".join(lines))
+        return [" ".join(b.split()) for b in blocks if b.strip()]
+    return [line for line in lines if line]
+
+
+def html_paragraphs(raw: str) -> list[str]:
+    """Text of an HTML page's block elements, scripts and styles removed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(raw, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    blocks = soup.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td"])
+    texts = [" ".join(b.get_text().split()) for b in blocks if not b.find(["p", "li", "blockquote"])]
+    if not any(texts):
+        texts = [" ".join(line.split()) for line in soup.get_text("\n").split("\n")]
+    return [t for t in texts if t]
+
+
+def docx_paragraphs(path: Path) -> list[str]:
+    """Paragraphs of a Word document."""
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several types for a damaged file
+        raise CorpusError(f"{path.name}: not a readable .docx file ({type(exc).__name__})") from exc
+    return [" ".join(p.text.split()) for p in document.paragraphs if p.text.strip()]
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path.name}: not UTF-8 text (byte {exc.start}); re-save it as UTF-8") from exc
