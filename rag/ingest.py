@@ -1,0 +1,362 @@
+"""Ingest: corpus files -> canonical texts -> sentences and chunks -> Chroma.
+
+Sentences come from NLTK's Punkt with a list of legal abbreviations ("Opp. Exh. 27",
+"F. Supp.", "Id. at 5" do not end sentences). A chunk is a run of whole paragraphs of one
+document that fits the embedding model's window with the document title in front of it;
+a paragraph too long for one chunk is split at sentence boundaries (one sentence of overlap),
+a sentence too long for one chunk at word boundaries, so nothing is ever truncated unseen.
+A paragraph repeated verbatim in a document is indexed once, at its first occurrence.
+
+Incremental: a document is re-read and re-embedded only when its file's hash differs from
+what the index holds; documents whose files are gone are dropped. Chroma holds the chunk
+vectors; the canonical texts, sentence spans and sentence vectors are kept in the index
+folder (`Settings.store_dir`), where the verifier and the UI read them. A sentence's vector
+is made from the sentence with the headings above it, so short conclusions keep their topic.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rag import index
+from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_manifest, slug
+from rag.errors import CorpusError
+from rag.models import date_int
+from rag.readers import read_file
+from rag.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+LEGAL_ABBREVIATIONS = """
+a.m am amd app art assn aff'd br c ca cal cert cf ch cir cl co compl const corp ct cv d del dep dept
+dist dkt dr e.g ed eds eq esq et etc ex exh exhs f fed fig govt h.r i.e ibid id inc inst int intl j jj
+jr l ld llc ltd mass mfg mot mr mrs ms n nat natl nn no nos ny op opp ord p p.m para pp proc pub r reg
+rep rev rev'd s sec ser sess st stat sup supp tr u u.s u.s.c univ v vol vs
+""".split()
+
+
+HEADING_NUMBER = re.compile(r"^(\(?[ivx]+\)|[A-Z0-9]{1,2}\.)\s")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A contiguous span of one document, with the sentences it contains."""
+
+    id: str
+    start: int
+    end: int
+    sentences: tuple[int, int]  # index range [first, last) into the document's sentence list
+
+
+@dataclass
+class Units:
+    """What is indexed of one document: its sentences and its chunks."""
+
+    sentences: list[tuple[int, int]]
+    chunks: list[Chunk]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, for the CLI and for tests."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"{len(v)} {k}" for k, v in self._counts().items() if v]
+        return f"{', '.join(parts) or 'nothing to do'}; {self.chunks_embedded} chunks embedded in {self.seconds:.1f} s"
+
+    def _counts(self) -> dict[str, list]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed}
+
+
+@lru_cache(maxsize=1)
+def _punkt():
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    params = PunktParameters()
+    params.abbrev_types = set(LEGAL_ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside text[start:end] (a paragraph), as absolute offsets.
+
+    A piece that does not begin like a sentence (lower case, a digit, "¶") is joined to the
+    sentence before it: Punkt breaks after abbreviations it does not know ("Expert Zhao ¶¶ 2-3").
+    """
+    spans: list[tuple[int, int]] = []
+    for s, e in _punkt().span_tokenize(text[start:end]):
+        piece = text[start + s : start + e]
+        if spans and not _opens_sentence(piece):
+            spans[-1] = (spans[-1][0], start + e)
+        else:
+            spans.append((start + s, start + e))
+    return spans
+
+
+def _opens_sentence(piece: str) -> bool:
+    first = piece.lstrip("“\"'‘([")[:1]
+    return bool(first) and (first.isupper() or not first.isalnum()) and first not in "¶§"
+
+
+def build_units(doc: Document, settings: Settings) -> Units:
+    """Sentences and chunks of a document; repeated paragraphs are skipped."""
+    budget = index.max_tokens(settings) - 2 - index.count_tokens([doc.meta.title], settings)[0] - 1
+    budget = min(budget, settings.chunk_tokens)
+    paragraphs = _distinct_paragraphs(doc)
+    sentences: list[tuple[int, int]] = []
+    groups: list[list[tuple[int, int]]] = []  # sentence spans per kept paragraph
+    for start, end in paragraphs:
+        group = split_sentences(doc.text, start, end) or [(start, end)]
+        groups.append(group)
+    tokens = index.count_tokens([doc.text[s:e] for g in groups for s, e in g], settings)
+    sized: list[list[tuple[int, int, int]]] = []
+    cursor = 0
+    for group in groups:
+        pieces = []
+        for s, e in group:
+            pieces += _fit_sentence(doc.text, s, e, tokens[cursor], budget, settings)
+            cursor += 1
+        sized.append(pieces)
+    chunks: list[Chunk] = []
+    for run in _contiguous_runs(doc.text, sized):
+        chunks += _pack(doc.id, run, budget, len(sentences), len(chunks))
+        sentences += [(s, e) for para in run for s, e, _ in para]
+    return Units(sentences=sentences, chunks=chunks)
+
+
+def _distinct_paragraphs(doc: Document) -> list[tuple[int, int]]:
+    """Paragraph spans, leaving out any paragraph whose text appeared earlier in the document."""
+    seen: set[str] = set()
+    kept = []
+    for _, start, end in doc.layout.paragraphs:
+        key = " ".join(doc.text[start:end].split()).lower()
+        if key and key not in seen:
+            seen.add(key)
+            kept.append((start, end))
+    return kept
+
+
+def _fit_sentence(text: str, start: int, end: int, n_tokens: int, budget: int, settings: Settings):
+    """The sentence as (start, end, tokens), split at word boundaries when it exceeds the budget."""
+    if n_tokens <= budget:
+        return [(start, end, n_tokens)]
+    words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
+    counts = index.count_tokens([text[start + s : start + e] for s, e in words], settings)
+    pieces, first, used = [], 0, 0
+    for i, n in enumerate(counts):
+        if used + n > budget and i > first:
+            pieces.append((start + words[first][0], start + words[i - 1][1], used))
+            first, used = i, 0
+        used += n
+    pieces.append((start + words[first][0], start + words[-1][1], used))
+    return pieces
+
+
+def _contiguous_runs(text: str, paragraphs: list[list[tuple[int, int, int]]]):
+    """Split the kept paragraphs wherever a skipped (repeated) paragraph lay between two of them."""
+    run: list[list[tuple[int, int, int]]] = []
+    for para in paragraphs:
+        if run and text[run[-1][-1][1] : para[0][0]].strip():
+            yield run
+            run = []
+        run.append(para)
+    if run:
+        yield run
+
+
+def _pack(doc_id: str, run, budget: int, first_sentence: int, first_chunk: int) -> list[Chunk]:
+    """Greedy chunks over contiguous paragraphs: whole paragraphs while they fit, else sentence windows."""
+    flat = [(s, e, n, p) for p, para in enumerate(run) for s, e, n in para]
+    chunks: list[Chunk] = []
+    i = 0
+    while i < len(flat):
+        j, used = i, 0
+        while j < len(flat) and used + flat[j][2] + 1 <= budget:
+            used += flat[j][2] + 1
+            j += 1
+        j = max(j, i + 1)
+        if j < len(flat) and flat[j][3] == flat[j - 1][3]:
+            # stopped inside a paragraph: end at the last paragraph boundary if there is one
+            boundary = max((k for k in range(i + 1, j) if flat[k][3] != flat[k - 1][3]), default=None)
+            j = boundary or j
+        cid = f"{doc_id}:{first_chunk + len(chunks):04d}"
+        chunks.append(Chunk(cid, flat[i][0], flat[j - 1][1], (first_sentence + i, first_sentence + j)))
+        split_paragraph = j < len(flat) and flat[j][3] == flat[j - 1][3]
+        i = j - 1 if split_paragraph and j - 1 > i else j
+    return chunks
+
+
+def ingest(paths: list[Path] | None = None, settings: Settings | None = None, progress: bool = False) -> IngestReport:
+    """Bring the index up to date with the corpus folder (after copying in `paths`, if given)."""
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    for path in paths or []:
+        _add_to_corpus(Path(path), settings.corpus_dir)
+    report = IngestReport()
+    manifest = load_manifest(settings.corpus_dir)
+    col = index.collection(settings, create=True)
+    indexed = _indexed_hashes(col)
+    seen: set[str] = set()
+    files = corpus_files(settings.corpus_dir)
+    for path in _progress(files, progress, "Reading and embedding"):
+        try:
+            _ingest_file(path, manifest, indexed, seen, col, settings, report)
+        except CorpusError as exc:
+            report.errors.append(str(exc))
+    for doc_id in sorted(set(indexed) - seen):
+        _drop(doc_id, col, settings)
+        report.removed.append(doc_id)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, settings: Settings, report) -> None:
+    """Index one file unless the index already holds it unchanged (same bytes, same manifest entry)."""
+    sha = file_sha256(path)
+    entry = manifest.get(path.name)
+    doc_id = entry.id if entry else slug(path.stem)
+    if doc_id in seen:
+        raise CorpusError(f"{path.name}: document id {doc_id!r} is already used by another file")
+    seen.add(doc_id)
+    if indexed.get(doc_id) == sha and _stored_entry(settings.store_dir / f"{doc_id}.json") == _entry_key(entry):
+        report.unchanged.append(doc_id)
+        return
+    text, layout, info = read_file(path)
+    info["manifest_entry"] = _entry_key(entry)
+    doc = Document(meta=entry or guess_meta(path, text, info), text=text, layout=layout, sha256=sha, info=info)
+    units = build_units(doc, settings)
+    if not units.chunks:
+        raise CorpusError(f"{path.name}: nothing to index after extraction")
+    _drop(doc_id, col, settings)
+    _write(doc, units, col, settings)
+    (report.updated if doc_id in indexed else report.added).append(doc_id)
+    report.chunks_embedded += len(units.chunks)
+
+
+def _entry_key(entry) -> dict | None:
+    return entry.model_dump(mode="json") if entry else None
+
+
+def _stored_entry(path: Path):
+    """The manifest entry a stored document was built with ("missing" when there is no usable copy)."""
+    try:
+        return Document.load(path).info.get("manifest_entry")
+    except (OSError, CorpusError, ValueError, KeyError):
+        return "missing"
+
+
+def _write(doc: Document, units: Units, col, settings: Settings) -> None:
+    """Embed and store one document: chunk vectors in Chroma, text and sentence vectors on disk."""
+    import numpy as np
+
+    chunk_texts = [f"{doc.meta.title}\n{doc.text[c.start:c.end]}" for c in units.chunks]
+    chunk_vectors = index.embed(chunk_texts, settings)
+    sentence_vectors = index.embed(sentence_contexts(doc, units), settings)
+    col.add(
+        ids=[c.id for c in units.chunks],
+        embeddings=chunk_vectors.tolist(),
+        documents=[doc.text[c.start : c.end] for c in units.chunks],
+        metadatas=[_chunk_metadata(doc, c) for c in units.chunks],
+    )
+    doc.save(settings.store_dir)
+    store = settings.store_dir
+    np.save(store / f"{doc.id}.sentences.npy", np.asarray(sentence_vectors, dtype=np.float32))
+    _save_units(store / f"{doc.id}.units.json", units)
+
+
+def sentence_contexts(doc: Document, units: Units) -> list[str]:
+    """Each sentence with the two headings above it: what its vector is made from.
+
+    "The first factor favors fair use for the training copies." says little alone; under
+    "1. THE PURPOSE AND CHARACTER OF THE USE. A. THE COPIES USED TO TRAIN SPECIFIC LLMS."
+    it matches a question about factor one and training.
+    """
+    heads = [(s, doc.text[s:e]) for _, s, e in doc.layout.paragraphs if is_heading(doc.text[s:e])]
+    out = []
+    for s, e in units.sentences:
+        above = [h for start, h in heads if start < s][-2:]
+        out.append(" ".join([*above, doc.text[s:e]]))
+    return out
+
+
+def is_heading(paragraph: str) -> bool:
+    """A short paragraph that is upper case, unpunctuated at its end, or numbered like "A." / "(ii)"."""
+    text = paragraph.strip()
+    if not text or len(text) > 110:
+        return False
+    upper = not any(c.islower() for c in text)
+    return upper or not text.endswith((".", "!", "?", ":", ";", "”", '"', ",")) or bool(HEADING_NUMBER.match(text))
+
+
+def _chunk_metadata(doc: Document, chunk: Chunk) -> dict:
+    pin = doc.locate(chunk.start, chunk.end)
+    return {
+        "doc_id": doc.id,
+        "sha256": doc.sha256,
+        "kind": doc.meta.kind,
+        "court": doc.meta.court,
+        "date": date_int(doc.meta.date) if doc.meta.date else 0,
+        "start": chunk.start,
+        "end": chunk.end,
+        "pinpoint": str(pin),
+    }
+
+
+def _save_units(path: Path, units: Units) -> None:
+    import json
+
+    data = {"sentences": units.sentences, "chunks": [[c.id, c.start, c.end, *c.sentences] for c in units.chunks]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def load_units(path: Path) -> Units:
+    """Read the sentences and chunks saved by ingest."""
+    import json
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    chunks = [Chunk(cid, s, e, (a, b)) for cid, s, e, a, b in data["chunks"]]
+    return Units(sentences=[tuple(x) for x in data["sentences"]], chunks=chunks)
+
+
+def _indexed_hashes(col) -> dict[str, str]:
+    """doc_id -> file hash, for every document with chunks in the collection."""
+    got = col.get(include=["metadatas"])
+    return {m["doc_id"]: m["sha256"] for m in got["metadatas"] or []}
+
+
+def _drop(doc_id: str, col, settings: Settings) -> None:
+    col.delete(where={"doc_id": doc_id})
+    for suffix in (".json", ".sentences.npy", ".units.json"):
+        (settings.store_dir / f"{doc_id}{suffix}").unlink(missing_ok=True)
+
+
+def _add_to_corpus(path: Path, corpus_dir: Path) -> None:
+    """Copy a file into the corpus folder (the index always mirrors that folder)."""
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such file")
+    target = corpus_dir / path.name
+    if path.resolve() != target.resolve():
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+
+
+def _progress(items: list, enabled: bool, label: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="file")

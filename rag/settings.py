@@ -1,0 +1,74 @@
+"""Every setting in one object, read from `RAG_*` environment variables (or passed in).
+
+`index_fingerprint()` hashes the settings that shape the vectors (embedding model, chunk
+size, extraction and chunking versions); the Chroma collection is named after it, so a
+change to any of them builds a new collection instead of mixing vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# Bump when readers or chunking change what is stored, so old collections are not reused.
+PIPELINE_VERSION = 2
+
+
+class Settings(BaseSettings):
+    """Settings for ingest, retrieval and answering. Environment: RAG_<FIELD>."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", frozen=True)
+
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Folder of rulings, with manifest.toml")
+    index_dir: Path = Field(PROJECT_ROOT / "index", description="Where the index and extracted texts live")
+    embed_model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    chroma_url: str | None = Field(None, description="Chroma server URL; embedded Chroma under index_dir if unset")
+    chunk_tokens: int = Field(200, ge=32, le=512, description="Chunk size in the embedding model's word pieces")
+    top_k: int = Field(6, ge=1, le=50, description="Passages returned by retrieval")
+    max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an extractive answer")
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
+    llm: Literal["extractive"] = Field("extractive", description="Answer backend")
+
+    def index_fingerprint(self) -> str:
+        """Short hash of everything that decides what the vectors are."""
+        shaping = {"model": self.embed_model, "chunk_tokens": self.chunk_tokens, "version": PIPELINE_VERSION}
+        return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]
+
+    @property
+    def collection(self) -> str:
+        """Chroma collection name: fixed prefix plus the fingerprint."""
+        return f"rulings-{self.index_fingerprint()}"
+
+    @property
+    def store_dir(self) -> Path:
+        """Where the extracted canonical texts for this collection are kept."""
+        return self.index_dir / self.collection
+
+    def public(self) -> dict:
+        """The effective settings as JSON-safe values (for `rag settings`)."""
+        data = self.model_dump(mode="json")
+        data["collection"] = self.collection
+        return data
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "RAG_" + str(err["loc"][0]).upper() if err.get("loc") else "a RAG_ variable"
+        raise ConfigError(f"{name}: {err['msg']}") from None
