@@ -1,0 +1,144 @@
+"""The `rag` command: a thin shell over the library (ingest, ask, docs, settings).
+
+Errors are one line on stderr and a non-zero exit; `RAG_DEBUG=1` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Ask court rulings on generative AI and copyright; every sentence of an answer carries a verified pinpoint citation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _run(fn):
+    """Call fn, turning package errors into one line and exit code 1 (2 for unexpected ones)."""
+    from rag.errors import RagError
+
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
+    try:
+        return fn()
+    except RagError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if os.environ.get("RAG_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        typer.echo(f"error: unexpected {type(exc).__name__}: {first} (RAG_DEBUG=1 shows the traceback)", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files to copy into the corpus folder first.")] = None,
+):
+    """Bring the index up to date with the corpus folder.
+
+    Unchanged documents are skipped, changed ones re-indexed, removed ones dropped.
+    A file that cannot be read is reported and skipped; the rest are still indexed.
+
+    Examples:  rag ingest    |    rag ingest ~/Downloads/kadrey-v-meta.pdf
+    """
+    from rag.ingest import ingest as run_ingest
+    from rag.retrieve import forget
+
+    report = _run(lambda: run_ingest(paths=paths, progress=sys.stderr.isatty()))
+    forget()
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
+    typer.echo(report.summary())
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole answer object as JSON.")] = False,
+    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages to retrieve.")] = None,
+    doc: Annotated[Optional[list[str]], typer.Option("--doc", help="Only these document ids (repeatable).")] = None,
+):
+    """Answer a question from the rulings, with pinpoint citations.
+
+    Examples:
+      rag ask "Was training Claude on the authors' books a fair use?"
+      rag ask "How many books did Anthropic download from LibGen?" --json
+      rag ask "Why was the injunction denied?" --doc concord-v-anthropic-commentary
+    """
+    from rag.answer import answer
+    from rag.retrieve import library
+
+    def go():
+        library(progress=sys.stderr.isatty())
+        return answer(question, k=k, filters={"doc_ids": tuple(doc)} if doc else None)
+
+    result = _run(go)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_answer(result))
+
+
+def format_answer(result) -> str:
+    """The answer for a terminal: text, then each citation with its quote (or the closest passages)."""
+    lines = [result.text, ""]
+    for c in result.citations:
+        lines += [f"[{c.number}] {c.citation}", f"    “{c.quote}”", ""]
+    if result.refused and result.passages:
+        lines.append("Closest passages (not citations):")
+        for p in result.passages[:3]:
+            lines.append(f"  - {p.title} {p.pinpoint}: {_clip(p.text, 160)}")
+    return "\n".join(lines).rstrip()
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+@app.command()
+def docs(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False):
+    """List the documents in the index with their metadata."""
+    from rag.retrieve import library
+
+    lib = _run(lambda: library(progress=sys.stderr.isatty()))
+    metas = [d.meta.model_dump(mode="json") for d in lib.docs.values()]
+    if as_json:
+        typer.echo(json.dumps(metas, ensure_ascii=False, indent=2))
+        return
+    for m in metas:
+        typer.echo(f"{m['id']}  [{m['kind']}]  {m['title']}")
+        details = [m["court"], m["date"], m["docket"], m["file"]]
+        typer.echo("    " + " · ".join(str(x) for x in details if x))
+
+
+@app.command()
+def settings():
+    """Print the settings in effect (from RAG_* environment variables and defaults)."""
+    from rag.settings import get_settings
+
+    typer.echo(json.dumps(_run(lambda: get_settings().public()), indent=2))
+
+
+def main():
+    """Entry point of the `rag` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Create .venv and install the project with a CPU-only PyTorch. Safe to run again.
+#   bash scripts/setup.sh          # the app
+#   bash scripts/setup.sh dev      # plus test and baseline tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra=${1:-}
+python=${PYTHON:-python3.11}
+command -v "$python" >/dev/null || python=python3
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+pip=(.venv/bin/python -m pip --disable-pip-version-check -q)
+
+# PyTorch, CPU build: a bare `torch` requirement would pull several GB of CUDA packages.
+# Where pip's own sources offer a CPU wheel (this machine kind keeps one in its find-links),
+# take it; otherwise take it from PyTorch's CPU-only index.
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  choice=$("${pip[@]}" install --dry-run --no-deps --ignore-installed --report - torch==2.13.0 2>/dev/null \
+    | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["install"][0]["metadata"]["version"])' || true)
+  if [[ "$choice" == *+cpu ]]; then
+    "${pip[@]}" install torch==2.13.0
+  else
+    "${pip[@]}" install torch==2.13.0 --extra-index-url https://download.pytorch.org/whl/cpu
+  fi
+fi
+
+if [ "$extra" = dev ]; then
+  "${pip[@]}" install -e ".[dev]"
+else
+  "${pip[@]}" install -e .
+fi
+echo "ready: .venv/bin/rag"
