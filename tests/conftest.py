@@ -1,0 +1,53 @@
+"""Shared fixtures: one real index of the real corpus per test session (MiniLM + embedded Chroma)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+BARTZ_PDF = CORPUS / "bartz-v-anthropic-order-on-fair-use-2025-06-23.pdf"
+BARTZ = "bartz-v-anthropic-2025-06-23"
+CONCORD = "concord-v-anthropic-commentary"
+ULTRAMAN = "ultraman-lora-hangzhou-commentary"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    """Settings pointing at a private copy of the corpus and a fresh index built from it."""
+    from rag.ingest import ingest
+    from rag.settings import Settings
+
+    base = tmp_path_factory.mktemp("main")
+    corpus = base / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    s = Settings(corpus_dir=corpus, index_dir=base / "index")
+    report = ingest(settings=s)
+    assert report.errors == [], report.errors
+    return s
+
+
+@pytest.fixture(scope="session")
+def lib(settings):
+    from rag.retrieve import library
+
+    return library(settings)
+
+
+def small_settings(tmp_path: Path, files: list[str], **overrides):
+    """Settings over a corpus of just the named files (fast to embed), manifest included."""
+    from rag.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        shutil.copy(CORPUS / name, corpus / name)
+    shutil.copy(CORPUS / "manifest.toml", corpus / "manifest.toml")
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", **overrides)

@@ -1,0 +1,100 @@
+"""The public API: extractive answers with verified pinpoints, refusals, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import BARTZ, CONCORD, ULTRAMAN
+from rag import QuestionError, answer
+from rag.verify import check
+
+
+def assert_verified(result, lib):
+    assert result.citations
+    for c in result.citations:
+        assert check(c, lib.docs) is None
+        assert lib.docs[c.doc_id].text[c.start : c.end] == c.quote
+        assert f"[{c.number}]" in result.text
+    assert [c.number for c in result.citations] == list(range(1, len(result.citations) + 1))
+
+
+def test_training_fair_use_cites_the_holding(settings, lib):
+    result = answer("Was training Claude on the authors' books a fair use?", settings=settings)
+    assert not result.refused
+    assert_verified(result, lib)
+    holding = [c for c in result.citations if c.doc_id == BARTZ and "fair use" in c.quote and "train" in c.quote]
+    assert holding and all(c.page in (9, 30, 31) for c in holding)
+    assert holding[0].citation.startswith("Bartz v. Anthropic PBC, No. C 24-05417 WHA, Order on Fair Use at ")
+    assert holding[0].citation.endswith("(N.D. Cal. June 23, 2025)")
+    assert holding[0].lines is not None and ":" in holding[0].pinpoint
+
+
+def test_a_fact_question_quotes_the_fact_with_its_page(settings, lib):
+    result = answer("How many books did Anthropic download from LibGen?", settings=settings)
+    assert_verified(result, lib)
+    first = result.citations[0]
+    assert "five million" in first.quote and first.page == 3
+
+
+def test_commentary_answers_cite_paragraphs(settings, lib):
+    result = answer("What did the Hangzhou Internet Court order the AI platform to pay?", settings=settings)
+    assert_verified(result, lib)
+    c = next(c for c in result.citations if c.doc_id == ULTRAMAN)
+    assert c.page is None and c.paragraph is not None and c.pinpoint == f"¶ {c.paragraph}"
+    assert c.paragraph <= 21  # the repeated copy of the body is never cited
+
+
+def test_answer_text_is_the_quotes_with_markers(settings):
+    result = answer("What did the publishers ask the court to enjoin in Concord v. Anthropic?", settings=settings)
+    assert not result.refused and any(c.doc_id == CONCORD for c in result.citations)
+    assert result.text == " ".join(f"{c.quote} [{c.number}]" for c in result.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Judge Chhabria hold in Kadrey v. Meta about market dilution?",
+        "Did the court in New York Times v. OpenAI dismiss the DMCA claims?",
+        "What is the weather in San Francisco today?",
+        "hello!",
+        "Who won the 2024 Super Bowl?",
+    ],
+)
+def test_out_of_corpus_questions_are_refused_plainly(settings, question):
+    result = answer(question, settings=settings)
+    assert result.refused and not result.citations
+    assert result.text.startswith("The rulings in this corpus don't answer that.")
+    assert result.passages  # the closest passages are still offered, as passages
+
+
+def test_a_tampered_citation_fails_verification(settings, lib):
+    c = answer("How many books did Anthropic download from LibGen?", settings=settings).citations[0]
+    assert check(c.model_copy(update={"page": c.page + 1}), lib.docs)
+    assert check(c.model_copy(update={"quote": c.quote.replace("five", "six")}), lib.docs)
+    assert check(c.model_copy(update={"start": c.start + 1}), lib.docs)
+    assert check(c.model_copy(update={"pinpoint": "at 2"}), lib.docs)
+
+
+@pytest.mark.parametrize("question, message", [("", "empty"), ("   \n ", "empty"), ("x" * 50_000, "50,000 characters")])
+def test_bad_questions_raise_a_one_line_error(settings, question, message):
+    with pytest.raises(QuestionError, match=message):
+        answer(question, settings=settings)
+
+
+def test_answer_object_is_json_safe_and_complete(settings):
+    result = answer("Did Anthropic destroy the print books it scanned?", settings=settings)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert set(data) >= {"question", "text", "citations", "refused", "passages", "timings"}
+    cited = data["citations"][0]
+    for key in ("number", "doc_id", "title", "source", "page", "page_end", "paragraph", "lines", "pinpoint"):
+        assert key in cited
+    assert {"citation", "quote", "start", "end", "score"} <= set(cited)
+    assert data["timings"]["total_ms"] > 0
+
+
+def test_answer_respects_a_document_filter(settings):
+    result = answer("Was the use transformative?", filters={"doc_ids": (CONCORD,)}, settings=settings)
+    assert all(c.doc_id == CONCORD for c in result.citations)
+    assert all(p.doc_id == CONCORD for p in result.passages)

@@ -1,0 +1,89 @@
+"""The `rag` command as a user runs it: real processes, real index, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import BARTZ, CONCORD, small_settings
+
+RAG = [sys.executable, "-m", "rag.cli"]
+
+
+def run(args, settings, **kw):
+    env = {**os.environ, "RAG_CORPUS_DIR": str(settings.corpus_dir), "RAG_INDEX_DIR": str(settings.index_dir)}
+    return subprocess.run(RAG + args, capture_output=True, text=True, env=env, timeout=600, **kw)
+
+
+def test_help_lists_the_commands_without_loading_models():
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; from rag.cli import app; import rag; print('torch' in sys.modules)"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "False"  # heavy libraries load on first use, not on import
+    help_text = subprocess.run(RAG + ["--help"], capture_output=True, text=True).stdout
+    for command in ("ingest", "ask", "docs", "settings"):
+        assert command in help_text
+
+
+def test_ask_prints_the_answer_with_pinpoints(settings):
+    out = run(["ask", "How many books did Anthropic download from LibGen?"], settings)
+    assert out.returncode == 0, out.stderr
+    assert "[1]" in out.stdout and "Bartz v. Anthropic PBC, No. C 24-05417 WHA, Order on Fair Use at 3:" in out.stdout
+    assert "five million" in out.stdout
+
+
+def test_ask_json_is_the_answer_object(settings):
+    out = run(["ask", "Did Anthropic destroy the print books it scanned?", "--json", "--k", "4"], settings)
+    data = json.loads(out.stdout)
+    assert data["refused"] is False and data["citations"] and len(data["passages"]) <= 4
+    assert {"pinpoint", "citation", "quote", "start", "end", "page", "lines"} <= set(data["citations"][0])
+
+
+def test_ask_restricted_to_one_document(settings):
+    out = run(["ask", "What harm did the publishers claim?", "--json", "--doc", CONCORD], settings)
+    data = json.loads(out.stdout)
+    assert {c["doc_id"] for c in data["citations"]} <= {CONCORD}
+
+
+def test_refusal_offers_closest_passages_not_citations(settings):
+    out = run(["ask", "What did the court hold in Kadrey v. Meta?"], settings)
+    assert out.returncode == 0
+    assert out.stdout.startswith("The rulings in this corpus don't answer that.")
+    assert "Closest passages (not citations):" in out.stdout and "[1]" not in out.stdout
+
+
+def test_bad_questions_are_one_line_errors(settings):
+    for question, message in (("", "the question is empty"), ("x" * 50_000, "characters long")):
+        out = run(["ask", question], settings)
+        assert out.returncode == 1
+        assert out.stderr.startswith("error: ") and message in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_docs_and_settings(settings):
+    out = run(["docs", "--json"], settings)
+    assert {d["id"] for d in json.loads(out.stdout)} >= {BARTZ, CONCORD}
+    shown = json.loads(run(["settings"], settings).stdout)
+    assert shown["index_dir"] == str(settings.index_dir) and shown["collection"] == settings.collection
+
+
+def test_invalid_setting_is_a_one_line_error(settings):
+    env = {**os.environ, "RAG_TOP_K": "many"}
+    out = subprocess.run(RAG + ["settings"], capture_output=True, text=True, env=env)
+    assert out.returncode == 1 and out.stderr.strip() == "error: RAG_TOP_K: Input should be a valid integer, unable to parse string as an integer"
+
+
+def test_ingest_reports_a_broken_pdf_and_indexes_the_rest(tmp_path):
+    s = small_settings(tmp_path, ["concord-v-anthropic-injunction-commentary.txt"])
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.5\nnot a pdf at all")
+    out = run(["ingest", str(broken)], s)
+    assert out.returncode == 1
+    assert "error: broken.pdf: not a readable PDF" in out.stderr and "Traceback" not in out.stderr
+    assert "1 added" in out.stdout
+    assert (Path(s.corpus_dir) / "broken.pdf").exists()  # nothing the user gave is lost

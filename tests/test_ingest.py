@@ -1,0 +1,119 @@
+"""Ingest into real Chroma with the real MiniLM model: exact offsets, the model's window, incremental runs."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import BARTZ, CONCORD, CORPUS, ULTRAMAN, small_settings
+from rag import index
+from rag.ingest import ingest
+
+CONCORD_FILE = "concord-v-anthropic-injunction-commentary.txt"
+ULTRAMAN_FILE = "ultraman-lora-hangzhou-commentary.txt"
+
+
+def test_every_chunk_is_an_exact_slice_of_its_document(settings, lib):
+    col = index.collection(settings)
+    got = col.get(include=["documents", "metadatas"])
+    assert len(got["ids"]) == len(lib.chunks) > 100
+    for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+        doc = lib.docs[meta["doc_id"]]
+        assert doc.text[meta["start"] : meta["end"]] == text, chunk_id
+        assert meta["pinpoint"] == str(doc.locate(meta["start"], meta["end"]))
+    assert {m["doc_id"] for m in got["metadatas"]} == {BARTZ, CONCORD, ULTRAMAN}
+
+
+def test_chunks_fit_the_models_window_with_their_title(settings, lib):
+    window = index.max_tokens(settings)
+    texts = [f"{lib.docs[d].meta.title}\n{lib.docs[d].text[c.start:c.end]}" for d, c in lib.chunks]
+    counts = index.count_tokens(texts, settings)
+    assert max(counts) + 2 <= window  # [CLS] and [SEP] included: nothing is truncated unseen
+
+
+def test_sentences_lie_inside_their_chunks_and_never_cross_documents(lib):
+    for doc_id, units in lib.units.items():
+        for chunk in units.chunks:
+            first, last = chunk.sentences
+            for s, e in units.sentences[first:last]:
+                assert chunk.start <= s < e <= chunk.end
+        assert lib.sentence_vectors[doc_id].shape == (len(units.sentences), 384)
+
+
+def test_repeated_paragraphs_are_indexed_once_at_their_first_occurrence(lib):
+    doc, units = lib.docs[ULTRAMAN], lib.units[ULTRAMAN]
+    sentence_texts = [doc.text[s:e] for s, e in units.sentences]
+    assert len(sentence_texts) == len(set(sentence_texts))
+    last_kept = max(e for _, e in units.sentences)
+    assert str(doc.locate(last_kept - 1, last_kept)) == "¶ 21"  # ¶¶ 22–38 repeat ¶¶ 5–21
+
+
+def test_fingerprint_names_the_collection_after_model_and_chunking(settings):
+    other = settings.model_copy(update={"chunk_tokens": 128})
+    assert settings.collection != other.collection
+    assert settings.collection == settings.model_copy().collection
+
+
+def test_incremental_ingest(tmp_path):
+    s = small_settings(tmp_path, [CONCORD_FILE, ULTRAMAN_FILE])
+    first = ingest(settings=s)
+    assert sorted(first.added) == [CONCORD, ULTRAMAN] and first.chunks_embedded > 0
+
+    again = ingest(settings=s)
+    assert again.chunks_embedded == 0 and sorted(again.unchanged) == [CONCORD, ULTRAMAN]
+
+    path = s.corpus_dir / CONCORD_FILE
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing paragraph about remedies.\n", encoding="utf-8")
+    changed = ingest(settings=s)
+    assert changed.updated == [CONCORD] and changed.unchanged == [ULTRAMAN]
+    col = index.collection(s)
+    texts = col.get(where={"doc_id": CONCORD}, include=["documents"])["documents"]
+    assert any("A new closing paragraph about remedies." in t for t in texts)
+
+    (s.corpus_dir / ULTRAMAN_FILE).unlink()
+    removed = ingest(settings=s)
+    assert removed.removed == [ULTRAMAN]
+    assert col.get(where={"doc_id": ULTRAMAN})["ids"] == []
+    assert not (s.store_dir / f"{ULTRAMAN}.json").exists()
+
+
+def test_a_bad_file_is_reported_and_the_rest_still_indexed(tmp_path):
+    s = small_settings(tmp_path, [CONCORD_FILE])
+    (s.corpus_dir / "scanned.pdf").write_bytes(b"%PDF-1.4 not really")
+    (s.corpus_dir / "latin1.txt").write_bytes("d\xe9cision".encode("latin-1"))
+    report = ingest(settings=s)
+    assert report.added == [CONCORD]
+    assert len(report.errors) == 2
+    assert any(e.startswith("scanned.pdf:") for e in report.errors)
+    assert any(e.startswith("latin1.txt:") for e in report.errors)
+
+
+def test_a_file_without_manifest_entry_is_indexed_under_its_own_name(tmp_path):
+    s = small_settings(tmp_path, [])
+    (s.corpus_dir / "Getty v Stability.txt").write_text(
+        "Getty Images v. Stability AI\nThe court dismissed the secondary infringement claim.\n", encoding="utf-8"
+    )
+    report = ingest(settings=s)
+    assert report.added == ["getty-v-stability"]
+    from rag.corpus import Document
+
+    doc = Document.load(s.store_dir / "getty-v-stability.json")
+    assert doc.meta.title == "Getty Images v. Stability AI" and doc.meta.kind == "commentary"
+
+
+def test_ingest_paths_copies_files_into_the_corpus(tmp_path):
+    s = small_settings(tmp_path, [])
+    outside = tmp_path / "downloads"
+    outside.mkdir()
+    shutil.copy(CORPUS / CONCORD_FILE, outside / CONCORD_FILE)
+    report = ingest(paths=[outside / CONCORD_FILE], settings=s)
+    assert report.added == [CONCORD] and (s.corpus_dir / CONCORD_FILE).exists()
+
+
+def test_missing_file_argument_is_an_error(tmp_path):
+    from rag.errors import CorpusError
+
+    s = small_settings(tmp_path, [])
+    with pytest.raises(CorpusError, match="no such file"):
+        ingest(paths=[tmp_path / "nope.pdf"], settings=s)

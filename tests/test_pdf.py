@@ -1,0 +1,90 @@
+"""The court-filing PDF reader: pages, margin lines, what is stripped, what is kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import BARTZ_PDF
+from rag.errors import CorpusError
+from rag.pdf import read_pdf
+
+
+@pytest.fixture(scope="module")
+def bartz():
+    return read_pdf(BARTZ_PDF)
+
+
+def page_text(text, layout, page):
+    (start, end), = [(s, e) for p, s, e in layout.pages if p == page]
+    return text[start:end]
+
+
+def test_keeps_the_courts_page_numbers(bartz):
+    text, layout, info = bartz
+    assert [p for p, _, _ in layout.pages] == list(range(1, 33))
+    assert info["case"] == "3:24-cv-05417-WHA" and info["filed"] == "06/23/25"
+
+
+def test_strips_ecf_header_margin_numbers_and_court_margin(bartz):
+    text, layout, _ = bartz
+    assert "Document 231" not in text and "Page 2 of 32" not in text
+    assert "tcirtsiD" not in text and "truoC" not in text  # the rotated margin text
+    assert "Northern District of California" not in text  # margin (the caption is upper case)
+    # no line consists of a bare margin number or the printed page number
+    assert not [ln for ln in text.split("\n") if re.fullmatch(r"\d{1,2}", ln.strip())]
+
+
+def test_pages_start_where_the_court_page_starts(bartz):
+    text, layout, _ = bartz
+    assert page_text(text, layout, 2).startswith("prompts Claude with text, Claude quickly responds")
+    assert page_text(text, layout, 31).startswith("the purchased print copy was destroyed")
+
+
+def test_every_line_has_its_margin_number(bartz):
+    text, layout, _ = bartz
+    numbered = [ln for _, ln, _, _ in layout.lines if ln is not None]
+    assert len(numbered) >= 0.97 * len(layout.lines)
+    start = text.index("This order grants summary judgment for Anthropic that the training use was a fair use.")
+    pin = layout.locate(start, start + 20)
+    assert (pin.page, pin.lines) == (31, (23, 23))  # checked against the PDF: the margin shows 23
+
+
+def test_quote_spanning_lines_gets_a_line_range(bartz):
+    text, layout, _ = bartz
+    quote = "In June 2021, Mann downloaded in this way at least five million copies of books from Library Genesis"
+    start = text.index(quote)
+    assert str(layout.locate(start, start + len(quote))) == "at 3:3–4"
+
+
+def test_line_end_hyphens_are_joined_and_kept_when_real(bartz):
+    text, _, _ = bartz
+    assert "bulk-purchasing" in text  # a real hyphen at a line end stays
+    assert "Opp. Exh. 12 at -0391318" in text  # exhibit page numbers keep their hyphen, no space
+    assert "93–94" in text  # an en dash at a line end joins without a space
+
+
+def test_footnotes_stay_on_their_page_with_their_number(bartz):
+    text, layout, _ = bartz
+    notes = {(page, number) for page, number, _, _ in layout.footnotes}
+    assert {(3, 1), (4, 2), (5, 3), (17, 4), (20, 5), (21, 6), (22, 7)} == notes
+    start = text.index("Specifically, those works were")
+    assert str(layout.locate(start, start + 30)) == "at 3 n.1"
+    # the superscript reference in the body is dropped, so the sentence reads cleanly
+    assert "issue for each Author.\n" in text or "issue for each Author. " in text
+
+
+def test_paragraphs_are_rebuilt_from_lines(bartz):
+    text, _, _ = bartz
+    para = "Here, for reasons narrower than Anthropic offers, the mere format change was a fair use."
+    assert f"\n{para}\n" in text  # a one-line paragraph stays on its own
+    assert "\nA. THE COPIES USED TO TRAIN SPECIFIC LLMS.\n" in text  # headings are their own lines
+
+
+def test_broken_pdf_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n this is not really a pdf")
+    with pytest.raises(CorpusError, match="broken.pdf: not a readable PDF") as err:
+        read_pdf(bad)
+    assert "\n" not in str(err.value)
