@@ -22,11 +22,19 @@ app = typer.Typer(
 )
 
 
+def _log_warnings() -> None:
+    """Show warnings (stale index, skipped files) as one line each; libraries' debug chatter never."""
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+
+
 def _run(fn):
     """Call fn, turning package errors into one line and exit code 1 (2 for unexpected ones)."""
     from rag.errors import RagError
 
-    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
+    _log_warnings()
     try:
         return fn()
     except RagError as exc:
