@@ -40,6 +40,7 @@ class Row:
     x1: float
     top: float
     size: float
+    bottom: float = 0.0
     line: int | None = None
     footnote: int | None = None  # footnote number when this row starts a footnote
     in_footnote: bool = False
@@ -48,6 +49,9 @@ class Row:
 @dataclass
 class Page:
     label: int
+    index: int = 0  # position in the PDF, from 0
+    width: float = 0.0
+    height: float = 0.0
     rows: list[Row] = field(default_factory=list)
     ecf: dict | None = None
     printed: int | None = None
@@ -70,6 +74,7 @@ def read_pdf(path: Path) -> tuple[str, Layout, dict]:
     _drop_running_lines(pages)
     _fix_labels(pages)
     text, layout = _assemble(pages)
+    meta.update(_geometry(pages))
     ecf = next((p.ecf for p in pages if p.ecf), None)
     if ecf:
         meta.update(case=ecf["case"], ecf_document=ecf["doc"], filed=ecf["filed"])
@@ -81,7 +86,7 @@ def _read_page(page, index: int) -> Page:
     page = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
     words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
     rows = _group_rows(words)
-    out = Page(label=index)
+    out = Page(label=index, index=index - 1, width=float(page.width), height=float(page.height))
     margin = _margin_numbers(words, page.width)
     margin_ids = {id(w) for w in margin}
     body: list[list[dict]] = []
@@ -155,6 +160,7 @@ def _body_rows(rows: list[list[dict]], margin: list[dict]) -> list[Row]:
             x0=min(w["x0"] for w in words),
             x1=max(w["x1"] for w in words),
             top=min(w["top"] for w in words if not _is_superscript(w, body_size)) if len(words) > 1 else first["top"],
+            bottom=max(w["bottom"] for w in words),
             size=body_size,
             footnote=int(first["text"]) if starts_note else None,
             in_footnote=in_footnote,
@@ -244,8 +250,11 @@ def _assemble(pages: list[Page]) -> tuple[str, Layout]:
                     text += "\n"
                     para_start = len(text)
                 else:
-                    text, joiner = _join(text, row.text, vocab)
-                    text += joiner
+                    joined, joiner = _join(text, row.text, vocab)
+                    if len(joined) < len(text):  # a soft hyphen was dropped from the line before
+                        page_no, line_no, line_start, _ = layout.lines[-1]
+                        layout.lines[-1] = (page_no, line_no, line_start, len(joined))
+                    text = joined + joiner
             start = len(text)
             page_start = start if page_start is None else page_start
             text += row.text
@@ -258,6 +267,18 @@ def _assemble(pages: list[Page]) -> tuple[str, Layout]:
     layout.add_paragraph(para_start, len(text))
     layout.close_footnotes(text)
     return text, layout
+
+
+def _geometry(pages: list[Page]) -> dict:
+    """Where each court page is in the PDF and where each text line sits on it (for page images).
+
+    `pdf_pages` maps a page label to [PDF index, width, height]; `line_boxes` lists
+    [x0, top, x1, bottom] in PDF points for each entry of `Layout.lines`, in the same order.
+    """
+    return {
+        "pdf_pages": {str(p.label): [p.index, p.width, p.height] for p in pages if p.rows},
+        "line_boxes": [[round(r.x0, 1), round(r.top, 1), round(r.x1, 1), round(r.bottom, 1)] for p in pages for r in p.rows],
+    }
 
 
 def _margins(rows: list[Row]) -> tuple[float, float]:
