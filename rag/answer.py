@@ -23,11 +23,11 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rag.models import Answer, Citation, Filters
-from rag.retrieve import Hits, Library, library, search, terms
+from rag.retrieve import Hits, Library, content_terms, library, search, terms
 from rag.settings import Settings, get_settings
 from rag.verify import cite, verified
 
@@ -36,10 +36,6 @@ COSINE_WEIGHT = 0.5
 MIN_SCORE = 0.40  # best sentence below this: the corpus does not answer
 KEEP_WITHIN = 0.15  # further sentences must score within this of the best one
 POOL = 30  # sentences are drawn from this many top-ranked chunks
-FRAME_WORDS = (
-    "judge court hold held holding rule ruled ruling say said says decide decided decision conclude concluded "
-    "find found order case exactly describe explain happen happened think according document commentary"
-)
 NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
 ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "federal": "fed", "circuit": "cir"}
 # A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
@@ -92,6 +88,25 @@ def answer(
     )
 
 
+def stream(
+    question: str,
+    k: int | None = None,
+    filters: Filters | dict | None = None,
+    settings: Settings | None = None,
+) -> Iterator[str | Answer]:
+    """The answer as it is produced: pieces of text, then the finished, verified `Answer` last.
+
+    The extractive backend has its whole answer at once, so it yields one sentence (with its
+    marker) at a time. The final `Answer.text` is authoritative: show it once it arrives.
+    """
+    result = answer(question, k=k, filters=filters, settings=settings)
+    if result.refused:
+        yield result.text
+    for c in result.citations:
+        yield f"{c.quote} [{c.number}] "
+    yield result
+
+
 def _extract(question: str, hits: Hits, lib: Library, limit: int) -> tuple[list[Scored], str | None]:
     """The sentences that answer, or why none do."""
     reason = _unanswerable(question, lib)
@@ -141,7 +156,7 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
     """Every sentence of the best-ranked chunks, scored against the question."""
     import numpy as np
 
-    weights = _term_weights([t for t in terms(question) if t not in _frame_terms()], lib)
+    weights = _term_weights(content_terms(question), lib)
     total = sum(weights.values()) or 1.0
     qvec = np.asarray(hits.qvec)
     out: list[Scored] = []
@@ -152,12 +167,6 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
             lexical = sum(w for t, w in weights.items() if t in lib.sentence_terms[doc_id][i]) / total
             out.append(Scored(doc_id, *lib.units[doc_id].sentences[i], lexical + COSINE_WEIGHT * float(cos)))
     return out
-
-
-@lru_cache(maxsize=1)
-def _frame_terms() -> frozenset[str]:
-    """Stems of words that frame a legal question rather than say what it is about."""
-    return frozenset(terms(FRAME_WORDS))
 
 
 def _term_weights(query_terms: list[str], lib: Library) -> dict[str, float]:

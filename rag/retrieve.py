@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rag import index
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
@@ -28,6 +28,10 @@ from rag.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+FRAME_WORDS = (
+    "judge court hold held holding rule ruled ruling say said says decide decided decision conclude concluded "
+    "find found order case exactly describe explain happen happened think according document commentary"
+)
 RRF_K = 60
 CANDIDATES = 30  # per ranker, before fusion
 NOISE_COS = 0.2  # a best dense match below this cosine is no match at all
@@ -145,6 +149,16 @@ def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words (the BM25 vocabulary)."""
     return _terms_many([text])[0]
+
+
+def content_terms(text: str) -> list[str]:
+    """`terms` without the words that frame a legal question or claim ("court", "held", "say")."""
+    return [t for t in terms(text) if t not in _frame_terms()]
+
+
+@lru_cache(maxsize=1)
+def _frame_terms() -> frozenset[str]:
+    return frozenset(_terms_many([FRAME_WORDS])[0])
 
 
 def _terms_many(texts: list[str]) -> list[list[str]]:

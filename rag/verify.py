@@ -4,12 +4,32 @@
 layout. `check()` re-derives everything from the canonical text: the quote must be
 `text[start:end]` exactly, and page, lines, paragraph, pinpoint and full citation must be
 what the layout says for that span. A citation that fails is never shown.
+
+`supports()` is the offline stand-in for an entailment model, used by the model backends
+(is this sentence backed by the passage it cites?) and by the eval suite (citation
+precision and recall): every quoted string of the sentence must be in the passage verbatim,
+every number and name of the sentence must be in the passage, and enough of the sentence's
+content words must be. It is deliberately strict: a paraphrase that adds a fact fails.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from rag.corpus import Document
 from rag.models import Citation
+
+# Share of a sentence's content words that must occur in the cited text (see evals/README.md).
+SUPPORT_OVERLAP = 0.5
+QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
+NUMBER = re.compile(r"\d[\d,.\s]*\d|\d")
+NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")
+NUMBER_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
+    r"million|billion|trillion|first|second|third|fourth|fifth)\b",
+    re.I,
+)
 
 
 def cite(doc: Document, start: int, end: int, number: int, score: float = 0.0) -> Citation:
@@ -52,3 +72,37 @@ def check(citation: Citation, docs: dict[str, Document]) -> str | None:
 def verified(citations: list[Citation], docs: dict[str, Document]) -> list[Citation]:
     """Only the citations that pass `check`."""
     return [c for c in citations if check(c, docs) is None]
+
+
+@dataclass(frozen=True)
+class Support:
+    """Whether a sentence is backed by a cited text, and if not, why."""
+
+    ok: bool
+    overlap: float
+    missing: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP) -> Support:
+    """Is `sentence` backed by `cited`? Quotes verbatim, numbers and names present, enough overlap."""
+    from rag.retrieve import content_terms, terms
+
+    flat_cited = " ".join(cited.split())
+    missing = [q for q in QUOTED.findall(sentence) if " ".join(q.split()) not in flat_cited]
+    cited_numbers = {_digits(n) for n in NUMBER.findall(cited)}
+    missing += [n for n in NUMBER.findall(sentence) if _digits(n) not in cited_numbers]
+    lowered = flat_cited.lower()
+    missing += [n for n in NAME.findall(sentence) if n.lower().rstrip(".") not in lowered]
+    missing += [w for w in NUMBER_WORDS.findall(sentence) if w.lower() not in lowered]
+    words = set(content_terms(sentence))
+    overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
+    ok = not missing and overlap >= threshold
+    return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing))
+
+
+def _digits(number: str) -> str:
+    """'30, 000' and '30,000' and '30000' are the same number."""
+    return re.sub(r"[\s,]", "", number).rstrip(".")
