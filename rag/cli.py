@@ -143,6 +143,40 @@ def settings():
     typer.echo(json.dumps(_run(lambda: get_settings().public()), indent=2))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+    share: Annotated[bool, typer.Option(help="Also publish a public gradio.live link.")] = False,
+):
+    """Start the chat UI (Gradio) at http://HOST:PORT.
+
+    Example:  rag serve --port 7860
+    """
+    from ui.app import launch
+
+    _run(lambda: launch(host=host, port=port, share=share))
+
+
+@app.command("eval")
+def evaluate(
+    gold: Annotated[Optional[Path], typer.Option(help="Gold questions (JSONL).")] = None,
+    backend: Annotated[Optional[str], typer.Option(help="Answer backend to evaluate.")] = None,
+    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages to retrieve.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the full results as JSON here.")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="Write the Markdown report here.")] = None,
+    baseline: Annotated[Optional[str], typer.Option(help="Also run a baseline: llamaindex.")] = None,
+):
+    """Measure citation accuracy on a gold set; exit 1 when a metric is below its threshold.
+
+    Examples:  rag eval    |    rag eval --baseline llamaindex --report evals/reports/latest.md
+    """
+    from rag.evaluate import run_cli
+
+    code = _run(lambda: run_cli(gold=gold, backend=backend, k=k, json_out=json_out, report=report, baseline=baseline))
+    raise typer.Exit(code or 0)
+
+
 def main():
     """Entry point of the `rag` console script."""
     app()
