@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an extractive answer")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
     llm: Literal["extractive"] = Field("extractive", description="Answer backend")
+    feedback_path: Path = Field(PROJECT_ROOT / "feedback.jsonl", description="Where thumbs up/down votes are appended")
 
     def index_fingerprint(self) -> str:
         """Short hash of everything that decides what the vectors are."""
