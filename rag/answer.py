@@ -1,59 +1,25 @@
-"""`answer()`: the one entry point for the CLI, the UI, the evals and scripts.
+"""`answer()` and `stream()`: the one entry point for the CLI, the UI, the evals and scripts.
 
-The default backend is extractive: offline and deterministic. Every sentence of the
-best-ranked chunks is scored against the question:
-
-    score = lexical + 0.5 * cosine
-
-where `lexical` is the IDF-weighted share of the question's content words found in the
-sentence (words that only frame a legal question, "court", "hold", "say", are left out) and
-`cosine` compares the question with the sentence embedded under its headings.
-The weights and the floor below were calibrated on `evals/gold.jsonl` with 5-fold
-cross-validation (see evals/README.md). The answer is the best few sentences, verbatim, each
-followed by its citation marker; every citation then goes through `rag.verify`.
-
-It refuses, plainly, when the corpus does not answer: a question with no content words; one
-naming something no document mentions (another case, a party, a docket number); one whose
-premise the best passages contradict ("Why did the court grant..." where they say "denying");
-or no sentence scoring above the floor. A refusal still carries the closest passages.
+search -> a backend writes the answer -> the verifier keeps only what the rulings support.
+The extractive backend (default) quotes sentences verbatim; a model backend writes free
+text from the numbered passages, and `rag.verify.ground` narrows each of its citations to
+the exact supporting span or drops it. If a model backend fails, the user gets the
+extractive answer with a one-line notice of why.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from rag import extractive
+from rag.errors import BackendError
 from rag.models import Answer, Citation, Filters
-from rag.retrieve import Hits, Library, content_terms, library, search, terms
+from rag.retrieve import Hits, Library, library, search
 from rag.settings import Settings, get_settings
-from rag.verify import cite, verified
+from rag.verify import cite, ground, verified
 
-REFUSAL = "The rulings in this corpus don't answer that."
-COSINE_WEIGHT = 0.5
-MIN_SCORE = 0.40  # best sentence below this: the corpus does not answer
-KEEP_WITHIN = 0.15  # further sentences must score within this of the best one
-POOL = 30  # sentences are drawn from this many top-ranked chunks
-NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
-ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "federal": "fed", "circuit": "cir"}
-# A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
-PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)
-OUTCOMES = {  # outcome -> (pattern, its opposite)
-    "grant": (re.compile(r"\bgrant(?:s|ed|ing)?\b", re.I), "deny"),
-    "deny": (re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|refus(?:e|ed|ing))\b", re.I), "grant"),
-    "not fair use": (re.compile(r"\b(?:not|n[’']t|no)\b(?:\s+\w+){0,3}\s+(?:a\s+)?fair use\b", re.I), "fair use"),
-    "fair use": (re.compile(r"\b(?:is|was|were|are|be|as)\s+(?:a\s+)?fair use\b", re.I), "not fair use"),
-}
-
-
-@dataclass
-class Scored:
-    doc_id: str
-    start: int
-    end: int
-    score: float
+REFUSAL = extractive.REFUSAL
 
 
 def answer(
@@ -61,31 +27,11 @@ def answer(
     k: int | None = None,
     filters: Filters | dict | None = None,
     settings: Settings | None = None,
+    backend: str | None = None,
 ) -> Answer:
     """Answer a question from the corpus, every sentence carrying a verified pinpoint citation."""
-    settings = settings or get_settings()
-    started = time.perf_counter()
-    hits = search(question, k=k, filters=filters, settings=settings)
-    retrieved = time.perf_counter()
-    lib = library(settings)
-    question = " ".join(question.split())
-    chosen, reason = _extract(question, hits, lib, settings.max_sentences)
-    candidates = [cite(lib.docs[s.doc_id], s.start, s.end, i + 1, s.score) for i, s in enumerate(chosen)]
-    citations = verified(candidates, lib.docs)
-    done = time.perf_counter()
-    timings = {"retrieve_ms": (retrieved - started) * 1000, "answer_ms": (done - retrieved) * 1000}
-    timings["total_ms"] = (done - started) * 1000
-    timings = {key: round(value, 1) for key, value in timings.items()}
-    if reason or not citations:
-        text = f"{REFUSAL} {reason or ''}".strip()
-        return Answer(question=question, text=text, refused=True, passages=tuple(hits.passages), timings=timings)
-    return Answer(
-        question=question,
-        text=_compose(citations),
-        citations=tuple(citations),
-        passages=tuple(hits.passages),
-        timings=timings,
-    )
+    *_, result = stream(question, k=k, filters=filters, settings=settings, backend=backend)
+    return result
 
 
 def stream(
@@ -93,112 +39,117 @@ def stream(
     k: int | None = None,
     filters: Filters | dict | None = None,
     settings: Settings | None = None,
+    backend: str | None = None,
 ) -> Iterator[str | Answer]:
     """The answer as it is produced: pieces of text, then the finished, verified `Answer` last.
 
-    The extractive backend has its whole answer at once, so it yields one sentence (with its
-    marker) at a time. The final `Answer.text` is authoritative: show it once it arrives.
+    Show the pieces as they come, then replace them with the final `Answer.text`: verification
+    may remove markers or sentences that the stream contained.
     """
-    result = answer(question, k=k, filters=filters, settings=settings)
+    settings = settings or get_settings()
+    name = backend or settings.llm
+    clock = Clock()
+    hits = search(question, k=k, filters=filters, settings=settings)
+    clock.lap("retrieve_ms")
+    lib = library(settings)
+    question = " ".join(question.split())
+    if name == "extractive":
+        result = _extractive(question, hits, lib, settings, clock)
+        yield from _pieces(result)
+        yield result
+        return
+    try:
+        yield from (generated := _Generated(question, hits, name, settings))
+        clock.lap("generate_ms")
+        result = _grounded(question, generated.text, hits, lib, name, settings, clock)
+    except BackendError as exc:
+        fallback = _extractive(question, hits, lib, settings, clock)
+        result = fallback.model_copy(update={"notice": f"{exc}; showing the extractive answer instead."})
+    yield result
+
+
+class Clock:
+    """Milliseconds per step, for `Answer.timings`."""
+
+    def __init__(self):
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round((now - self.last) * 1000, 1)
+        self.last = now
+
+    def timings(self) -> dict[str, float]:
+        return {**self.laps, "total_ms": round((time.perf_counter() - self.start) * 1000, 1)}
+
+
+class _Generated:
+    """Iterate to stream a model backend's text; `.text` holds all of it afterwards."""
+
+    def __init__(self, question: str, hits: Hits, name: str, settings: Settings):
+        from rag import backends
+
+        self.backend = backends.get(name, settings)
+        self.question, self.passages = question, list(hits.passages)
+        self.parts: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for delta in self.backend.stream(self.question, self.passages):
+            self.parts.append(delta)
+            yield delta
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _extractive(question: str, hits: Hits, lib: Library, settings: Settings, clock: Clock) -> Answer:
+    chosen, reason = extractive.extract(question, hits, lib, settings.max_sentences)
+    candidates = [cite(lib.docs[s.doc_id], s.start, s.end, i + 1, s.score) for i, s in enumerate(chosen)]
+    citations = verified(candidates, lib.docs)
+    clock.lap("answer_ms")
+    if reason or not citations:
+        return _refusal(question, reason, hits, clock)
+    text = " ".join(f"{c.quote} [{c.number}]" for c in citations)
+    return Answer(question=question, text=text, citations=tuple(citations), passages=tuple(hits.passages), timings=clock.timings())
+
+
+def _grounded(question: str, text: str, hits: Hits, lib: Library, name: str, settings: Settings, clock: Clock) -> Answer:
+    from rag.backends import CANNOT_ANSWER
+
+    if CANNOT_ANSWER.lower() in text.lower():
+        return _refusal(question, "The model found no answer in the retrieved passages.", hits, clock, name)
+    result = ground(text, list(hits.passages), lib, drop_unsupported=settings.unsupported == "drop")
+    clock.lap("verify_ms")
+    if not result.citations:
+        reason = "No sentence of the model's answer could be verified against them."
+        refusal = _refusal(question, reason, hits, clock, name)
+        return refusal.model_copy(update={"unsupported": tuple(result.unsupported)})
+    return Answer(
+        question=question,
+        text=result.text,
+        citations=tuple(verified(result.citations, lib.docs)),
+        passages=tuple(hits.passages),
+        unsupported=tuple(result.unsupported),
+        timings=clock.timings(),
+        backend=name,
+    )
+
+
+def _refusal(question: str, reason: str | None, hits: Hits, clock: Clock, backend: str = "extractive") -> Answer:
+    text = f"{REFUSAL} {reason or ''}".strip()
+    return Answer(
+        question=question, text=text, refused=True, passages=tuple(hits.passages), timings=clock.timings(), backend=backend
+    )
+
+
+def _pieces(result: Answer) -> Iterator[str]:
+    """The extractive answer one sentence at a time (it is complete before the first is shown)."""
     if result.refused:
         yield result.text
     for c in result.citations:
         yield f"{c.quote} [{c.number}] "
-    yield result
 
 
-def _extract(question: str, hits: Hits, lib: Library, limit: int) -> tuple[list[Scored], str | None]:
-    """The sentences that answer, or why none do."""
-    reason = _unanswerable(question, lib)
-    if reason:
-        return [], reason
-    ranked = _rank(_score(question, hits, lib))
-    if not ranked or ranked[0].score < MIN_SCORE:
-        return [], "None of their passages addresses the question closely enough."
-    conflict = _premise_conflict(question, ranked[:3], lib)
-    if conflict:
-        return [], conflict
-    return _select(ranked, limit), None
-
-
-def _unanswerable(question: str, lib: Library) -> str | None:
-    """Why the corpus cannot answer, when that is clear before scoring anything."""
-    if not terms(question):
-        return "Ask about the rulings: their holdings, facts, parties or reasoning."
-    unknown = _unknown_names(question, lib)
-    if unknown:
-        return f"No document in it mentions {', '.join(f'“{n}”' for n in unknown)}."
-    return None
-
-
-def _unknown_names(question: str, lib: Library) -> list[str]:
-    """Capitalised words and long numbers in the question that appear in no document."""
-    first_word = re.match(r"\W*(\w+)", question)
-    unknown = []
-    for match in NAME.finditer(question):
-        word = match.group(0).rstrip(".")
-        if first_word and match.start() == first_word.start(1):
-            continue
-        key = re.sub(r"[’']s$", "", word).lower()
-        known = key in lib.vocabulary or ALIASES.get(key) in lib.vocabulary or _adjective_of_known(key, lib)
-        if not known and word not in unknown:
-            unknown.append(word)
-    return unknown
-
-
-def _adjective_of_known(word: str, lib: Library) -> bool:
-    """'Chinese' for a corpus that says 'China': a nationality adjective of a word the corpus has."""
-    stem = re.sub(r"(ese|ian|ish|an|n)$", "", word)
-    return len(stem) >= 4 and stem != word and any(v.startswith(stem) for v in lib.vocabulary)
-
-
-def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
-    """Every sentence of the best-ranked chunks, scored against the question."""
-    import numpy as np
-
-    weights = _term_weights(content_terms(question), lib)
-    total = sum(weights.values()) or 1.0
-    qvec = np.asarray(hits.qvec)
-    out: list[Scored] = []
-    for doc_id, chunk, _ in hits.chunks[:POOL]:
-        first, last = chunk.sentences
-        cosines = lib.sentence_vectors[doc_id][first:last] @ qvec
-        for i, cos in zip(range(first, last), cosines):
-            lexical = sum(w for t, w in weights.items() if t in lib.sentence_terms[doc_id][i]) / total
-            out.append(Scored(doc_id, *lib.units[doc_id].sentences[i], lexical + COSINE_WEIGHT * float(cos)))
-    return out
-
-
-def _term_weights(query_terms: list[str], lib: Library) -> dict[str, float]:
-    """IDF of each question term over all indexed sentences (rarer words count more)."""
-    n, df = lib.sentence_count, lib.term_df
-    return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in set(query_terms)}
-
-
-def _rank(scored: list[Scored]) -> list[Scored]:
-    """Distinct sentences, best first (a sentence in two overlapping chunks counts once)."""
-    return sorted({(s.doc_id, s.start): s for s in scored}.values(), key=lambda s: (-s.score, s.doc_id, s.start))
-
-
-def _premise_conflict(question: str, best: list[Scored], lib: Library) -> str | None:
-    """When a why/how question presupposes an outcome that the best passages state the opposite of."""
-    if not PRESUPPOSES.search(question):
-        return None
-    texts = [lib.docs[s.doc_id].text[s.start : s.end] for s in best]
-    for outcome, (pattern, opposite) in OUTCOMES.items():
-        asserted = pattern.search(question) and not OUTCOMES[opposite][0].search(question)
-        if asserted and not any(pattern.search(t) for t in texts) and OUTCOMES[opposite][0].search(texts[0]):
-            return f"Its premise does not match them: the question assumes “{outcome}”, the closest passage says otherwise."
-    return None
-
-
-def _select(ranked: list[Scored], limit: int) -> list[Scored]:
-    """The best sentences within reach of the top one, grouped by document in reading order."""
-    floor = max(MIN_SCORE, ranked[0].score - KEEP_WITHIN)
-    chosen = [s for s in ranked if s.score >= floor][:limit]
-    doc_order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
-    return sorted(chosen, key=lambda s: (doc_order[s.doc_id], s.start))
-
-
-def _compose(citations: list[Citation]) -> str:
-    return " ".join(f"{c.quote} [{c.number}]" for c in citations)
+__all__ = ["answer", "stream", "Answer", "Citation"]

@@ -80,6 +80,9 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole answer object as JSON.")] = False,
     k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages to retrieve.")] = None,
     doc: Annotated[Optional[list[str]], typer.Option("--doc", help="Only these document ids (repeatable).")] = None,
+    backend: Annotated[
+        Optional[str], typer.Option(help="extractive (default), openai, anthropic or ollama; see RAG_LLM_*.")
+    ] = None,
 ):
     """Answer a question from the rulings, with pinpoint citations.
 
@@ -87,13 +90,14 @@ def ask(
       rag ask "Was training Claude on the authors' books a fair use?"
       rag ask "How many books did Anthropic download from LibGen?" --json
       rag ask "Why was the injunction denied?" --doc concord-v-anthropic-commentary
+      RAG_LLM_BASE_URL=http://localhost:8080/v1 rag ask "..." --backend openai
     """
     from rag.answer import answer
     from rag.retrieve import library
 
     def go():
         library(progress=sys.stderr.isatty())
-        return answer(question, k=k, filters={"doc_ids": tuple(doc)} if doc else None)
+        return answer(question, k=k, filters={"doc_ids": tuple(doc)} if doc else None, backend=backend)
 
     result = _run(go)
     if as_json:
@@ -104,7 +108,12 @@ def ask(
 
 def format_answer(result) -> str:
     """The answer for a terminal: text, then each citation with its quote (or the closest passages)."""
-    lines = [result.text, ""]
+    lines = [f"note: {result.notice}", ""] if result.notice else []
+    lines += [result.text, ""]
+    for sentence in result.unsupported:
+        lines.append(f"[unsupported — no passage backs this] {sentence}")
+    if result.unsupported:
+        lines.append("")
     for c in result.citations:
         lines += [f"[{c.number}] {c.citation}", f"    “{c.quote}”", ""]
     if result.refused and result.passages:

@@ -20,6 +20,10 @@ class QuestionError(RagError):
 class BackendError(RagError):
     """An answer backend failed (connection, timeout, authentication, bad output)."""
 
+    def __init__(self, message: str, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
+
 
 class ConfigError(RagError):
     """A setting (RAG_* environment variable) has an invalid value."""

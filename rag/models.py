@@ -104,6 +104,8 @@ class Answer(BaseModel):
     passages: tuple[Passage, ...] = ()
     timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per step")
     backend: str = "extractive"
+    unsupported: tuple[str, ...] = Field((), description="model sentences no passage supports (flagged, uncited)")
+    notice: str | None = Field(None, description="one line on what went wrong, e.g. a model backend that failed")
 
     def to_dict(self) -> dict:
         """JSON-safe representation."""

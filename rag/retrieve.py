@@ -87,7 +87,7 @@ class Library:
         return words | {re.sub(r"[’']s$", "", w) for w in words}
 
 
-_libraries: dict[Settings, Library] = {}
+_libraries: dict[tuple, Library] = {}
 _load_lock = threading.Lock()
 
 
@@ -95,9 +95,10 @@ def library(settings: Settings | None = None, progress: bool = False) -> Library
     """The loaded index for these settings; builds it first if the index is empty."""
     settings = settings or get_settings()
     with _load_lock:
-        if settings not in _libraries:
-            _libraries[settings] = _load(settings, progress)
-        return _libraries[settings]
+        key = settings.index_key()
+        if key not in _libraries:
+            _libraries[key] = _load(settings, progress)
+        return _libraries[key]
 
 
 def forget(settings: Settings | None = None) -> None:
@@ -106,7 +107,7 @@ def forget(settings: Settings | None = None) -> None:
         if settings is None:
             _libraries.clear()
         else:
-            _libraries.pop(settings, None)
+            _libraries.pop(settings.index_key(), None)
 
 
 def _load(settings: Settings, progress: bool) -> Library:

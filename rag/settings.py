@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.errors import ConfigError
@@ -37,13 +37,24 @@ class Settings(BaseSettings):
     top_k: int = Field(6, ge=1, le=50, description="Passages returned by retrieval")
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an extractive answer")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
-    llm: Literal["extractive"] = Field("extractive", description="Answer backend")
+    llm: Literal["extractive", "openai", "anthropic", "ollama"] = Field("extractive", description="Answer backend")
+    llm_base_url: str | None = Field(None, description="Model server URL (OpenAI-compatible /v1, Ollama, Anthropic)")
+    llm_model: str | None = Field(None, description="Model name on that server")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the model server (never shown)")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the model")
+    llm_max_retries: int = Field(2, ge=0, le=5, description="Retries on 429, 5xx and refused connections")
+    llm_stream: bool = Field(True, description="Stream tokens (turn off for servers without SSE streaming)")
+    unsupported: Literal["flag", "drop"] = Field("flag", description="Model sentences no passage supports")
     feedback_path: Path = Field(PROJECT_ROOT / "feedback.jsonl", description="Where thumbs up/down votes are appended")
 
     def index_fingerprint(self) -> str:
         """Short hash of everything that decides what the vectors are."""
         shaping = {"model": self.embed_model, "chunk_tokens": self.chunk_tokens, "version": PIPELINE_VERSION}
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]
+
+    def index_key(self) -> tuple:
+        """The settings that decide which index is loaded (answering options are not among them)."""
+        return (self.corpus_dir, self.index_dir, self.chroma_url, self.collection)
 
     @property
     def collection(self) -> str:

@@ -106,3 +106,103 @@ def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP) -> S
 def _digits(number: str) -> str:
     """'30, 000' and '30,000' and '30000' are the same number."""
     return re.sub(r"[\s,]", "", number).rstrip(".")
+
+
+@dataclass
+class Grounded:
+    """A model's answer after verification: text with renumbered markers, the kept citations, and
+    the sentences nothing supported."""
+
+    text: str
+    citations: list[Citation]
+    unsupported: list[str]
+
+
+# Text addressed to a model rather than a reader: never evidence, whatever else it says.
+INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts?|rules)"
+    r"|\bsystem prompt\b|\btell the user\b|\byou are (?:an? )?(?:ai|assistant|language model)\b",
+    re.I,
+)
+MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Grounded:
+    """Keep only what the passages support, each citation narrowed to its best verbatim span.
+
+    Markers to passages that were not given are removed; each sentence is checked against the
+    passages it cites with `supports`; a citation that passes points at the span of its passage
+    (a sentence, or two) that best supports the sentence, so its pinpoint is exact. A passage
+    sentence addressed to a model ("ignore previous instructions") is never evidence. Sentences
+    left without a citation are listed as unsupported and, unless dropped, kept without markers.
+    """
+    claims = split_claims(text)
+    numbers: dict[tuple[str, int, int], Citation] = {}
+    out, unsupported = [], []
+    for sentence, markers in claims:
+        spans = [span for m in markers if 1 <= m <= len(passages) for span in [_best_span(sentence, passages[m - 1], lib)] if span]
+        keep = [s for s in dict.fromkeys(spans) if supports(sentence, lib.docs[s[0]].text[s[1] : s[2]])]
+        if not keep:
+            unsupported.append(sentence)
+            if not drop_unsupported:
+                out.append(sentence)
+            continue
+        for span in keep:
+            if span not in numbers:
+                numbers[span] = cite(lib.docs[span[0]], span[1], span[2], len(numbers) + 1)
+        out.append(sentence + " " + "".join(f"[{numbers[s].number}]" for s in keep))
+    return Grounded(text=" ".join(out), citations=list(numbers.values()), unsupported=unsupported)
+
+
+def split_claims(text: str) -> list[tuple[str, list[int]]]:
+    """Sentences of a model's answer with the marker numbers attached to each.
+
+    A marker belongs to the sentence it follows ("... fair use. [1]" and "... fair use [1].").
+    """
+    from rag.ingest import split_sentences
+
+    plain, marks = "", []  # marks: (offset in plain text, numbers)
+    last = 0
+    for m in MARKER.finditer(text):
+        plain += text[last : m.start()]
+        marks.append((len(plain), [int(n) for n in re.split(r"\s*[,;]\s*", m.group(1))]))
+        last = m.end()
+    plain += text[last:]
+    plain = plain.strip()
+    spans = split_sentences(plain, 0, len(plain)) if plain else []
+    claims: list[tuple[str, list[int]]] = []
+    for start, end in spans:
+        numbers = [n for offset, ns in marks if _owner(offset, spans) == (start, end) for n in ns]
+        sentence = " ".join(plain[start:end].split())
+        if sentence:
+            claims.append((sentence, list(dict.fromkeys(numbers))))
+    return claims
+
+
+def _owner(offset: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The sentence a marker at this offset follows."""
+    before = [s for s in spans if s[0] < offset]
+    return before[-1] if before else (spans[0] if spans else None)
+
+
+def _best_span(sentence: str, passage, lib) -> tuple[str, int, int] | None:
+    """The sentence (or two adjacent sentences) of the passage that best supports `sentence`."""
+    from rag.retrieve import content_terms
+
+    units = lib.units.get(passage.doc_id)
+    if units is None:
+        return None
+    text = lib.docs[passage.doc_id].text
+    inside = [
+        s for s in units.sentences if passage.start <= s[0] and s[1] <= passage.end and not INJECTION.search(text[s[0] : s[1]])
+    ]
+    candidates = inside + [(a[0], b[1]) for a, b in zip(inside, inside[1:])]
+    words = set(content_terms(sentence))
+    if not candidates or not words:
+        return None
+
+    def overlap(span):
+        return (len(words & set(content_terms(text[span[0] : span[1]]))), -(span[1] - span[0]))
+
+    start, end = max(candidates, key=overlap)
+    return (passage.doc_id, start, end)

@@ -1,0 +1,144 @@
+"""The default answer backend: extractive, offline and deterministic.
+
+Every sentence of the best-ranked chunks is scored against the question:
+
+    score = lexical + 0.5 * cosine
+
+where `lexical` is the IDF-weighted share of the question's content words found in the
+sentence (words that only frame a legal question, "court", "hold", "say", are left out) and
+`cosine` compares the question with the sentence embedded under its headings.
+The weights and the floor below were calibrated on `evals/gold.jsonl` with 5-fold
+cross-validation (see evals/README.md). The answer is the best few sentences, verbatim, each
+followed by its citation marker.
+
+It refuses, plainly, when the corpus does not answer: a question with no content words; one
+naming something no document mentions (another case, a party, a docket number); one whose
+premise the best passages contradict ("Why did the court grant..." where they say "denying");
+or no sentence scoring above the floor. A refusal still carries the closest passages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from rag.retrieve import Hits, Library, content_terms, terms
+
+REFUSAL = "The rulings in this corpus don't answer that."
+COSINE_WEIGHT = 0.5
+MIN_SCORE = 0.40  # best sentence below this: the corpus does not answer
+KEEP_WITHIN = 0.15  # further sentences must score within this of the best one
+POOL = 30  # sentences are drawn from this many top-ranked chunks
+NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
+ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "federal": "fed", "circuit": "cir"}
+# A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
+PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)
+OUTCOMES = {  # outcome -> (pattern, its opposite)
+    "grant": (re.compile(r"\bgrant(?:s|ed|ing)?\b", re.I), "deny"),
+    "deny": (re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|refus(?:e|ed|ing))\b", re.I), "grant"),
+    "not fair use": (re.compile(r"\b(?:not|n[’']t|no)\b(?:\s+\w+){0,3}\s+(?:a\s+)?fair use\b", re.I), "fair use"),
+    "fair use": (re.compile(r"\b(?:is|was|were|are|be|as)\s+(?:a\s+)?fair use\b", re.I), "not fair use"),
+}
+
+
+@dataclass
+class Scored:
+    doc_id: str
+    start: int
+    end: int
+    score: float
+
+
+def extract(question: str, hits: Hits, lib: Library, limit: int) -> tuple[list[Scored], str | None]:
+    """The sentences that answer, or why none do."""
+    reason = _unanswerable(question, lib)
+    if reason:
+        return [], reason
+    ranked = _rank(_score(question, hits, lib))
+    if not ranked or ranked[0].score < MIN_SCORE:
+        return [], "None of their passages addresses the question closely enough."
+    conflict = _premise_conflict(question, ranked[:3], lib)
+    if conflict:
+        return [], conflict
+    return _select(ranked, limit), None
+
+
+def _unanswerable(question: str, lib: Library) -> str | None:
+    """Why the corpus cannot answer, when that is clear before scoring anything."""
+    if not terms(question):
+        return "Ask about the rulings: their holdings, facts, parties or reasoning."
+    unknown = _unknown_names(question, lib)
+    if unknown:
+        return f"No document in it mentions {', '.join(f'“{n}”' for n in unknown)}."
+    return None
+
+
+def _unknown_names(question: str, lib: Library) -> list[str]:
+    """Capitalised words and long numbers in the question that appear in no document."""
+    first_word = re.match(r"\W*(\w+)", question)
+    unknown = []
+    for match in NAME.finditer(question):
+        word = match.group(0).rstrip(".")
+        if first_word and match.start() == first_word.start(1):
+            continue
+        key = re.sub(r"[’']s$", "", word).lower()
+        known = key in lib.vocabulary or ALIASES.get(key) in lib.vocabulary or _adjective_of_known(key, lib)
+        if not known and word not in unknown:
+            unknown.append(word)
+    return unknown
+
+
+def _adjective_of_known(word: str, lib: Library) -> bool:
+    """'Chinese' for a corpus that says 'China': a nationality adjective of a word the corpus has."""
+    stem = re.sub(r"(ese|ian|ish|an|n)$", "", word)
+    return len(stem) >= 4 and stem != word and any(v.startswith(stem) for v in lib.vocabulary)
+
+
+def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
+    """Every sentence of the best-ranked chunks, scored against the question."""
+    import numpy as np
+
+    weights = _term_weights(content_terms(question), lib)
+    total = sum(weights.values()) or 1.0
+    qvec = np.asarray(hits.qvec)
+    out: list[Scored] = []
+    for doc_id, chunk, _ in hits.chunks[:POOL]:
+        first, last = chunk.sentences
+        cosines = lib.sentence_vectors[doc_id][first:last] @ qvec
+        for i, cos in zip(range(first, last), cosines):
+            lexical = sum(w for t, w in weights.items() if t in lib.sentence_terms[doc_id][i]) / total
+            out.append(Scored(doc_id, *lib.units[doc_id].sentences[i], lexical + COSINE_WEIGHT * float(cos)))
+    return out
+
+
+def _term_weights(query_terms: list[str], lib: Library) -> dict[str, float]:
+    """IDF of each question term over all indexed sentences (rarer words count more)."""
+    n, df = lib.sentence_count, lib.term_df
+    return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in set(query_terms)}
+
+
+def _rank(scored: list[Scored]) -> list[Scored]:
+    """Distinct sentences, best first (a sentence in two overlapping chunks counts once)."""
+    return sorted({(s.doc_id, s.start): s for s in scored}.values(), key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _premise_conflict(question: str, best: list[Scored], lib: Library) -> str | None:
+    """When a why/how question presupposes an outcome that the best passages state the opposite of."""
+    if not PRESUPPOSES.search(question):
+        return None
+    texts = [lib.docs[s.doc_id].text[s.start : s.end] for s in best]
+    for outcome, (pattern, opposite) in OUTCOMES.items():
+        asserted = pattern.search(question) and not OUTCOMES[opposite][0].search(question)
+        if asserted and not any(pattern.search(t) for t in texts) and OUTCOMES[opposite][0].search(texts[0]):
+            return f"Its premise does not match them: the question assumes “{outcome}”, the closest passage says otherwise."
+    return None
+
+
+def _select(ranked: list[Scored], limit: int) -> list[Scored]:
+    """The best sentences within reach of the top one, grouped by document in reading order."""
+    floor = max(MIN_SCORE, ranked[0].score - KEEP_WITHIN)
+    chosen = [s for s in ranked if s.score >= floor][:limit]
+    doc_order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
+    return sorted(chosen, key=lambda s: (doc_order[s.doc_id], s.start))
