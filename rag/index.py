@@ -56,6 +56,53 @@ def embed(texts: list[str], settings: Settings, progress: bool = False):
     )
 
 
+def embed_question(text: str, settings: Settings):
+    """One question's vector, the same as `embed([text])[0]`.
+
+    When the model is a plain mean-pooled, normalised transformer (as all-MiniLM-L6-v2 and most
+    sentence-transformers models are) and not loaded yet, this runs it through `transformers`
+    directly: importing sentence-transformers alone takes about 4 s here, a cold `rag ask` pays it
+    for nothing. tests/test_index.py checks that both give the same vector.
+    """
+    if load_model.cache_info().currsize == 0 and (plain := _plain_model(resolve_model(settings.embed_model))):
+        return _mean_pooled(text, *plain)
+    return embed([text], settings)[0]
+
+
+@lru_cache(maxsize=2)
+def _plain_model(path: str):
+    """(tokenizer, model, max_length) when `path` is a local Transformer->mean Pooling->Normalize model."""
+    import json
+    from pathlib import Path
+
+    folder = Path(path)
+    try:
+        modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((folder / "modules.json").read_text())]
+        pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+        max_length = json.loads((folder / "sentence_bert_config.json").read_text())["max_seq_length"]
+    except (OSError, ValueError, KeyError):
+        return None
+    modes = [k for k, v in pooling.items() if k.startswith("pooling_mode") and v]
+    if modules != ["Transformer", "Pooling", "Normalize"] or modes != ["pooling_mode_mean_tokens"]:
+        return None
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    return AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval(), int(max_length)
+
+
+def _mean_pooled(text: str, tokenizer, model, max_length: int):
+    import torch
+
+    batch = tokenizer([text], padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+    with torch.inference_mode():
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, dim=1)[0].numpy()
+
+
 def max_tokens(settings: Settings) -> int:
     """The model's window in word pieces, special tokens included."""
     return int(load_model(settings.embed_model).max_seq_length)

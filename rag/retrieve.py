@@ -219,7 +219,7 @@ def search(question: str, k: int | None = None, filters: Filters | dict | None =
     question = check_question(question, settings)
     filters = Filters(**filters) if isinstance(filters, dict) else (filters or Filters())
     lib = library(settings)
-    qvec = index.embed([question], settings)[0]
+    qvec = index.embed_question(question, settings)
     dense, best_cos = _dense(lib, qvec, filters)
     fused: dict[int, float] = {}
     for weight, ranking in ((_dense_weight(best_cos), dense), (1.0, _sparse(lib, question, filters))):
