@@ -12,9 +12,11 @@ cross-validation (see evals/README.md). The answer is the best few sentences, ve
 followed by its citation marker.
 
 It refuses, plainly, when the corpus does not answer: a question with no content words; one
-naming something no document mentions (another case, a party, a docket number); one whose
-premise the best passages contradict ("Why did the court grant..." where they say "denying");
-or no sentence scoring above the floor. A refusal still carries the closest passages.
+naming something no document mentions (another case, a party, a docket number, a settlement
+or verdict); one whose premise the best passages contradict ("Why did the court grant..."
+where they say "denying"); a "how much" / "how many" / "when" question that no passage
+answers with an amount, number or date; or no sentence scoring above the floor. A refusal
+still carries the closest passages.
 """
 
 from __future__ import annotations
@@ -32,7 +34,25 @@ MIN_SCORE = 0.40  # best sentence below this: the corpus does not answer
 KEEP_WITHIN = 0.15  # further sentences must score within this of the best one
 POOL = 30  # sentences are drawn from this many top-ranked chunks
 NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
+EVENT_WORDS = set(
+    """settlement settlements settle settled verdict verdicts award awarded affirm affirmed affirmance reverse
+    reversed reversal remand remanded vacate vacated overturn overturned sanction sanctions penalty penalties
+    valuation statute limitations indicted convicted acquitted arbitration mediation""".split()
+)
 ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "federal": "fed", "circuit": "cir"}
+_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)"
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+ANSWER_TYPES = [  # (what the question asks for, what a sentence that answers it contains)
+    (
+        re.compile(r"^\W*how much\b.*\b(?:damages|pay|paid|fee|fine|award|cost|compensat\w*|revenue|spen[dt]|worth|money|loss)", re.I),
+        re.compile(r"\$\s?\d|\b(?:RMB|USD|EUR|dollars?|yuan)\b|\d\s*(?:million|billion)\b", re.I),
+    ),
+    (re.compile(r"^\W*how many\b", re.I), re.compile(rf"\d|\b{_NUMBER_WORDS}\b", re.I)),
+    (
+        re.compile(r"^\W*(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I),
+        re.compile(rf"\b{_MONTHS}\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"),
+    ),
+]
 # A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)
 OUTCOMES = {  # outcome -> (pattern, its opposite)
@@ -56,7 +76,7 @@ def extract(question: str, hits: Hits, lib: Library, limit: int) -> tuple[list[S
     reason = _unanswerable(question, lib)
     if reason:
         return [], reason
-    ranked = _rank(_score(question, hits, lib))
+    ranked = _of_expected_type(question, _rank(_score(question, hits, lib)), lib)
     if not ranked or ranked[0].score < MIN_SCORE:
         return [], "None of their passages addresses the question closely enough."
     conflict = _premise_conflict(question, ranked[:3], lib)
@@ -69,7 +89,7 @@ def _unanswerable(question: str, lib: Library) -> str | None:
     """Why the corpus cannot answer, when that is clear before scoring anything."""
     if not terms(question):
         return "Ask about the rulings: their holdings, facts, parties or reasoning."
-    unknown = _unknown_names(question, lib)
+    unknown = _unknown_names(question, lib) or _unknown_events(question, lib)
     if unknown:
         return f"No document in it mentions {', '.join(f'“{n}”' for n in unknown)}."
     return None
@@ -88,6 +108,16 @@ def _unknown_names(question: str, lib: Library) -> list[str]:
         if not known and word not in unknown:
             unknown.append(word)
     return unknown
+
+
+def _unknown_events(question: str, lib: Library) -> list[str]:
+    """Legal events the question asks about (a settlement, a verdict, an affirmance) that no document mentions.
+
+    A question about an event the rulings never mention has a false premise or lies outside
+    them; answering it from whatever passage is nearest would be the worst outcome.
+    """
+    words = re.findall(r"[A-Za-z]+", question)
+    return [w for w in dict.fromkeys(words) if w.lower() in EVENT_WORDS and not set(terms(w)) & set(lib.term_df)]
 
 
 def _adjective_of_known(word: str, lib: Library) -> bool:
@@ -122,6 +152,17 @@ def _term_weights(query_terms: list[str], lib: Library) -> dict[str, float]:
 def _rank(scored: list[Scored]) -> list[Scored]:
     """Distinct sentences, best first (a sentence in two overlapping chunks counts once)."""
     return sorted({(s.doc_id, s.start): s for s in scored}.values(), key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
+    """Only sentences that can answer a question opening "How much" / "How many" / "When": ones
+    with an amount, a number, a date. Without such a sentence the rulings do not answer it."""
+    if len(re.findall(r"\b(?:when|how|what|who|whom|which|where|why)\b", question, re.I)) > 1:
+        return ranked  # a compound question: one of its parts may be answered without a number
+    for asks, has in ANSWER_TYPES:
+        if asks.search(question):
+            return [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
+    return ranked
 
 
 def _premise_conflict(question: str, best: list[Scored], lib: Library) -> str | None:

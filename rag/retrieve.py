@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 FRAME_WORDS = (
     "judge court hold held holding rule ruled ruling say said says decide decided decision conclude concluded "
-    "find found order case exactly describe explain happen happened think according document commentary"
+    "find found order case exactly describe explain happen happened think according document commentary "
+    "me please tell didn doesn wasn isn aren weren haven hasn couldn wouldn shouldn"
 )
 RRF_K = 60
 CANDIDATES = 30  # per ranker, before fusion
