@@ -1,0 +1,431 @@
+"""The chat UI as a person uses it: a real Chromium (Playwright) against the running app.
+
+Also `gradio_client` against `/ask`, and the HTML builders on a document full of `<script>`
+and Markdown tricks. The browser is Debian's Chromium (`scripts/test.sh` installs it);
+screenshots go to tests/artifacts/. The timings printed are measured in the page, from the
+Enter key to the first answer text and to the finished answer with its sources.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from conftest import BARTZ, CONCORD, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+VIEWPORT = {"width": 1440, "height": 960}
+BARTZ_QUESTION = "Was training Claude on the authors' books a fair use?"
+FOLLOW_UP = "Could Anthropic invoke fair use for the pirated books it downloaded into its central library?"
+OUTSIDE_QUESTION = "What did Judge Chhabria hold on fair use in Kadrey v. Meta?"
+HOSTILE_TEXT = """Hostile Test Document
+
+This ruling text about fair use contains <script>alert(1)</script> and <img src=x onerror=alert(2)> in its body.
+
+Readers are told to [click](javascript:alert(3)) for the **full opinion** on fair use of scripts.
+
+Template tricks ${alert(4)} and {{constructor}} must stay plain text.
+"""
+HOSTILE_MANIFEST = """[[document]]
+id = "hostile"
+file = "hostile.txt"
+title = "<b>Hostile</b> v. [Markdown](javascript:alert(5))"
+court = "<i>Court</i>"
+date = "2025-01-02"
+docket = "No. <script>1</script>"
+kind = "ruling"
+"""
+HOSTILE_LITERALS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    "[click](javascript:alert(3))",
+    "**full opinion**",
+    "${alert(4)}",
+    "{{constructor}}",
+)
+HOSTILE_ELEMENTS = (
+    "#transcript script, #sources script, #docview script, #corpus script, "
+    "a[href^='javascript'], img[src='x'], #docview b, #corpus i"
+)
+MEASURE_JS = """() => {
+  const turns = document.querySelectorAll('#transcript .turn').length;
+  const reply = () => document.querySelectorAll('#transcript .turn')[turns]?.querySelector('.reply');
+  const t = window.__t = {};
+  const box = document.querySelector('#question textarea');
+  const onKey = (e) => { if (e.key === 'Enter') t.enter = performance.now(); };
+  box.addEventListener('keydown', onKey, {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    const now = performance.now(), r = reply();
+    const text = r && r.querySelector('.answer-text');
+    if (!t.first && text && text.textContent.trim()) t.first = now;
+    if (r && r.dataset.state === 'done' && document.querySelector('#sources .card')) {
+      t.done = now;
+      observer.disconnect();
+    }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(settings):
+    """The app over these settings on a free port, in this process; returns (app, url)."""
+    from ui.app import launch
+
+    app = launch(host="127.0.0.1", port=free_port(), settings=settings, block=False)
+    return app, app.local_url.rstrip("/")
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def ui_settings(settings, tmp_path_factory):
+    """The session index, with votes going to a temporary file."""
+    return settings.model_copy(update={"feedback_path": tmp_path_factory.mktemp("feedback") / "votes.jsonl"})
+
+
+@pytest.fixture(scope="module")
+def app_url(ui_settings):
+    app, url = serve(ui_settings)
+    yield url
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is not installed at /usr/bin/chromium: run scripts/test.sh (it installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh tab on the app, clipboard allowed, failing on any JavaScript dialog or error."""
+    context = browser.new_context(viewport=VIEWPORT, permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.dialogs, tab.errors = [], []
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.goto(app_url)
+    tab.wait_for_selector("#question textarea")
+    yield tab
+    assert not tab.dialogs and not tab.errors, (tab.dialogs, tab.errors)
+    context.close()
+
+
+def timed_ask(page, question: str) -> tuple[float, float]:
+    """Milliseconds from Enter to the first answer text, and to the finished answer with its sources."""
+    page.evaluate(MEASURE_JS)
+    page.fill("#question textarea", question)
+    page.press("#question textarea", "Enter")
+    page.wait_for_function("() => window.__t.done")
+    t = page.evaluate("() => window.__t")
+    return round(t["first"] - t["enter"], 1), round(t["done"] - t["enter"], 1)
+
+
+def ask(page, question: str):
+    """Type a question, press Enter, wait until its reply is finished."""
+    before = page.locator("#transcript .turn").count()
+    page.fill("#question textarea", question)
+    page.press("#question textarea", "Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#transcript .turn').length > n && "
+        "document.querySelector('#transcript .turn:last-child .reply').dataset.state === 'done'",
+        arg=before,
+    )
+    return page.locator("#transcript .turn").last
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+# ---------------------------------------------------------------- the browser
+
+
+@pytest.mark.slow
+def test_an_answer_streams_in_with_markers_pinpoints_and_sources(page, ui_settings, capsys):
+    from rag.answer import answer
+
+    expected = answer(BARTZ_QUESTION, settings=ui_settings)
+    first = expected.citations[0]
+    timings = {}
+    for label, question in (("first question on a fresh page", BARTZ_QUESTION), ("next question", FOLLOW_UP)):
+        timings[label] = timed_ask(page, question)
+        with capsys.disabled():
+            first_ms, done_ms = timings[label]
+            print(f"\n[ui timing] {label}: Enter -> first answer text {first_ms:.0f} ms, ", end="")
+            print(f"-> complete answer with sources {done_ms:.0f} ms")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=1))
+
+    reply = page.locator("#transcript .turn").first
+    page.locator("#transcript .marker").first.click()  # back to the first answer's sources
+    page.wait_for_selector("#sources .card.focus")
+    assert first.quote[:60] in reply.inner_text() and "[1]" in reply.locator(".answer-text").inner_text()
+    card = page.locator("#sources .card").first
+    # "Bartz v. Anthropic PBC, Order on Fair Use at 9:13–15"
+    assert card.locator(".label").inner_text() == f"{first.title} {first.pinpoint}"
+    assert card.locator(".pin").inner_text() == first.pinpoint and first.pinpoint.startswith("at 9:")
+    assert card.locator(".full-cite").inner_text() == first.citation
+    assert card.locator("mark").inner_text() == first.quote
+    page.locator("#transcript .turn").last.locator(".marker").first.click()
+    page.wait_for_function("() => document.querySelectorAll('#sources .card').length > 1")
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    shot(page, "answer")
+    shutil.copy(ARTIFACTS / "answer.png", ARTIFACTS / "screenshot.png")
+
+
+@pytest.mark.slow
+def test_a_source_opens_its_document_at_the_cited_place(page):
+    ask(page, BARTZ_QUESTION)
+    pinpoint = page.locator("#sources .card .pin").first.inner_text()
+    quote = page.locator("#sources .card mark").first.inner_text()
+    page.locator("#sources .open-doc").first.click()
+    view = page.locator("#docview .docview:not(.empty)")
+    view.wait_for()
+    assert f"Highlighted: {pinpoint}" in view.locator(".doc-where").inner_text()
+    page_number = pinpoint.removeprefix("at ").split(":")[0]
+    assert f"Page {page_number} of 32" in view.locator(".doc-where").inner_text()
+    assert " ".join(view.locator(".page-text mark").all_inner_texts()).startswith(quote[:40])
+    page.wait_for_function("() => document.querySelector('#docview img').complete")
+    page.wait_for_timeout(300)
+    for pane in ("#docview .page-figure", "#docview .page-text"):
+        assert in_view(page, pane, ".hl-anchor, mark"), f"the highlight is not scrolled into view in {pane}"
+    shot(page, "document")
+    page.click("#next-page")
+    next_page = f"Page {int(page_number) + 1} of"
+    page.wait_for_function(f"() => document.querySelector('#docview .doc-where').innerText.includes('{next_page}')")
+
+
+def in_view(page, pane: str, target: str) -> bool:
+    """Whether the first `target` inside the scrolling `pane` is within its visible area."""
+    return page.evaluate(
+        """([pane, target]) => {
+          const box = document.querySelector(pane), t = box.querySelector(target);
+          const b = box.getBoundingClientRect(), r = t.getBoundingClientRect();
+          return r.top >= b.top && r.bottom <= b.bottom;
+        }""",
+        [pane, target],
+    )
+
+
+@pytest.mark.slow
+def test_an_out_of_corpus_question_is_refused_with_closest_passages(page):
+    reply = ask(page, OUTSIDE_QUESTION)
+    refusal = reply.locator(".refusal")
+    assert refusal.locator(".refusal-head").inner_text() == "The rulings in this corpus don't answer that."
+    assert "Kadrey" in refusal.inner_text() and "[1]" not in reply.inner_text()
+    assert reply.locator(".answer").count() == 0 and reply.locator(".copy").count() == 0
+    panel = page.locator("#sources .closest")
+    assert "closest passages" in panel.inner_text().lower() and "not citations" in panel.inner_text()
+    assert page.locator("#sources .num").count() == 0 and page.locator("#sources .passage").count() >= 1
+    shot(page, "refusal")
+
+
+@pytest.mark.slow
+def test_copy_vote_examples_filter_and_clear(page, ui_settings):
+    page.locator("#transcript [data-ask]", has_text="Why was the injunction denied?").click()
+    page.wait_for_selector('#transcript .reply[data-state="done"]')
+    assert page.locator("#sources .card .title").first.inner_text().startswith("Injunctive Relief")
+    page.locator("#transcript .copy").click()
+    page.wait_for_selector("#transcript .copy.done")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert "[^1]" in copied and "\n[^1]: Injunctive Relief Is Not Yet a Viable Remedy" in copied and "¶" in copied
+
+    page.locator("#transcript .vote[data-vote='up']").click()
+    page.wait_for_selector("#transcript .vote.chosen[data-vote='up']")
+    vote = json.loads(ui_settings.feedback_path.read_text().splitlines()[-1])
+    assert vote["vote"] == "up" and vote["question"] == "Why was the injunction denied?" and vote["answer"]
+
+    page.click("#doc-filter input")
+    page.locator("[role=option]", has_text="Bartz v. Anthropic PBC").click()
+    page.keyboard.press("Escape")
+    ask(page, "What did the court say about fair use?")
+    titles = page.locator("#sources .card .title").all_inner_texts()
+    assert titles and all(t.startswith("Bartz v. Anthropic PBC") for t in titles)
+
+    page.click("#clear")
+    page.wait_for_selector("#transcript .transcript.empty")
+    assert page.locator("#sources .card").count() == 0
+
+
+@pytest.mark.slow
+def test_bad_questions_get_one_line_messages(page):
+    page.press("#question textarea", "Enter")
+    page.wait_for_selector(".toast-body", timeout=10_000)
+    assert "empty" in page.locator(".toast-body").first.inner_text()
+    assert page.locator("#transcript .turn").count() == 0
+    reply = ask(page, "fair use " * 5_556)  # 50,004 characters
+    message = reply.locator(".error").inner_text()
+    assert "50,00" in message and "the limit is 2,000" in message and len(message.splitlines()) == 1
+    assert "characters)" in reply.locator(".q").inner_text()  # the question is shown shortened, with its length
+    shot(page, "errors")
+
+
+@pytest.mark.slow
+def test_the_corpus_tab_lists_documents_and_opens_one(page):
+    page.click("button[role=tab]:has-text('Corpus')")
+    table = page.locator("#corpus table")
+    table.wait_for()
+    text = table.inner_text()
+    facts = ("Bartz v. Anthropic PBC, Order on Fair Use", "N.D. Cal.", "2025-06-23", "No. C 24-05417 WHA")
+    for fact in (*facts, "No. 24-cv-03811-EKL", "Hangzhou Internet Court"):
+        assert fact in text
+    page.locator("#corpus tr", has_text="Injunctive Relief").locator(".open-doc").click()
+    page.wait_for_selector("#docview .doc-text")
+    assert page.locator("#docview .para .pno").first.inner_text() == "¶ 1"
+    shot(page, "corpus-document")
+
+
+# ---------------------------------------------------------------- the API
+
+
+@pytest.mark.slow
+def test_the_ask_endpoint_returns_citations_with_pinpoints(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    data = client.predict("How many books did Anthropic download from LibGen?", api_name="/ask")
+    assert data["refused"] is False and data["citations"]
+    assert all(c["pinpoint"] and c["citation"].endswith(")") for c in data["citations"])
+    assert any(c["pinpoint"].startswith("at 3:") for c in data["citations"])
+    limited = client.predict("What harm did the publishers claim?", [CONCORD], api_name="/ask")
+    assert {c["doc_id"] for c in limited["citations"]} == {CONCORD}
+    refused = client.predict(OUTSIDE_QUESTION, api_name="/ask")
+    assert refused["refused"] is True and refused["citations"] == [] and refused["passages"]
+    with pytest.raises(Exception, match="the question is empty"):
+        client.predict("   ", api_name="/ask")
+
+
+# ---------------------------------------------------------------- text, never HTML
+
+
+@pytest.fixture(scope="module")
+def hostile_settings(tmp_path_factory):
+    """A corpus of one document made of HTML and Markdown tricks, indexed."""
+    from rag.ingest import ingest
+    from rag.settings import Settings
+
+    base = tmp_path_factory.mktemp("hostile")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "corpus" / "concord-v-anthropic-injunction-commentary.txt", corpus)
+    (corpus / "hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    manifest = (ROOT / "corpus" / "manifest.toml").read_text(encoding="utf-8")
+    (corpus / "manifest.toml").write_text(manifest + "\n" + HOSTILE_MANIFEST, encoding="utf-8")
+    s = Settings(corpus_dir=corpus, index_dir=base / "index", feedback_path=base / "votes.jsonl")
+    assert ingest(settings=s).errors == []
+    return s
+
+
+@pytest.mark.slow
+def test_document_text_is_shown_as_text_never_as_html(browser, hostile_settings):
+    app, url = serve(hostile_settings)
+    context = browser.new_context(viewport=VIEWPORT)
+    tab = context.new_page()
+    dialogs = []
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        tab.goto(url)
+        tab.wait_for_selector("#question textarea")
+        ask(tab, "What does the Hostile Test Document say about scripts and the full opinion on fair use?")
+        sources = tab.locator("#sources").inner_text()
+        assert "<b>Hostile</b> v. [Markdown](javascript:alert(5))" in sources
+        tab.locator("#sources .open-doc").first.click()
+        tab.wait_for_selector("#docview .doc-text")
+        doc = tab.locator("#docview").inner_text()
+        for literal in HOSTILE_LITERALS:
+            assert literal in doc
+        shot(tab, "hostile-document")
+        tab.click("button[role=tab]:has-text('Corpus')")
+        assert "No. <script>1</script>" in tab.locator("#corpus").inner_text()
+        assert tab.locator(HOSTILE_ELEMENTS).count() == 0
+        tab.wait_for_timeout(300)
+        assert dialogs == []
+    finally:
+        context.close()
+        app.close()
+
+
+def test_every_panel_escapes_document_text():
+    from rag.corpus import DocMeta, Document
+    from rag.layout import Layout
+    from rag.models import Answer, Citation, Passage
+    from ui.corpus import corpus_html
+    from ui.document import document_html, view_at
+    from ui.sources import sources_html
+    from ui.transcript import Turn, markdown, transcript_html
+
+    text = "Intro.\n" + HOSTILE_TEXT
+    paras = [(1, 0, 6), (2, 7, len(text))]
+    meta = DocMeta(id="h", file="h.txt", title="<b>T</b> [x](javascript:y)", court="<i>C</i>", docket="<u>D</u>")
+    doc = Document(meta=meta, text=text, layout=Layout(paragraphs=paras), sha256="0")
+    start = text.index("<script>")
+    end = start + len("<script>alert(1)</script>")
+    where = {"page": None, "page_end": None, "paragraph": 2, "lines": None, "pinpoint": "¶ 2"}
+    cite = Citation(number=1, doc_id="h", title=meta.title, source="h.txt", **where, citation=f"{meta.title} ¶ 2",
+                    quote=text[start:end], start=start, end=end, score=1.0)
+    passage = Passage(doc_id="h", title=meta.title, start=7, end=len(text), text=text[7:], pinpoint="¶ 2", paragraph=2,
+                      score=0.1)
+    answered = Answer(question="<script>q</script>", text=f"{cite.quote} [1]", citations=(cite,), passages=(passage,))
+    refusal = "The rulings in this corpus don't answer that. <i>why</i>"
+    refused = Answer(question="[q](javascript:z)", text=refusal, refused=True, passages=(passage,))
+    docs = {"h": doc}
+    pages = [
+        transcript_html([Turn(question=a.question, answer=a) for a in (answered, refused)]),
+        sources_html(Turn(question="q", answer=answered), docs, question_shown=True),
+        sources_html(Turn(question="q", answer=refused), docs, question_shown=True),
+        document_html(docs, Path("/nonexistent"), view_at(docs, "h", start, end)),
+        corpus_html(docs),
+    ]
+    for html in pages:
+        for tag in ("<script", "<b>", "<i>", "<u>", "<img"):
+            assert tag not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[3] and "<mark>&lt;script&gt;" in pages[3]
+    assert "[^1]: \\<b\\>T\\</b\\> [x\\](javascript:y) ¶ 2." in markdown(answered)
+
+
+def test_votes_are_appended_as_json_lines(tmp_path):
+    from rag.models import Answer
+    from rag.settings import Settings
+    from ui.chat import vote
+    from ui.transcript import Turn
+
+    settings = Settings(feedback_path=tmp_path / "sub" / "votes.jsonl")
+    turns = [Turn(question="Q?", answer=Answer(question="Q?", text="A. [1]"), doc_ids=(BARTZ,), k=4)]
+    vote(turns, 0, "down", settings)
+    vote(turns, 0, "up", settings)
+    vote(turns, 5, "up", settings)  # no such answer: ignored
+    lines = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
+    assert [r["vote"] for r in lines] == ["down", "up"] and turns[0].vote == "up"
+    assert lines[0]["question"] == "Q?" and lines[0]["answer"] == "A. [1]" and lines[0]["doc_ids"] == [BARTZ]
