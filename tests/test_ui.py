@@ -429,3 +429,42 @@ def test_votes_are_appended_as_json_lines(tmp_path):
     lines = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
     assert [r["vote"] for r in lines] == ["down", "up"] and turns[0].vote == "up"
     assert lines[0]["question"] == "Q?" and lines[0]["answer"] == "A. [1]" and lines[0]["doc_ids"] == [BARTZ]
+
+
+# ---------------------------------------------------------------- a model backend in the browser
+
+
+@pytest.mark.slow
+def test_a_model_answer_shows_its_verified_citation_and_flags_the_unsupported_sentence(browser, ui_settings):
+    from pydantic import SecretStr
+
+    from scripted_llm import ScriptedLLM, passage_with
+
+    claim = "Anthropic later paid $1.5 billion to settle the claims"
+    with ScriptedLLM() as llm:
+        llm.enqueue(
+            lambda r: "In June 2021, Mann downloaded at least five million copies of books from Library Genesis "
+            f"[{passage_with(r, 'Library Genesis')}]. {claim} [1]."
+        )
+        llm.enqueue(status=401, error="Incorrect API key provided: sk-ui-SECRET")
+        model = {"llm": "openai", "llm_base_url": llm.url, "llm_model": "scripted", "llm_api_key": SecretStr("sk-ui-SECRET")}
+        app, url = serve(ui_settings.model_copy(update={**model, "llm_timeout": 5.0, "llm_max_retries": 0}))
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            tab = context.new_page()
+            tab.goto(url)
+            tab.wait_for_selector("#question textarea")
+            assert tab.locator("#backend input").input_value() == "openai"  # the configured backend, selectable
+            reply = ask(tab, "How many books did Anthropic download from LibGen?")
+            assert reply.locator(".unsupported").inner_text().startswith(claim)
+            assert "unsupported" in reply.locator(".unsupported-tag").inner_text().lower()
+            assert reply.locator(".marker").count() == 1 and "Written by the openai model" in reply.inner_text()
+            assert tab.locator("#sources .card .pin").first.inner_text() == "at 3:3–5"
+            shot(tab, "model-answer")
+            failed = ask(tab, "How many books did Anthropic download from LibGen?")
+            assert "check RAG_LLM_API_KEY" in failed.locator(".notice").inner_text()
+            assert "sk-ui-SECRET" not in tab.content()
+            assert len(llm.requests) == 2  # starting the app spent no model call
+        finally:
+            context.close()
+            app.close()

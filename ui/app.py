@@ -66,12 +66,15 @@ def build_app(settings=None):
 
 
 def _warm_up(settings) -> None:
-    """Answer one question at start, so the first user's question does not wait for the model."""
+    """Answer one question at start, so the first user's question does not wait for the embedding model.
+
+    Always extractive: a warm-up must not spend a call on a paid model backend.
+    """
     from rag.answer import answer
     from rag.errors import RagError
 
     try:
-        answer(WARM_UP, settings=settings)
+        answer(WARM_UP, settings=settings, backend="extractive")
     except RagError:
         pass  # the user's own question will show the same error
 
@@ -133,11 +136,22 @@ def _ask_tab(gr, parts, settings, docs) -> None:
                     scale=3, elem_id="doc-filter",
                 )
                 parts.k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved", scale=2)
+                backends = _backends(settings)
+                parts.backend = gr.Dropdown(
+                    backends, value=settings.llm, label="Answer by", scale=2, visible=len(backends) > 1, elem_id="backend"
+                )
                 parts.clear = gr.Button("Clear chat", size="sm", elem_id="clear", scale=0, min_width=110)
             with gr.Accordion("Example questions", open=False):
                 parts.examples = gr.HTML(examples_html(docs, False), elem_id="examples", js_on_load=scripts.EXAMPLES)
         with gr.Column(scale=9, min_width=380, elem_id="sources-col"):
             parts.sources = gr.HTML(sources_html(None, docs), elem_id="sources", js_on_load=scripts.OPEN)
+
+
+def _backends(settings) -> list[str]:
+    """The answer backends this installation is configured for (extractive always)."""
+    from rag.backends import available
+
+    return available(settings)
 
 
 def _welcome(docs) -> str:
@@ -160,17 +174,17 @@ def _document_tab(gr, parts, settings, docs) -> None:
 def _wire_chat(gr, p, settings, docs) -> None:
     """Asking (Enter, the Ask button, an example), votes, citation markers, and clearing."""
 
-    def on_ask(question, turns, doc_ids, k):
+    def on_ask(question, turns, doc_ids, k, backend):
         """Stream the answer into the transcript; the sources panel fills in when it is verified."""
         if not (question or "").strip():
             gr.Warning("The question is empty: type a question about the rulings.")
             yield gr.skip(), gr.skip(), turns, question
             return
-        for now in chat.ask(question, turns, doc_ids, k, settings):
+        for now in chat.ask(question, turns, doc_ids, k, settings, backend=backend):
             yield transcript_html(now), sources_html(now[-1], docs, question_shown=len(now) > 1), now, ""
 
     ask_io = {
-        "inputs": [p.question, p.turns, p.doc_filter, p.k],
+        "inputs": [p.question, p.turns, p.doc_filter, p.k, p.backend],
         "outputs": [p.transcript, p.sources, p.turns, p.question],
     }
     p.question.submit(on_ask, **ask_io, show_progress="hidden", concurrency_id="answer", **PRIVATE)

@@ -16,16 +16,17 @@ from ui.transcript import Turn
 _feedback_lock = threading.Lock()
 
 
-def ask(question: str, turns: list[Turn], doc_ids, k, settings) -> Iterator[list[Turn]]:
+def ask(question: str, turns: list[Turn], doc_ids, k, settings, backend: str | None = None) -> Iterator[list[Turn]]:
     """Add a turn for the question and yield the conversation as the answer comes in."""
     from rag.answer import stream
     from rag.errors import RagError
 
-    turn = Turn(question=question or "", doc_ids=tuple(doc_ids or ()), k=int(k) if k else None)
+    turn = Turn(question=question or "", doc_ids=tuple(doc_ids or ()), k=int(k) if k else None, backend=backend)
     turns = [*turns, turn]
     yield turns
     try:
-        for piece in stream(question, k=turn.k, filters=_filters(turn.doc_ids), settings=settings):
+        filters = _filters(turn.doc_ids)
+        for piece in stream(question, k=turn.k, filters=filters, settings=settings, backend=backend):
             if isinstance(piece, str):
                 turn.partial += piece
             else:

@@ -43,6 +43,7 @@ class Turn:
     vote: str | None = None  # "up" or "down"
     doc_ids: tuple[str, ...] = ()
     k: int | None = None
+    backend: str | None = None
 
 
 def transcript_html(turns: list[Turn], examples: str = "") -> str:
@@ -83,12 +84,37 @@ def _reply(i: int, turn: Turn) -> str:
         return f'<div class="reply answer" data-state="streaming"><p class="answer-text">{text}</p></div>'
     if turn.answer.refused:
         return _refusal(i, turn)
-    text = _with_markers(turn.answer.text, i, {c.number for c in turn.answer.citations})
+    text = _flag_unsupported(_with_markers(turn.answer.text, i, {c.number for c in turn.answer.citations}), turn.answer)
     return (
-        f'<div class="reply answer" data-state="done"><p class="answer-text">{text}</p>'
-        f'<p class="provenance">Quoted verbatim from the rulings; each pinpoint checked against the document.</p>'
-        f"{_tools(i, turn)}</div>"
+        f'<div class="reply answer" data-state="done">{_notice(turn.answer)}<p class="answer-text">{text}</p>'
+        f'<p class="provenance">{esc(_provenance(turn.answer))}</p>{_tools(i, turn)}</div>'
     )
+
+
+def _provenance(answer) -> str:
+    """How the answer was written and checked."""
+    if answer.backend == "extractive":
+        return "Quoted verbatim from the rulings; each pinpoint checked against the document."
+    flagged = " Sentences marked unsupported have no citation." if answer.unsupported else ""
+    return f"Written by the {answer.backend} model; each cited sentence checked against the passage it quotes.{flagged}"
+
+
+def _notice(answer) -> str:
+    """A one-line notice, e.g. that a model backend failed and the extractive answer is shown."""
+    return f'<p class="notice" role="status">{esc(answer.notice)}</p>' if answer.notice else ""
+
+
+def _flag_unsupported(html: str, answer) -> str:
+    """Mark each sentence no passage supports (it stays visible, visibly uncited)."""
+    for sentence in answer.unsupported:
+        escaped = esc(sentence)
+        html = html.replace(
+            escaped,
+            f'<span class="unsupported" title="No passage supports this sentence">{escaped}'
+            '<span class="unsupported-tag">unsupported</span></span>',
+            1,
+        )
+    return html
 
 
 def _refusal(i: int, turn: Turn) -> str:
