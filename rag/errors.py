@@ -27,3 +27,7 @@ class BackendError(RagError):
 
 class ConfigError(RagError):
     """A setting (RAG_* environment variable) has an invalid value."""
+
+
+class GoldError(RagError):
+    """A gold eval file is unreadable or breaks the schema (evals/README.md)."""
