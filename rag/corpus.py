@@ -39,8 +39,14 @@ class DocMeta(BaseModel):
     docket: str = ""
     kind: Literal["ruling", "commentary"] = "ruling"
     about: str = ""
+    judge: str = ""
     published: dt.date | None = None
     source: str = ""
+
+    def about_text(self) -> str:
+        """What a reader knows of the document besides its text: names, court, dates, docket."""
+        dates = [f"{d.isoformat()} {_cite_date(d)} {d:%B} {d.day}, {d.year}" for d in (self.date, self.published) if d]
+        return " ".join([self.title, self.cite, self.court, self.docket, self.about, self.judge, *dates])
 
     def full_citation(self, pinpoint: Pinpoint) -> str:
         """The citation with its pinpoint, e.g. "Bartz v. Anthropic PBC, No. C 24-05417 WHA, Order on Fair Use at 31 (N.D. Cal. June 23, 2025)"."""

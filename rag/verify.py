@@ -86,18 +86,29 @@ class Support:
         return self.ok
 
 
-def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP) -> Support:
-    """Is `sentence` backed by `cited`? Quotes verbatim, numbers and names present, enough overlap."""
+def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP, about: str = "") -> Support:
+    """Is `sentence` backed by `cited`? Quotes verbatim, numbers and names present, enough overlap.
+
+    `about` is what the reader knows of the cited document besides the passage (its title,
+    court, date, docket, judge): a name or number from it may appear in the sentence ("Judge
+    Alsup held ...") without being in the passage, and does not count towards the overlap.
+    Quoted words must be in the passage itself.
+    """
     from rag.retrieve import content_terms, terms
 
     flat_cited = " ".join(cited.split())
     missing = [q for q in QUOTED.findall(sentence) if " ".join(q.split()) not in flat_cited]
-    cited_numbers = {_digits(n) for n in NUMBER.findall(cited)}
-    missing += [n for n in NUMBER.findall(sentence) if _digits(n) not in cited_numbers]
-    lowered = flat_cited.lower()
-    missing += [n for n in NAME.findall(sentence) if n.lower().rstrip(".") not in lowered]
+    known_numbers = {_digits(n) for n in NUMBER.findall(f"{cited} {about}")}
+    missing += [n for n in NUMBER.findall(sentence) if _digits(n) not in known_numbers]
+    lowered, context = flat_cited.lower(), " ".join(about.split()).lower()
+    names = [n.rstrip(".") for n in NAME.findall(sentence)]
+    missing += [n for n in names if n.lower() not in lowered and n.lower() not in context]
     missing += [w for w in NUMBER_WORDS.findall(sentence) if w.lower() not in lowered]
-    words = set(content_terms(sentence))
+    cited_numbers = {_digits(n) for n in NUMBER.findall(cited)}
+    resolved = [n for n in names if n.lower() not in lowered]
+    resolved += [n for n in NUMBER.findall(sentence) if _digits(n) not in cited_numbers]
+    from_context = {t for n in resolved for t in terms(n)}
+    words = set(content_terms(sentence)) - from_context
     overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
     ok = not missing and overlap >= threshold
     return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing))
@@ -124,7 +135,7 @@ INJECTION = re.compile(
     r"|\bsystem prompt\b|\btell the user\b|\byou are (?:an? )?(?:ai|assistant|language model)\b",
     re.I,
 )
-MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+MARKER_RUN = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 
 
 def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Grounded:
@@ -141,7 +152,7 @@ def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Gr
     out, unsupported = [], []
     for sentence, markers in claims:
         spans = [span for m in markers if 1 <= m <= len(passages) for span in [_best_span(sentence, passages[m - 1], lib)] if span]
-        keep = [s for s in dict.fromkeys(spans) if supports(sentence, lib.docs[s[0]].text[s[1] : s[2]])]
+        keep = [s for s in dict.fromkeys(spans) if _backed(sentence, s, lib)]
         if not keep:
             unsupported.append(sentence)
             if not drop_unsupported:
@@ -154,35 +165,40 @@ def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Gr
     return Grounded(text=" ".join(out), citations=list(numbers.values()), unsupported=unsupported)
 
 
-def split_claims(text: str) -> list[tuple[str, list[int]]]:
-    """Sentences of a model's answer with the marker numbers attached to each.
+def _backed(sentence: str, span: tuple[str, int, int], lib) -> bool:
+    doc = lib.docs[span[0]]
+    return bool(supports(sentence, doc.text[span[1] : span[2]], about=doc.meta.about_text()))
 
-    A marker belongs to the sentence it follows ("... fair use. [1]" and "... fair use [1].").
+
+def split_claims(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """An answer's sentences, each with the numbers of the citation markers that end it.
+
+    The text is cut at every run of markers ("[1]", "[2][3]", "[2, 3]"): a run belongs to the
+    sentence it ends (as in ALCE); an earlier sentence of the same stretch, or text after the
+    last run, carries no citation. Punctuation written after a marker ("fair use [1].") goes
+    back to its sentence. Sentences are found by `rag.ingest.split_sentences`, the splitter
+    that made the quotable sentences, so an extractive quote is one sentence.
     """
     from rag.ingest import split_sentences
 
-    plain, marks = "", []  # marks: (offset in plain text, numbers)
-    last = 0
-    for m in MARKER.finditer(text):
-        plain += text[last : m.start()]
-        marks.append((len(plain), [int(n) for n in re.split(r"\s*[,;]\s*", m.group(1))]))
-        last = m.end()
-    plain += text[last:]
-    plain = plain.strip()
-    spans = split_sentences(plain, 0, len(plain)) if plain else []
-    claims: list[tuple[str, list[int]]] = []
-    for start, end in spans:
-        numbers = [n for offset, ns in marks if _owner(offset, spans) == (start, end) for n in ns]
-        sentence = " ".join(plain[start:end].split())
-        if sentence:
-            claims.append((sentence, list(dict.fromkeys(numbers))))
-    return claims
-
-
-def _owner(offset: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The sentence a marker at this offset follows."""
-    before = [s for s in spans if s[0] < offset]
-    return before[-1] if before else (spans[0] if spans else None)
+    stretches, pos = [], 0
+    for m in MARKER_RUN.finditer(text):
+        numbers = tuple(dict.fromkeys(int(n) for n in re.findall(r"\d+", m.group(0))))
+        stretches.append([text[pos : m.start()], numbers])
+        pos = m.end()
+    stretches.append([text[pos:], ()])
+    for before, after in zip(stretches, stretches[1:]):
+        lead = re.match(r"[.,;:!?]+", after[0].lstrip())
+        if lead and not before[0].rstrip().endswith((".", "!", "?")):
+            before[0] = before[0].rstrip() + lead.group(0)
+        if lead:
+            after[0] = after[0].lstrip()[lead.end() :]
+    out: list[tuple[str, tuple[int, ...]]] = []
+    for stretch, numbers in stretches:
+        spans = split_sentences(stretch, 0, len(stretch)) if stretch.strip() else []
+        sentences = [s for s in (" ".join(stretch[a:b].split()) for a, b in spans) if re.search(r"\w", s)]
+        out += [(s, ()) for s in sentences[:-1]] + [(s, numbers) for s in sentences[-1:]]
+    return out
 
 
 def _best_span(sentence: str, passage, lib) -> tuple[str, int, int] | None:
