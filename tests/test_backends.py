@@ -16,7 +16,7 @@ from rag.ingest import ingest
 from rag.answer import stream
 from rag.models import Answer
 from rag.verify import check, supports
-from scripted_llm import ScriptedLLM, passage_with, passages_of
+from scripted_llm import Reply, ScriptedLLM, passage_with, passages_of
 
 KEY = "sk-test-SECRET-4f9a"
 LIBGEN = "How many books did Anthropic download from LibGen?"
@@ -191,3 +191,21 @@ def test_support_check_is_strict_on_numbers_names_and_quotes():
     assert not supports("Judge Chhabria said Mann downloaded books from Library Genesis.", cited)
     assert not supports("The court called it “wholesale piracy” of Library Genesis books.", cited)
     assert supports("The platform was ordered to pay RMB 30,000.", "and pay a reasonable fee of RMB 30, 000 to the platform.")
+
+
+def test_the_eval_suite_runs_against_a_model_backend(settings, llm, tmp_path):
+    """rag eval over the scripted server: whatever the model writes, what is cited stays exact."""
+    import json
+
+    from rag.evaluate import run_cli
+
+    def reply(request):  # a plausible answer: the first sentence of passage 1, then an invented claim
+        first = passages_of(request)[1].split(". ")[0].rstrip(".")
+        return f"{first} [1]. The court also awarded $2,000,000 in statutory damages [1]."
+
+    llm.default = Reply(content=reply)
+    code = run_cli(backend="openai", settings=model_settings(settings, llm.url), json_out=tmp_path / "e.json", report=tmp_path / "e.md")
+    metrics = json.loads((tmp_path / "e.json").read_text())["runs"][0]["metrics"]
+    assert len(llm.requests) >= 94 and code in (0, 1)
+    assert metrics["quote_fidelity"]["value"] == 1.0 and metrics["pinpoint_accuracy"]["value"] == 1.0
+    assert metrics["misgrounded_rate"]["value"] == 0.0  # the invented damages never reached a citation
