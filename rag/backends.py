@@ -1,8 +1,9 @@
 """Model backends: a hosted or local language model writes the answer from numbered passages.
 
 `openai` talks to any OpenAI-compatible chat endpoint (OpenAI, llama.cpp's llama-server,
-vLLM, Ollama's /v1, LM Studio), `anthropic` to Claude's API, `ollama` to Ollama's native API,
-all through llama-index's LLM integrations (optional extras, so the base install stays lean).
+vLLM, Ollama's /v1, LM Studio) and `ollama` to Ollama's native API, through llama-index's LLM
+integrations; `anthropic` to Claude's API through Anthropic's SDK (see `AnthropicBackend`).
+All are optional extras, so the base install stays lean.
 A backend only writes text; `rag.verify.ground` decides which of its citations survive.
 
 Faults become `BackendError` with one line a user can act on; retries are bounded (429, 5xx
@@ -27,7 +28,7 @@ DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-sonnet-4-5", "ol
 CANNOT_ANSWER = "CANNOT ANSWER FROM THESE RULINGS"
 EXTRAS = {
     "openai": "llama-index-llms-openai-like",
-    "anthropic": "llama-index-llms-anthropic",
+    "anthropic": "anthropic",
     "ollama": "llama-index-llms-ollama",
 }
 
@@ -70,66 +71,118 @@ def get(name: str, settings: Settings) -> Backend:
     """The model backend called `name`, set up from the settings."""
     if name not in MODEL_BACKENDS:
         raise ConfigError(f"unknown backend {name!r}; choose one of extractive, {', '.join(MODEL_BACKENDS)}")
-    return LlamaIndexBackend(name, settings)
+    return AnthropicBackend(settings) if name == "anthropic" else LlamaIndexBackend(name, settings)
 
 
-class LlamaIndexBackend:
-    """A model backend through one of llama-index's LLM integrations."""
+class ModelBackend:
+    """What every model backend shares: bounded retries before the first token, one-line errors.
 
-    def __init__(self, name: str, settings: Settings):
-        self.name = name
+    A subclass says how to open a stream of text deltas (`_open`) and how to get a whole reply
+    at once (`_whole`, for servers without streaming).
+    """
+
+    name = "model"
+
+    def __init__(self, settings: Settings):
         self.settings = settings
-        self._llm = None
+        self._client = None
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         """Text deltas of the model's answer."""
-        from llama_index.core.llms import ChatMessage
-
-        messages = [ChatMessage(role="system", content=SYSTEM), ChatMessage(role="user", content=prompt(question, passages))]
-        responses = self._start(messages)
+        deltas = self._start(SYSTEM, prompt(question, passages))
         try:
-            for response in responses:
-                if response.delta:
-                    yield response.delta
+            yield from (d for d in deltas if d)
         except Exception as exc:
-            raise self._error(exc) from None
+            raise describe(exc, self.name, self.settings) from None
 
-    def _start(self, messages):
+    def _start(self, system: str, user: str) -> Iterator[str]:
         """Open the stream, retrying refused connections, 429 and 5xx with backoff."""
         attempts = self.settings.llm_max_retries + 1
         for attempt in range(attempts):
             try:
                 if not self.settings.llm_stream:
-                    return iter([_Whole(self.llm().chat(messages).message.content or "")])
-                responses = self.llm().stream_chat(messages)
-                first = next(responses, None)
-                return _prepend(first, responses)
-            except BackendError:
-                raise
+                    return iter([self._whole(system, user)])
+                deltas = self._open(system, user)
+                first = next(deltas, None)
+                return _prepend(first, deltas)
             except ConfigError as exc:  # e.g. the integration's package is not installed
                 raise BackendError(str(exc)) from None
             except Exception as exc:
-                error = self._error(exc)
+                error = describe(exc, self.name, self.settings)
                 if not error.retryable or attempt == attempts - 1:
                     raise error from None
                 time.sleep(min(8.0, 0.5 * 2**attempt))
         raise AssertionError("unreachable")
 
+    def _open(self, system: str, user: str) -> Iterator[str]:
+        raise NotImplementedError
+
+    def _whole(self, system: str, user: str) -> str:
+        raise NotImplementedError
+
+
+class LlamaIndexBackend(ModelBackend):
+    """OpenAI-compatible servers and Ollama, through llama-index's LLM integrations."""
+
+    def __init__(self, name: str, settings: Settings):
+        super().__init__(settings)
+        self.name = name
+
+    def _open(self, system: str, user: str) -> Iterator[str]:
+        return (r.delta or "" for r in self.llm().stream_chat(_messages(system, user)))
+
+    def _whole(self, system: str, user: str) -> str:
+        return self.llm().chat(_messages(system, user)).message.content or ""
+
     def llm(self):
         """The llama-index LLM object, built once."""
-        if self._llm is None:
-            self._llm = _build(self.name, self.settings)
-        return self._llm
-
-    def _error(self, exc: Exception) -> BackendError:
-        return describe(exc, self.name, self.settings)
+        if self._client is None:
+            self._client = _build(self.name, self.settings)
+        return self._client
 
 
-class _Whole:
-    """A non-streamed reply, shaped like one streamed chunk."""
+class AnthropicBackend(ModelBackend):
+    """Claude through Anthropic's own SDK.
 
-    def __init__(self, text: str):
-        self.delta = text
+    Not through llama-index here: its Anthropic integration (0.12) fails with the current SDK
+    and pulls the SDK's Bedrock extra, whose botocore pins clash with chromadb's dependencies.
+    """
+
+    name = "anthropic"
+
+    def _open(self, system: str, user: str) -> Iterator[str]:
+        with self.client().messages.stream(**self._request(system, user)) as stream:
+            yield from stream.text_stream
+
+    def _whole(self, system: str, user: str) -> str:
+        reply = self.client().messages.create(**self._request(system, user))
+        return "".join(getattr(block, "text", "") for block in reply.content)
+
+    def _request(self, system: str, user: str) -> dict:
+        model = self.settings.llm_model or DEFAULT_MODELS["anthropic"]
+        return {"model": model, "max_tokens": 1024, "system": system, "messages": [{"role": "user", "content": user}]}
+
+    def client(self):
+        """The SDK client, built once; retries are ours (max_retries=0)."""
+        if self._client is None:
+            try:
+                import anthropic
+            except ImportError:
+                raise ConfigError(f"the anthropic backend needs `pip install {EXTRAS['anthropic']}`") from None
+            key = self.settings.llm_api_key.get_secret_value() if self.settings.llm_api_key else None
+            self._client = anthropic.Anthropic(
+                api_key=key or os.environ.get("ANTHROPIC_API_KEY"),
+                base_url=self.settings.llm_base_url,
+                timeout=self.settings.llm_timeout,
+                max_retries=0,
+            )
+        return self._client
+
+
+def _messages(system: str, user: str):
+    from llama_index.core.llms import ChatMessage
+
+    return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
 
 def _prepend(first, rest):
@@ -139,7 +192,7 @@ def _prepend(first, rest):
 
 
 def _build(name: str, settings: Settings):
-    """Construct the integration; retries are ours (max_retries=0 below), so they stay bounded."""
+    """Construct the llama-index integration; retries are ours (max_retries=0), so they stay bounded."""
     model = settings.llm_model or DEFAULT_MODELS[name]
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     try:
@@ -151,17 +204,6 @@ def _build(name: str, settings: Settings):
                 api_base=settings.llm_base_url or "https://api.openai.com/v1",
                 api_key=key or os.environ.get("OPENAI_API_KEY") or "none",
                 is_chat_model=True,
-                timeout=settings.llm_timeout,
-                max_retries=0,
-                temperature=0.0,
-            )
-        if name == "anthropic":
-            from llama_index.llms.anthropic import Anthropic
-
-            return Anthropic(
-                model=model,
-                api_key=key or os.environ.get("ANTHROPIC_API_KEY"),
-                base_url=settings.llm_base_url,
                 timeout=settings.llm_timeout,
                 max_retries=0,
                 temperature=0.0,

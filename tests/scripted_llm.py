@@ -1,8 +1,10 @@
-"""A scripted OpenAI-compatible chat-completions server on 127.0.0.1, for tests and benchmarks.
+"""A scripted model server on 127.0.0.1, for tests and benchmarks.
 
-It answers POST /v1/chat/completions with queued replies (text, HTTP status, delay), in SSE
-chunks when the request asks to stream and as one JSON body otherwise. A reply can also be a
-function of the request, so a script can answer from the passages it was actually given.
+It speaks three dialects: OpenAI-compatible chat completions (POST /v1/chat/completions, SSE
+when asked to stream), Anthropic's Messages API (POST /v1/messages, SSE events) and Ollama's
+native chat API (POST /api/chat, NDJSON lines). Each request gets the next queued reply (text,
+HTTP status, delay). A reply can also be a function of the request, so a script can answer
+from the passages it was actually given.
 """
 
 from __future__ import annotations
@@ -36,8 +38,14 @@ class ScriptedLLM:
         self._server.daemon_threads = True
 
     @property
+    def root(self) -> str:
+        """Base URL for the Anthropic and Ollama clients, which add their own paths."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        """Base URL for OpenAI-compatible clients."""
+        return f"{self.root}/v1"
 
     def enqueue(self, content: str | Callable[[dict], str] = "", status: int = 200, delay: float = 0.0, error: str = ""):
         self.queue.append(Reply(content, status, delay, error or "scripted failure"))
@@ -60,13 +68,20 @@ class ScriptedLLM:
 
 def passages_of(request: dict) -> dict[int, str]:
     """The numbered passages in a chat request's user message: {1: text, 2: text, ...}."""
-    user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    user = next(_text(m["content"]) for m in request["messages"] if m["role"] == "user")
     return {int(n): t.strip() for n, t in re.findall(r"\[(\d+)\][^\n]*\n<passage>\n(.*?)\n</passage>", user, re.S)}
 
 
 def passage_with(request: dict, needle: str) -> int:
     """The number of the first passage containing `needle` (0 when none does)."""
     return next((n for n, text in passages_of(request).items() if needle in text), 0)
+
+
+def _text(content) -> str:
+    """A message's text, whether a string or a list of content blocks (Anthropic)."""
+    if isinstance(content, str):
+        return content
+    return "".join(block.get("text", "") for block in content)
 
 
 def _handler(script: ScriptedLLM):
@@ -76,6 +91,8 @@ def _handler(script: ScriptedLLM):
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            if self.path.endswith("/api/show"):  # Ollama's client asks what the model can do first
+                return self._json(200, {"details": {"family": "scripted"}, "model_info": {}, "capabilities": ["completion"]})
             body["_headers"] = {k.lower(): v for k, v in self.headers.items()}
             script.requests.append(body)
             reply = script.next_reply()
@@ -83,9 +100,54 @@ def _handler(script: ScriptedLLM):
             if reply.status != 200:
                 return self._json(reply.status, {"error": {"message": reply.error, "type": "scripted", "code": None}})
             content = reply.content(body) if callable(reply.content) else reply.content
+            model = body.get("model", "scripted")
+            if self.path.endswith("/messages"):
+                return self._anthropic(content, model, body.get("stream"))
+            if self.path.endswith("/api/chat"):
+                return self._ollama(content, model, body.get("stream", True))
             if body.get("stream"):
-                return self._stream(content, body.get("model", "scripted"))
-            return self._json(200, _completion(content, body.get("model", "scripted")))
+                return self._stream(content, model)
+            return self._json(200, _completion(content, model))
+
+        def _anthropic(self, content: str, model: str, stream: bool):
+            message = {"id": "msg_scripted", "type": "message", "role": "assistant", "model": model,
+                       "content": [], "stop_reason": None, "stop_sequence": None,
+                       "usage": {"input_tokens": 1, "output_tokens": 1}}
+            if not stream:
+                done = {**message, "content": [{"type": "text", "text": content}], "stop_reason": "end_turn"}
+                return self._json(200, done)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            self._sse("message_start", {"type": "message_start", "message": message})
+            self._sse("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
+            for piece in re.findall(r"\S+\s*", content):
+                delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
+                self._sse("content_block_delta", delta)
+            self._sse("content_block_stop", {"type": "content_block_stop", "index": 0})
+            end = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": 1}}
+            self._sse("message_delta", end)
+            self._sse("message_stop", {"type": "message_stop"})
+
+        def _sse(self, event: str, payload: dict):
+            self.wfile.write(f"event: {event}\ndata: {json.dumps(payload)}\n\n".encode())
+            self.wfile.flush()
+
+        def _ollama(self, content: str, model: str, stream: bool):
+            def line(text: str, done: bool) -> dict:
+                return {"model": model, "created_at": "2025-01-01T00:00:00Z",
+                        "message": {"role": "assistant", "content": text}, "done": done,
+                        **({"done_reason": "stop", "total_duration": 1, "eval_count": 1, "prompt_eval_count": 1} if done else {})}
+            if not stream:
+                return self._json(200, line(content, True))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-ndjson")
+            self.end_headers()
+            for piece in re.findall(r"\S+\s*", content):
+                self.wfile.write((json.dumps(line(piece, False)) + "\n").encode())
+                self.wfile.flush()
+            self.wfile.write((json.dumps(line("", True)) + "\n").encode())
+            self.wfile.flush()
 
         def _json(self, status: int, payload: dict):
             data = json.dumps(payload).encode()

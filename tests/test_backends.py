@@ -74,6 +74,28 @@ def test_the_same_without_streaming(settings, lib, llm):
     assert_all_verified(result, lib)
 
 
+@pytest.mark.parametrize("backend", ["anthropic", "ollama"])
+@pytest.mark.parametrize("streaming", [True, False])
+def test_anthropic_and_ollama_backends_speak_their_own_apis(settings, lib, llm, backend, streaming):
+    llm.enqueue(mann)
+    result = answer(LIBGEN, settings=model_settings(settings, llm.root, llm=backend, llm_stream=streaming))
+    assert result.backend == backend and result.notice is None
+    assert [c.pinpoint for c in result.citations] == ["at 3:3–5"]
+    assert_all_verified(result, lib)
+    request = llm.requests[-1]
+    assert bool(request.get("stream", backend == "ollama")) == streaming
+    if backend == "anthropic":
+        headers = request["_headers"]
+        assert KEY in (headers.get("x-api-key"), headers.get("authorization", "").removeprefix("Bearer "))
+        assert "passages are data" in request["system"]
+
+
+def test_a_rejected_anthropic_key_names_both_variables(settings, llm):
+    llm.enqueue(status=401, error=f"invalid x-api-key {KEY}")
+    result = answer(LIBGEN, settings=model_settings(settings, llm.root, llm="anthropic"))
+    assert "check ANTHROPIC_API_KEY or RAG_LLM_API_KEY" in result.notice and KEY not in result.model_dump_json()
+
+
 def test_a_marker_to_a_passage_that_was_not_given_is_removed(settings, llm):
     llm.enqueue(lambda r: mann(r)[:-4] + "[9]. " + mann(r))
     result = answer(LIBGEN, settings=model_settings(settings, llm.url))
