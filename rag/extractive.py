@@ -2,7 +2,8 @@
 
 Every sentence of the best-ranked chunks is scored against the question:
 
-    score = lexical + 0.5 * cosine
+    score = lexical + 0.5 * cosine (+ 0.1 when the question asks about an outcome and the
+                                      sentence states one: "favors", "was a fair use", "denies")
 
 where `lexical` is the IDF-weighted share of the question's content words found in the
 sentence (words that only frame a legal question, "court", "hold", "say", are left out) and
@@ -53,6 +54,20 @@ ANSWER_TYPES = [  # (what the question asks for, what a sentence that answers it
         re.compile(rf"\b{_MONTHS}\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"),
     ),
 ]
+OUTCOME_BONUS = 0.1  # a sentence stating an outcome, for a question asking about one
+ASKS_OUTCOME = re.compile(
+    r"\b(?:fair use|transformative|favou?r\w*|neutral|hold|held|rule[sd]?|decide[sd]?|conclude[sd]?|grant\w*|den(?:y|ied|ies)|"
+    r"liab\w*|infring\w*|lawful|unlawful|excuse[sd]?|justif\w*|come out|cut|outcome|factor)\b",
+    re.I,
+)
+STATES_OUTCOME = re.compile(
+    r"\b(?:favors?|points? against|(?:is|was) (?:thus )?neutral|(?:is|was|were|are) (?:not |also |thus |itself )?(?:a |an )?fair use|"
+    r"(?:not )?justified (?:as|by) a fair use|this order (?:holds|grants|denies|concludes|finds)|"
+    r"grants? summary judgment|denies summary judgment|(?:the )?court (?:held|found|concluded|denied|granted|ruled|recognized|considered)|"
+    r"(?:was|were) (?:exceedingly |quintessentially |spectacularly )?transformative|(?:is|was|not) liable|constituted|denying|"
+    r"irredeemably infringing|not (?:itself )?a fair use)\b",
+    re.I,
+)
 # A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)
 OUTCOMES = {  # outcome -> (pattern, its opposite)
@@ -133,13 +148,16 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
     weights = _term_weights(content_terms(question), lib)
     total = sum(weights.values()) or 1.0
     qvec = np.asarray(hits.qvec)
+    bonus = OUTCOME_BONUS if ASKS_OUTCOME.search(question) else 0.0
     out: list[Scored] = []
     for doc_id, chunk, _ in hits.chunks[:POOL]:
         first, last = chunk.sentences
         cosines = lib.sentence_vectors[doc_id][first:last] @ qvec
         for i, cos in zip(range(first, last), cosines):
             lexical = sum(w for t, w in weights.items() if t in lib.sentence_terms[doc_id][i]) / total
-            out.append(Scored(doc_id, *lib.units[doc_id].sentences[i], lexical + COSINE_WEIGHT * float(cos)))
+            start, end = lib.units[doc_id].sentences[i]
+            outcome = bonus if bonus and STATES_OUTCOME.search(lib.docs[doc_id].text[start:end]) else 0.0
+            out.append(Scored(doc_id, start, end, lexical + COSINE_WEIGHT * float(cos) + outcome))
     return out
 
 
