@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.errors import BackendError, ConfigError, GoldError, RagError
+from rag.errors import BackendError, ConfigError, GoldError
 from rag.metrics import LATENCY, METRICS, Estimate, Result, calibrate_support, failures, score, summarise
 from rag.settings import PROJECT_ROOT, Settings, get_settings
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from dataclasses import dataclass
 
 from rag.retrieve import Hits, Library, content_terms, terms
+from rag.verify import CARDINALS
 
 REFUSAL = "The rulings in this corpus don't answer that."
 COSINE_WEIGHT = 0.5
@@ -41,14 +41,13 @@ EVENT_WORDS = set(
     valuation statute limitations indicted convicted acquitted arbitration mediation""".split()
 )
 ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "federal": "fed", "circuit": "cir"}
-_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)"
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 ANSWER_TYPES = [  # (what the question asks for, what a sentence that answers it contains)
     (
         re.compile(r"^\W*how much\b.*\b(?:damages|pay|paid|fee|fine|award|cost|compensat\w*|revenue|spen[dt]|worth|money|loss)", re.I),
         re.compile(r"\$\s?\d|\b(?:RMB|USD|EUR|dollars?|yuan)\b|\d\s*(?:million|billion)\b", re.I),
     ),
-    (re.compile(r"^\W*how many\b", re.I), re.compile(rf"\d|\b{_NUMBER_WORDS}\b", re.I)),
+    (re.compile(r"^\W*how many\b", re.I), re.compile(rf"\d|\b(?:{CARDINALS}|dozen)\b", re.I)),
     (
         re.compile(r"^\W*(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I),
         re.compile(rf"\b{_MONTHS}\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"),

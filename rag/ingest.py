@@ -16,7 +16,6 @@ is made from the sentence with the headings above it, so short conclusions keep 
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import time
@@ -30,8 +29,6 @@ from rag.errors import CorpusError
 from rag.models import date_int
 from rag.readers import read_file
 from rag.settings import Settings, get_settings
-
-log = logging.getLogger(__name__)
 
 LEGAL_ABBREVIATIONS = """
 a.m am amd app art assn aff'd br c ca cal cert cf ch cir cl co compl const corp ct cv d del dep dept
@@ -116,21 +113,10 @@ def build_units(doc: Document, settings: Settings) -> Units:
     """Sentences and chunks of a document; repeated paragraphs are skipped."""
     budget = index.max_tokens(settings) - 2 - index.count_tokens([doc.meta.title], settings)[0] - 1
     budget = min(budget, settings.chunk_tokens)
-    paragraphs = _distinct_paragraphs(doc)
+    groups = [split_sentences(doc.text, s, e) or [(s, e)] for s, e in _distinct_paragraphs(doc)]
+    counts = iter(index.count_tokens([doc.text[s:e] for g in groups for s, e in g], settings))
+    sized = [[p for s, e in g for p in _fit_sentence(doc.text, s, e, next(counts), budget, settings)] for g in groups]
     sentences: list[tuple[int, int]] = []
-    groups: list[list[tuple[int, int]]] = []  # sentence spans per kept paragraph
-    for start, end in paragraphs:
-        group = split_sentences(doc.text, start, end) or [(start, end)]
-        groups.append(group)
-    tokens = index.count_tokens([doc.text[s:e] for g in groups for s, e in g], settings)
-    sized: list[list[tuple[int, int, int]]] = []
-    cursor = 0
-    for group in groups:
-        pieces = []
-        for s, e in group:
-            pieces += _fit_sentence(doc.text, s, e, tokens[cursor], budget, settings)
-            cursor += 1
-        sized.append(pieces)
     chunks: list[Chunk] = []
     for run in _contiguous_runs(doc.text, sized):
         chunks += _pack(doc.id, run, budget, len(sentences), len(chunks))
@@ -263,8 +249,7 @@ def _write(doc: Document, units: Units, col, settings: Settings) -> None:
     """Embed and store one document: chunk vectors in Chroma, text and sentence vectors on disk."""
     import numpy as np
 
-    chunk_texts = [f"{doc.meta.title}\n{doc.text[c.start:c.end]}" for c in units.chunks]
-    chunk_vectors = index.embed(chunk_texts, settings)
+    chunk_vectors = index.embed([indexed_text(doc, c) for c in units.chunks], settings)
     sentence_vectors = index.embed(sentence_contexts(doc, units), settings)
     col.add(
         ids=[c.id for c in units.chunks],
@@ -276,6 +261,11 @@ def _write(doc: Document, units: Units, col, settings: Settings) -> None:
     store = settings.store_dir
     np.save(store / f"{doc.id}.sentences.npy", np.asarray(sentence_vectors, dtype=np.float32))
     _save_units(store / f"{doc.id}.units.json", units)
+
+
+def indexed_text(doc: Document, chunk: Chunk) -> str:
+    """What is embedded and searched for a chunk: the document's title, then the chunk's exact text."""
+    return f"{doc.meta.title}\n{doc.text[chunk.start : chunk.end]}"
 
 
 def sentence_contexts(doc: Document, units: Units) -> list[str]:

@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from rag import index
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
-from rag.ingest import Chunk, Units, ingest, load_units
+from rag.ingest import Chunk, Units, indexed_text, ingest, load_units
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
 
@@ -52,7 +52,7 @@ class Library:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def chunk_texts(self) -> list[str]:
-        return [f"{self.docs[d].meta.title}\n{self.docs[d].text[c.start:c.end]}" for d, c in self.chunks]
+        return [indexed_text(self.docs[d], c) for d, c in self.chunks]
 
     @cached_property
     def sentence_terms(self) -> dict[str, list[frozenset[str]]]:

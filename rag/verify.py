@@ -25,11 +25,11 @@ SUPPORT_OVERLAP = 0.5
 QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 NUMBER = re.compile(r"\d[\d,.\s]*\d|\d")
 NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")
-NUMBER_WORDS = re.compile(
-    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
-    r"million|billion|trillion|first|second|third|fourth|fifth)\b",
-    re.I,
+CARDINALS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
+    "million|billion|trillion"
 )
+NUMBER_WORDS = re.compile(rf"\b({CARDINALS}|first|second|third|fourth|fifth)\b", re.I)
 
 
 def cite(doc: Document, start: int, end: int, number: int, score: float = 0.0) -> Citation:

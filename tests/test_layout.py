@@ -17,8 +17,7 @@ def test_pinpoint_formats():
 
 
 def test_locate_across_pages_and_lines():
-    text = "alpha beta\ngamma delta"
-    layout = Layout()
+    layout = Layout()  # over the text "alpha beta\ngamma delta"
     layout.add_line(1, 27, 0, 10)
     layout.add_page(1, 0, 10)
     layout.add_line(2, 1, 11, 22)
