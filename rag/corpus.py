@@ -25,6 +25,9 @@ from rag.layout import Layout, Pinpoint
 MANIFEST = "manifest.toml"
 SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
 STORE_FORMAT = 1
+_NAME = r"[A-Z][\w.&’'-]*"
+PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."
+CASE_NAME = re.compile(rf"({_NAME}(?:,? {_NAME})*),? v\. ({_NAME}(?: {_NAME})*)")
 
 
 class DocMeta(BaseModel):
@@ -47,6 +50,12 @@ class DocMeta(BaseModel):
         """What a reader knows of the document besides its text: names, court, dates, docket."""
         dates = [f"{d.isoformat()} {_cite_date(d)} {d:%B} {d.day}, {d.year}" for d in (self.date, self.published) if d]
         return " ".join([self.title, self.cite, self.court, self.docket, self.about, self.judge, *dates])
+
+    def names(self) -> str:
+        """The names a question uses to point at this document: the parties, the proper names of
+        what it is about, the court, the judge."""
+        cases = CASE_NAME.findall(self.title)
+        return " ".join([*(f"{a} {b}" for a, b in cases), *PROPER_NAME.findall(self.about), self.court, self.judge])
 
     def full_citation(self, pinpoint: Pinpoint) -> str:
         """The citation with its pinpoint, e.g. "Bartz v. Anthropic PBC, No. C 24-05417 WHA, Order on Fair Use at 31 (N.D. Cal. June 23, 2025)"."""

@@ -26,6 +26,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from rag.corpus import Document
 from rag.retrieve import Hits, Library, content_terms, terms
 from rag.verify import CARDINALS
 
@@ -40,6 +41,7 @@ EVENT_WORDS = set(
     reversed reversal remand remanded vacate vacated overturn overturned sanction sanctions penalty penalties
     valuation statute limitations indicted convicted acquitted arbitration mediation""".split()
 )
+EVENT_ALSO = {w: "compensate" for w in ("award", "awarded")}  # an award is also "ordered to compensate"
 ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "federal": "fed", "circuit": "cir"}
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 ANSWER_TYPES = [  # (what the question asks for, what a sentence that answers it contains)
@@ -53,6 +55,8 @@ ANSWER_TYPES = [  # (what the question asks for, what a sentence that answers it
         re.compile(rf"\b{_MONTHS}\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"),
     ),
 ]
+ASKS_DOCKET = re.compile(r"\b(?:case|docket|file)\s+(?:number|no)\b|\bdocket\b", re.I)
+DOCKET = re.compile(r"\bNo\.\s*(?:[A-Za-z]{1,3}\s)?\d[\w:-]*")
 OUTCOME_BONUS = 0.1  # a sentence stating an outcome, for a question asking about one
 ASKS_OUTCOME = re.compile(
     r"\b(?:fair use|transformative|favou?r\w*|neutral|hold|held|rule[sd]?|decide[sd]?|conclude[sd]?|grant\w*|den(?:y|ied|ies)|"
@@ -68,6 +72,16 @@ STATES_OUTCOME = re.compile(
     re.I,
 )
 # A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
+ASKED_FOR = re.compile(  # "What royalty rate did ...": the noun phrase after the question word
+    r"^\W*(?:what|which|whose|how much|how many)\s+((?:[\w’'-]+\s+){0,3}?)"
+    r"(?:did|does|do|was|is|were|are|has|have|had|would|should|can|could|will|of|in|for|to|under|at)\b",
+    re.I,
+)
+ANSWER_FORMS = set(
+    """analogy analogies metaphor comparison example examples reasoning rationale argument arguments test standard
+    approach basis explanation view point language words quote phrase statement takeaway takeaways lesson lessons
+    significance holding outcome result conclusion exactly kind type sort""".split()
+)
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)
 OUTCOMES = {  # outcome -> (pattern, its opposite)
     "grant": (re.compile(r"\bgrant(?:s|ed|ing)?\b", re.I), "deny"),
@@ -103,10 +117,31 @@ def _unanswerable(question: str, lib: Library) -> str | None:
     """Why the corpus cannot answer, when that is clear before scoring anything."""
     if not terms(question):
         return "Ask about the rulings: their holdings, facts, parties or reasoning."
-    unknown = _unknown_names(question, lib) or _unknown_events(question, lib)
+    unknown = _unknown_names(question, lib) or _unknown_asked_for(question, lib)
     if unknown:
-        return f"No document in it mentions {', '.join(f'“{n}”' for n in unknown)}."
+        return f"No document in it mentions {_quoted(unknown)}."
+    named = lib.named(question)
+    unknown = _unknown_events(question, lib, named or set(lib.docs))
+    if unknown and named:
+        return f"{' and '.join(lib.docs[d].meta.title for d in sorted(named))}: no mention of {_quoted(unknown)}."
+    if unknown:
+        return f"No document in it mentions {_quoted(unknown)}."
     return None
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"“{w}”" for w in words)
+
+
+def _unknown_asked_for(question: str, lib: Library) -> list[str]:
+    """What a "What royalty rate ..." / "Which penalty ..." question asks for, when no document uses the word.
+
+    Words that name the form of an answer rather than its content ("What analogy did the judge
+    use") are let through: the rulings draw analogies without calling them that.
+    """
+    asked = ASKED_FOR.match(question)
+    words = asked.group(1).split() if asked else []
+    return [w for w in words if w.lower() not in ANSWER_FORMS and terms(w) and not set(terms(w)) & set(lib.term_df)]
 
 
 def _unknown_names(question: str, lib: Library) -> list[str]:
@@ -124,14 +159,16 @@ def _unknown_names(question: str, lib: Library) -> list[str]:
     return unknown
 
 
-def _unknown_events(question: str, lib: Library) -> list[str]:
-    """Legal events the question asks about (a settlement, a verdict, an affirmance) that no document mentions.
+def _unknown_events(question: str, lib: Library, scope: set[str]) -> list[str]:
+    """Legal events the question asks about (a settlement, a verdict, an affirmance) that the documents in scope never mention.
 
     A question about an event the rulings never mention has a false premise or lies outside
-    them; answering it from whatever passage is nearest would be the worst outcome.
+    them; answering it from whatever passage is nearest would be the worst outcome. A question
+    naming a document ("the Bartz trial") scopes the search to it.
     """
-    words = re.findall(r"[A-Za-z]+", question)
-    return [w for w in dict.fromkeys(words) if w.lower() in EVENT_WORDS and not set(terms(w)) & set(lib.term_df)]
+    said = frozenset().union(*(lib.doc_terms[d] for d in scope))
+    events = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if w.lower() in EVENT_WORDS]
+    return [w for w in events if not set(terms(f"{w} {EVENT_ALSO.get(w.lower(), '')}")) & said]
 
 
 def _adjective_of_known(word: str, lib: Library) -> bool:
@@ -152,8 +189,10 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
     for doc_id, chunk, _ in hits.chunks[:POOL]:
         first, last = chunk.sentences
         cosines = lib.sentence_vectors[doc_id][first:last] @ qvec
+        named = lib.name_terms[doc_id]
         for i, cos in zip(range(first, last), cosines):
-            lexical = sum(w for t, w in weights.items() if t in lib.sentence_terms[doc_id][i]) / total
+            present = lib.sentence_terms[doc_id][i] | named
+            lexical = sum(w for t, w in weights.items() if t in present) / total
             start, end = lib.units[doc_id].sentences[i]
             outcome = bonus if bonus and STATES_OUTCOME.search(lib.docs[doc_id].text[start:end]) else 0.0
             out.append(Scored(doc_id, start, end, lexical + COSINE_WEIGHT * float(cos) + outcome))
@@ -172,14 +211,25 @@ def _rank(scored: list[Scored]) -> list[Scored]:
 
 
 def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
-    """Only sentences that can answer a question opening "How much" / "How many" / "When": ones
-    with an amount, a number, a date. Without such a sentence the rulings do not answer it."""
+    """Only sentences that can answer a question opening "How much" / "How many" / "When", or asking
+    for a case number: ones with an amount, a number, a date, the docket. Without one the rulings
+    do not answer it."""
     if len(re.findall(r"\b(?:when|how|what|who|whom|which|where|why)\b", question, re.I)) > 1:
         return ranked  # a compound question: one of its parts may be answered without a number
+    if ASKS_DOCKET.search(question):
+        named = lib.named(question) or set(lib.docs)
+        return [s for s in ranked if s.doc_id in named and _states_docket(lib.docs[s.doc_id], s)]
     for asks, has in ANSWER_TYPES:
         if asks.search(question):
             return [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
     return ranked
+
+
+def _states_docket(doc: Document, s: Scored) -> bool:
+    """Whether the sentence gives the document's own docket number (any docket number, if it has none on file)."""
+    text = doc.text[s.start : s.end]
+    own = re.sub(r"^No\.\s*", "", doc.meta.docket)
+    return own in text if own else bool(DOCKET.search(text))
 
 
 def _premise_conflict(question: str, best: list[Scored], lib: Library) -> str | None:

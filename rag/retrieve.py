@@ -1,7 +1,7 @@
 """Hybrid retrieval: dense (Chroma) and BM25, fused by reciprocal rank, overlapping chunks merged.
 
 Legal questions lean on names, numbers and docket strings that a small dense model blurs,
-so BM25 (bm25s, English stemming and stop words) runs beside the vector search; the two
+so BM25 (bm25s, English stemming, NLTK stop words) runs beside the vector search; the two
 rankings are fused with reciprocal rank fusion (k=60), which needs no score calibration,
 except that the dense ranking is discounted when even its best match is noise.
 Overlapping chunks of one document (sentence windows of a long paragraph) become one passage.
@@ -62,6 +62,21 @@ class Library:
             text = self.docs[doc_id].text
             out[doc_id] = [frozenset(t) for t in _terms_many([text[s:e] for s, e in units.sentences])]
         return out
+
+    @cached_property
+    def name_terms(self) -> dict[str, frozenset[str]]:
+        """The terms of the names that point at each document (its parties, court, judge)."""
+        return {doc_id: frozenset(terms(doc.meta.names())) for doc_id, doc in self.docs.items()}
+
+    @cached_property
+    def doc_terms(self) -> dict[str, frozenset[str]]:
+        """Every content term each document uses."""
+        return {doc_id: frozenset().union(*sets) for doc_id, sets in self.sentence_terms.items()}
+
+    def named(self, question: str) -> set[str]:
+        """The documents a question points at by name ("in Bartz", "the Hangzhou court"); none if it names none."""
+        asked = set(terms(question))
+        return {doc_id for doc_id, names in self.name_terms.items() if names & asked}
 
     @cached_property
     def term_df(self) -> dict[str, int]:
@@ -166,7 +181,32 @@ def _frame_terms() -> frozenset[str]:
 def _terms_many(texts: list[str]) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    texts = [legal_forms(t) for t in texts]
+    return bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=_stemmer(), return_ids=False, show_progress=False)
+
+
+KEPT_FUNCTION_WORDS = {"no", "not", "nor", "against", "before", "after", "all", "only", "same"}  # they change what a passage says
+MORE_STOPWORDS = {"whether", "anything", "something", "would", "could", "also", "ever", "much", "many", "us"}
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> list[str]:
+    """NLTK's English stop words (as bm25s ships them), keeping the negations and a few that carry meaning."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return sorted((set(STOPWORDS_EN_PLUS) - KEPT_FUNCTION_WORDS) | MORE_STOPWORDS)
+
+
+_ORDINALS = {"one": "first", "two": "second", "three": "third", "four": "fourth", "1": "first", "2": "second", "3": "third", "4": "fourth"}
+_FACTOR_N = re.compile(r"\bfactors?\s+(one|two|three|four|[1-4])\b", re.I)
+_NUMBER_SIGN = re.compile(r"\bNo\.(?=\s*(?:[A-Za-z]{1,3}\s)?\d)")
+
+
+def legal_forms(text: str) -> str:
+    """Two ways lawyers write what the rulings write otherwise: "factor two" for "second factor",
+    and "No. 24-cv-03811" for "number 24-cv-03811" (so that a "case number" question finds it)."""
+    text = _FACTOR_N.sub(lambda m: f"{_ORDINALS[m.group(1).lower()]} factor", text)
+    return _NUMBER_SIGN.sub("number", text)
 
 
 def _stemmer():
@@ -186,7 +226,8 @@ def _bm25(lib: Library):
         if lib.bm25 is None:
             import bm25s
 
-            tokens = bm25s.tokenize(lib.chunk_texts(), stopwords="en", stemmer=_stemmer(), show_progress=False)
+            texts = [legal_forms(t) for t in lib.chunk_texts()]
+            tokens = bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=_stemmer(), show_progress=False)
             model = bm25s.BM25()
             model.index(tokens, show_progress=False)
             lib.bm25 = (model, tokens.vocab)

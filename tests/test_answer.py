@@ -46,6 +46,22 @@ def test_commentary_answers_cite_paragraphs(settings, lib):
     assert c.paragraph <= 21  # the repeated copy of the body is never cited
 
 
+def test_a_case_number_question_cites_the_named_documents_docket(settings, lib):
+    result = answer("What is the docket number in Bartz?", settings=settings)
+    assert_verified(result, lib)
+    assert "C 24-05417 WHA" in result.citations[0].quote and result.citations[0].page == 1
+    result = answer("What's the case number for Concord v. Anthropic?", settings=settings)
+    assert result.citations[0].doc_id == CONCORD and "24-cv-03811-EKL" in result.citations[0].quote
+    # The Ultraman commentary gives no case number; another document's docket is no answer.
+    assert answer("What is the case number of the Ultraman judgment?", settings=settings).refused
+
+
+def test_a_court_named_in_the_question_points_at_its_document_not_at_sentences_repeating_the_name(settings, lib):
+    result = answer("Did the Hangzhou court say anything about fair use?", settings=settings)
+    assert_verified(result, lib)
+    assert any(c.doc_id == ULTRAMAN and "fair use" in c.quote for c in result.citations)
+
+
 def test_answer_text_is_the_quotes_with_markers(settings):
     result = answer("What did the publishers ask the court to enjoin in Concord v. Anthropic?", settings=settings)
     assert not result.refused and any(c.doc_id == CONCORD for c in result.citations)
@@ -60,6 +76,8 @@ def test_answer_text_is_the_quotes_with_markers(settings):
         "What is the weather in San Francisco today?",
         "hello!",
         "Who won the 2024 Super Bowl?",
+        "What royalty rate did the Concord court set for lyrics used in training?",
+        "What statutory damages per work did the jury award the authors at the Bartz trial?",
     ],
 )
 def test_out_of_corpus_questions_are_refused_plainly(settings, question):
