@@ -71,6 +71,9 @@ STATES_OUTCOME = re.compile(
     r"irredeemably infringing|not (?:itself )?a fair use)\b",
     re.I,
 )
+YES_NO = re.compile(r"^\W*(?:was|were|is|are|did|does|do|can|could|would|will|has|have|had|should)\b", re.I)
+# ... unless it asks what a party claimed, or whether a ruling discussed something at all
+ASKS_OTHER = re.compile(r"\b(?:claim\w*|argu\w*|alleg\w*|conten\w*|ask\w*|seek\w*|sought|request\w*|say|said|mention\w*|discuss\w*|address\w*)\b", re.I)
 # A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
 ASKED_FOR = re.compile(  # "What royalty rate did ...": the noun phrase after the question word
     r"^\W*(?:what|which|whose|how much|how many)\s+((?:[\w’'-]+\s+){0,3}?)"
@@ -110,7 +113,7 @@ def extract(question: str, hits: Hits, lib: Library, limit: int) -> tuple[list[S
     conflict = _premise_conflict(question, ranked[:3], lib)
     if conflict:
         return [], conflict
-    return _select(ranked, limit), None
+    return _select(_outcomes_first(question, ranked, lib), limit), None
 
 
 def _unanswerable(question: str, lib: Library) -> str | None:
@@ -242,6 +245,16 @@ def _premise_conflict(question: str, best: list[Scored], lib: Library) -> str | 
         if asserted and not any(pattern.search(t) for t in texts) and OUTCOMES[opposite][0].search(texts[0]):
             return f"Its premise does not match them: the question assumes “{outcome}”, the closest passage says otherwise."
     return None
+
+
+def _outcomes_first(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
+    """For a yes/no question about an outcome ("Was training a fair use?"), the sentences within
+    reach of the best one that state an outcome, when there are any: the answer is the holding."""
+    if not (YES_NO.search(question) and ASKS_OUTCOME.search(question)) or ASKS_OTHER.search(question):
+        return ranked
+    floor = ranked[0].score - KEEP_WITHIN
+    stating = [s for s in ranked if s.score >= floor and STATES_OUTCOME.search(lib.docs[s.doc_id].text[s.start : s.end])]
+    return stating or ranked
 
 
 def _select(ranked: list[Scored], limit: int) -> list[Scored]:
