@@ -46,17 +46,18 @@ ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "fede
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 ANSWER_TYPES = [  # (what the question asks for, what a sentence that answers it contains)
     (
-        re.compile(r"^\W*how much\b.*\b(?:damages|pay|paid|fee|fine|award|cost|compensat\w*|revenue|spen[dt]|worth|money|loss)", re.I),
+        re.compile(r"\bhow much\b.*\b(?:damages|pay|paid|fee|fine|award|cost|compensat\w*|revenue|spen[dt]|worth|money|loss)", re.I),
         re.compile(r"\$\s?\d|\b(?:RMB|USD|EUR|dollars?|yuan)\b|\d\s*(?:million|billion)\b", re.I),
     ),
-    (re.compile(r"^\W*how many\b", re.I), re.compile(rf"\d|\b(?:{CARDINALS}|dozen)\b", re.I)),
+    (re.compile(r"\bhow many\b", re.I), re.compile(rf"\d|\b(?:{CARDINALS}|dozen)\b", re.I)),
     (
-        re.compile(r"^\W*(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I),
+        re.compile(r"\b(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I),
         re.compile(rf"\b{_MONTHS}\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"),
     ),
 ]
 ASKS_DOCKET = re.compile(r"\b(?:case|docket|file)\s+(?:number|no)\b|\bdocket\b", re.I)
 DOCKET = re.compile(r"\bNo\.\s*(?:[A-Za-z]{1,3}\s)?\d[\w:-]*")
+TYPE_BONUS = 0.2  # a sentence with the date / number / amount a compound question asks for
 OUTCOME_BONUS = 0.1  # a sentence stating an outcome, for a question asking about one
 ASKS_OUTCOME = re.compile(
     r"\b(?:fair use|transformative|favou?r\w*|neutral|hold|held|rule[sd]?|decide[sd]?|conclude[sd]?|grant\w*|den(?:y|ied|ies)|"
@@ -188,6 +189,7 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
     total = sum(weights.values()) or 1.0
     qvec = np.asarray(hits.qvec)
     bonus = OUTCOME_BONUS if ASKS_OUTCOME.search(question) else 0.0
+    wanted = [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
     out: list[Scored] = []
     for doc_id, chunk, _ in hits.chunks[:POOL]:
         first, last = chunk.sentences
@@ -197,9 +199,16 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
             present = lib.sentence_terms[doc_id][i] | named
             lexical = sum(w for t, w in weights.items() if t in present) / total
             start, end = lib.units[doc_id].sentences[i]
-            outcome = bonus if bonus and STATES_OUTCOME.search(lib.docs[doc_id].text[start:end]) else 0.0
-            out.append(Scored(doc_id, start, end, lexical + COSINE_WEIGHT * float(cos) + outcome))
+            text = lib.docs[doc_id].text[start:end]
+            outcome = bonus if bonus and STATES_OUTCOME.search(text) else 0.0
+            typed = TYPE_BONUS * sum(1 for has in wanted if has.search(text))
+            out.append(Scored(doc_id, start, end, lexical + COSINE_WEIGHT * float(cos) + outcome + typed))
     return out
+
+
+def _compound(question: str) -> bool:
+    """Whether the question asks several things ("Who ruled, and when?")."""
+    return len(re.findall(r"\b(?:when|how|what|who|whom|which|where|why)\b", question, re.I)) > 1
 
 
 def _term_weights(query_terms: list[str], lib: Library) -> dict[str, float]:
@@ -217,13 +226,14 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
     """Only sentences that can answer a question opening "How much" / "How many" / "When", or asking
     for a case number: ones with an amount, a number, a date, the docket. Without one the rulings
     do not answer it."""
-    if len(re.findall(r"\b(?:when|how|what|who|whom|which|where|why)\b", question, re.I)) > 1:
-        return ranked  # a compound question: one of its parts may be answered without a number
+    if _compound(question):
+        return ranked  # one of its parts may be answered without a number (`_score` favours those with one)
     if ASKS_DOCKET.search(question):
         named = lib.named(question) or set(lib.docs)
         return [s for s in ranked if s.doc_id in named and _states_docket(lib.docs[s.doc_id], s)]
+    opening = re.sub(r"^\W+", "", question)
     for asks, has in ANSWER_TYPES:
-        if asks.search(question):
+        if asks.match(opening):
             return [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
     return ranked
 
