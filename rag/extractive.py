@@ -76,6 +76,11 @@ YES_NO = re.compile(r"^\W*(?:was|were|is|are|did|does|do|can|could|would|will|ha
 # ... unless it asks what a party claimed, or whether a ruling discussed something at all
 ASKS_OTHER = re.compile(r"\b(?:claim\w*|argu\w*|alleg\w*|conten\w*|ask\w*|seek\w*|sought|request\w*|say|said|mention\w*|discuss\w*|address\w*)\b", re.I)
 # A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
+DECIDER = re.compile(  # a court named as deciding something
+    r"\b(supreme court|(?:\w+ )?circuit|court of appeals?|appeals court|appellate court|high court|jury)\W+(?:\w+\W+){0,2}?"
+    r"(?:decide[sd]?|h[oe]ld|holds|rule[sd]?|f[oi]u?nds?|affirm\w*|revers\w*|say|said|conclude[sd]?|award\w*|return\w*)\b",
+    re.I,
+)
 ASKED_FOR = re.compile(  # "What royalty rate did ...": the noun phrase after the question word
     r"^\W*(?:what|which|whose|how much|how many)\s+((?:[\w’'-]+\s+){0,3}?)"
     r"(?:did|does|do|was|is|were|are|has|have|had|would|should|can|could|will|of|in|for|to|under|at)\b",
@@ -125,12 +130,37 @@ def _unanswerable(question: str, lib: Library) -> str | None:
     if unknown:
         return f"No document in it mentions {_quoted(unknown)}."
     named = lib.named(question)
+    other = _other_decider(question, lib, named)
+    if other:
+        return other
     unknown = _unknown_events(question, lib, named or set(lib.docs))
     if unknown and named:
         return f"{' and '.join(lib.docs[d].meta.title for d in sorted(named))}: no mention of {_quoted(unknown)}."
     if unknown:
         return f"No document in it mentions {_quoted(unknown)}."
     return None
+
+
+def _other_decider(question: str, lib: Library, named: set[str]) -> str | None:
+    """"What did the Supreme Court decide in Bartz?": a decision, in a named case, by a court
+    (or a jury) that is not the one whose ruling the corpus holds."""
+    said = DECIDER.search(question)
+    if not said or not named:
+        return None
+    decider = said.group(1)
+    metas = [lib.docs[d].meta for d in sorted(named)]
+    if any(decider.lower() in f"{m.court} {m.about}".lower() for m in metas) or _names_another_case(question, lib, said):
+        return None
+    courts = " and ".join(dict.fromkeys(m.court.rstrip(".") for m in metas if m.court)) or "other courts"
+    return f"It holds no decision of the {decider} in that case, only rulings of {courts}."
+
+
+def _names_another_case(question: str, lib: Library, decider: re.Match) -> bool:
+    """Whether the question names something besides the corpus's own cases ("in Campbell"), which
+    the decider may well have decided."""
+    own = set().union(*lib.name_terms.values())
+    words = [m for m in NAME.finditer(question) if not decider.start() <= m.start() < decider.end()]
+    return any(m.start() > 0 and not set(terms(m.group(0))) <= own | {"judg"} for m in words[1:])
 
 
 def _quoted(words: list[str]) -> str:

@@ -33,6 +33,7 @@ FRAME_WORDS = (
     "find found order case exactly describe explain happen happened think according document commentary "
     "me please tell didn doesn wasn isn aren weren haven hasn couldn wouldn shouldn"
 )
+GENERIC_NAME_WORDS = "court internet district circuit group inc pbc llc ltd corp co"  # in names, but name nothing
 RRF_K = 60
 CANDIDATES = 30  # per ranker, before fusion
 NOISE_COS = 0.2  # a best dense match below this cosine is no match at all
@@ -66,7 +67,8 @@ class Library:
     @cached_property
     def name_terms(self) -> dict[str, frozenset[str]]:
         """The terms of the names that point at each document (its parties, court, judge)."""
-        return {doc_id: frozenset(terms(doc.meta.names())) for doc_id, doc in self.docs.items()}
+        generic = frozenset(terms(GENERIC_NAME_WORDS))
+        return {doc_id: frozenset(terms(doc.meta.names())) - generic for doc_id, doc in self.docs.items()}
 
     @cached_property
     def doc_terms(self) -> dict[str, frozenset[str]]:

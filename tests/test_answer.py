@@ -71,6 +71,12 @@ def test_a_court_named_in_the_question_points_at_its_document_not_at_sentences_r
     assert any(c.doc_id == ULTRAMAN and "fair use" in c.quote for c in result.citations)
 
 
+def test_a_higher_court_named_with_another_case_is_answered_from_the_ruling_that_quotes_it(settings, lib):
+    result = answer("What did the Supreme Court hold in Sony Betamax, as the Bartz order describes it?", settings=settings)
+    assert not result.refused
+    assert any(c.doc_id == BARTZ and "Supreme Court held" in c.quote for c in result.citations)
+
+
 def test_answer_text_is_the_quotes_with_markers(settings):
     result = answer("What did the publishers ask the court to enjoin in Concord v. Anthropic?", settings=settings)
     assert not result.refused and any(c.doc_id == CONCORD for c in result.citations)
@@ -87,6 +93,8 @@ def test_answer_text_is_the_quotes_with_markers(settings):
         "Who won the 2024 Super Bowl?",
         "What royalty rate did the Concord court set for lyrics used in training?",
         "What statutory damages per work did the jury award the authors at the Bartz trial?",
+        "What did the Supreme Court decide in Bartz v. Anthropic?",
+        "Did the jury find Anthropic's infringement willful?",
     ],
 )
 def test_out_of_corpus_questions_are_refused_plainly(settings, question):
