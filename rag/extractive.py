@@ -33,6 +33,7 @@ from rag.verify import CARDINALS
 REFUSAL = "The rulings in this corpus don't answer that."
 COSINE_WEIGHT = 0.5
 MIN_SCORE = 0.40  # best sentence below this: the corpus does not answer
+MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
 KEEP_WITHIN = 0.15  # further sentences must score within this of the best one
 POOL = 30  # sentences are drawn from this many top-ranked chunks
 NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
@@ -230,6 +231,8 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
             lexical = sum(w for t, w in weights.items() if t in present) / total
             start, end = lib.units[doc_id].sentences[i]
             text = lib.docs[doc_id].text[start:end]
+            if len(re.findall(r"\w+", text)) < MIN_WORDS:
+                continue  # a caption fragment or a heading ("Plaintiffs,", "ANALYSIS") answers nothing
             outcome = bonus if bonus and STATES_OUTCOME.search(text) else 0.0
             typed = TYPE_BONUS * sum(1 for has in wanted if has.search(text))
             out.append(Scored(doc_id, start, end, lexical + COSINE_WEIGHT * float(cos) + outcome + typed))

@@ -77,6 +77,13 @@ def test_a_higher_court_named_with_another_case_is_answered_from_the_ruling_that
     assert any(c.doc_id == BARTZ and "Supreme Court held" in c.quote for c in result.citations)
 
 
+def test_caption_fragments_and_headings_are_never_the_answer(settings, lib):
+    result = answer("Who are the plaintiffs in Bartz?", settings=settings)
+    assert_verified(result, lib)
+    assert all(len(c.quote.split()) >= 3 for c in result.citations)
+    assert any("Andrea Bartz" in c.quote for c in result.citations)
+
+
 def test_answer_text_is_the_quotes_with_markers(settings):
     result = answer("What did the publishers ask the court to enjoin in Concord v. Anthropic?", settings=settings)
     assert not result.refused and any(c.doc_id == CONCORD for c in result.citations)
