@@ -6,18 +6,25 @@ Every sentence of the best-ranked chunks is scored against the question:
                                       sentence states one: "favors", "was a fair use", "denies")
 
 where `lexical` is the IDF-weighted share of the question's content words found in the
-sentence (words that only frame a legal question, "court", "hold", "say", are left out) and
-`cosine` compares the question with the sentence embedded under its headings.
-The weights and the floor below were calibrated on `evals/gold.jsonl` with 5-fold
-cross-validation (see evals/README.md). The answer is the best few sentences, verbatim, each
-followed by its citation marker.
+sentence (words that only frame a legal question, "court", "hold", "say", are left out, and a
+document's own names, "Bartz", "the Hangzhou court", count as present in all its sentences)
+and `cosine` compares the question with the sentence embedded under its headings. A compound
+question ("Which court, and when?") adds 0.2 for a sentence with the date, number or amount it
+asks for; a yes/no question about an outcome is answered with the sentences that state one.
+The cosine weight and the floor were calibrated on `evals/gold.jsonl` with 5-fold
+cross-validation; the bonuses were chosen on it and checked on the questions of
+`evals/heldout.py`, written later (see evals/README.md). The answer is the
+best few sentences, verbatim, each followed by its citation marker.
 
 It refuses, plainly, when the corpus does not answer: a question with no content words; one
 naming something no document mentions (another case, a party, a docket number, a settlement
-or verdict); one whose premise the best passages contradict ("Why did the court grant..."
-where they say "denying"); a "how much" / "how many" / "when" question that no passage
-answers with an amount, number or date; or no sentence scoring above the floor. A refusal
-still carries the closest passages.
+or verdict), or asking for a thing no document has a word for ("What royalty rate ..."); an
+appeal, award or verdict asked of a named document that never mentions one; what a higher
+court or a jury decided in a case the corpus holds only at first instance; one whose premise
+the best passages contradict ("Why did the court grant..." where they say "denying"); a
+"how much" / "how many" / "when" / case-number question that no passage answers with an
+amount, number, date or docket; or no sentence scoring above the floor. A refusal still
+carries the closest passages.
 """
 
 from __future__ import annotations
@@ -76,7 +83,6 @@ STATES_OUTCOME = re.compile(
 YES_NO = re.compile(r"^\W*(?:was|were|is|are|did|does|do|can|could|would|will|has|have|had|should)\b", re.I)
 # ... unless it asks what a party claimed, or whether a ruling discussed something at all
 ASKS_OTHER = re.compile(r"\b(?:claim\w*|argu\w*|alleg\w*|conten\w*|ask\w*|seek\w*|sought|request\w*|say|said|mention\w*|discuss\w*|address\w*)\b", re.I)
-# A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
 DECIDER = re.compile(  # a court named as deciding something
     r"\b(supreme court|(?:\w+ )?circuit|court of appeals?|appeals court|appellate court|high court|jury)\W+(?:\w+\W+){0,2}?"
     r"(?:decide[sd]?|h[oe]ld|holds|rule[sd]?|f[oi]u?nds?|affirm\w*|revers\w*|say|said|conclude[sd]?|award\w*|return\w*)\b",
@@ -92,6 +98,7 @@ ANSWER_FORMS = set(
     approach basis explanation view point language words quote phrase statement takeaway takeaways lesson lessons
     significance holding outcome result conclusion exactly kind type sort""".split()
 )
+# A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)
 OUTCOMES = {  # outcome -> (pattern, its opposite)
     "grant": (re.compile(r"\bgrant(?:s|ed|ing)?\b", re.I), "deny"),
@@ -160,8 +167,8 @@ def _names_another_case(question: str, lib: Library, decider: re.Match) -> bool:
     """Whether the question names something besides the corpus's own cases ("in Campbell"), which
     the decider may well have decided."""
     own = set().union(*lib.name_terms.values())
-    words = [m for m in NAME.finditer(question) if not decider.start() <= m.start() < decider.end()]
-    return any(m.start() > 0 and not set(terms(m.group(0))) <= own | {"judg"} for m in words[1:])
+    words = [m.group(0) for m in NAME.finditer(question) if m.start() > 0 and not decider.start() <= m.start() < decider.end()]
+    return any(not set(content_terms(w)) <= own for w in words)
 
 
 def _quoted(words: list[str]) -> str:
@@ -176,7 +183,7 @@ def _unknown_asked_for(question: str, lib: Library) -> list[str]:
     """
     asked = ASKED_FOR.match(question)
     words = asked.group(1).split() if asked else []
-    return [w for w in words if w.lower() not in ANSWER_FORMS and terms(w) and not set(terms(w)) & set(lib.term_df)]
+    return [w for w in words if w.lower() not in ANSWER_FORMS and terms(w) and not any(t in lib.term_df for t in terms(w))]
 
 
 def _unknown_names(question: str, lib: Library) -> list[str]:
