@@ -16,6 +16,7 @@ is made from the sentence with the headings above it, so short conclusions keep 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -30,6 +31,7 @@ from rag.models import date_int
 from rag.readers import read_file
 from rag.settings import Settings, get_settings
 
+SKIPPED = "_skipped-files.json"  # in the store: the files the last ingest could not read
 LEGAL_ABBREVIATIONS = """
 a.m am amd app art assn aff'd br c ca cal cert cf ch cir cl co compl const corp ct cv d del dep dept
 dist dkt dr e.g ed eds eq esq et etc ex exh exhs f fed fig govt h.r i.e ibid id inc inst int intl j jj
@@ -186,6 +188,14 @@ def _pack(doc_id: str, run, budget: int, first_sentence: int, first_chunk: int) 
     return chunks
 
 
+def skipped_files(settings: Settings) -> set[str]:
+    """The hashes of the corpus files the last ingest could not read (so they are not "new" files)."""
+    try:
+        return set(json.loads((settings.store_dir / SKIPPED).read_text()))
+    except (OSError, ValueError):
+        return set()
+
+
 def ingest(paths: list[Path] | None = None, settings: Settings | None = None, progress: bool = False) -> IngestReport:
     """Bring the index up to date with the corpus folder (after copying in `paths`, if given)."""
     settings = settings or get_settings()
@@ -198,14 +208,18 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     indexed = _indexed_hashes(col)
     seen: set[str] = set()
     files = corpus_files(settings.corpus_dir)
+    skipped: list[str] = []
     for path in _progress(files, progress, "Reading and embedding"):
         try:
             _ingest_file(path, manifest, indexed, seen, col, settings, report)
         except CorpusError as exc:
             report.errors.append(str(exc))
+            skipped.append(file_sha256(path))
     for doc_id in sorted(set(indexed) - seen):
         _drop(doc_id, col, settings)
         report.removed.append(doc_id)
+    settings.store_dir.mkdir(parents=True, exist_ok=True)
+    (settings.store_dir / SKIPPED).write_text(json.dumps(sorted(skipped)))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from rag import index
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
-from rag.ingest import Chunk, Units, indexed_text, ingest, load_units
+from rag.ingest import Chunk, Units, indexed_text, ingest, load_units, skipped_files
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
 
@@ -153,7 +153,7 @@ def _load(settings: Settings, progress: bool) -> Library:
 def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:
     """Log when the corpus folder no longer matches the index (files added, changed or removed)."""
     try:
-        on_disk = {file_sha256(p) for p in corpus_files(settings.corpus_dir)}
+        on_disk = {file_sha256(p) for p in corpus_files(settings.corpus_dir)} - skipped_files(settings)
         manifest = load_manifest(settings.corpus_dir)
     except Exception:  # a broken corpus folder is ingest's business, not retrieval's
         return

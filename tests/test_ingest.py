@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from conftest import BARTZ, CONCORD, CORPUS, ULTRAMAN, small_settings
 from rag import index
 from rag.ingest import ingest
+from rag.retrieve import forget, library
 
 CONCORD_FILE = "concord-v-anthropic-injunction-commentary.txt"
 ULTRAMAN_FILE = "ultraman-lora-hangzhou-commentary.txt"
@@ -87,6 +89,21 @@ def test_a_bad_file_is_reported_and_the_rest_still_indexed(tmp_path):
     assert len(report.errors) == 2
     assert any(e.startswith("scanned.pdf:") for e in report.errors)
     assert any(e.startswith("latin1.txt:") for e in report.errors)
+
+
+def test_a_file_ingest_could_not_read_does_not_make_the_index_look_stale(tmp_path, caplog):
+    s = small_settings(tmp_path, [CONCORD_FILE])
+    (s.corpus_dir / "scanned.pdf").write_bytes(b"%PDF-1.4 not really")
+    ingest(settings=s)
+    forget(s)
+    with caplog.at_level(logging.WARNING, logger="rag.retrieve"):
+        library(s)
+    assert "changed since the last ingest" not in caplog.text
+    (s.corpus_dir / "new.txt").write_text("A later ruling on remedies, dropped in after the ingest.", encoding="utf-8")
+    forget(s)
+    with caplog.at_level(logging.WARNING, logger="rag.retrieve"):
+        library(s)
+    assert "changed since the last ingest" in caplog.text
 
 
 def test_a_file_without_manifest_entry_is_indexed_under_its_own_name(tmp_path):
