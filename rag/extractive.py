@@ -208,9 +208,12 @@ def _unknown_events(question: str, lib: Library, scope: set[str]) -> list[str]:
     them; answering it from whatever passage is nearest would be the worst outcome. A question
     naming a document ("the Bartz trial") scopes the search to it.
     """
-    said = frozenset().union(*(lib.doc_terms[d] for d in scope))
     events = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if w.lower() in EVENT_WORDS]
-    return [w for w in events if not set(terms(f"{w} {EVENT_ALSO.get(w.lower(), '')}")) & said]
+    return [w for w in events if not _mentioned(terms(f"{w} {EVENT_ALSO.get(w.lower(), '')}"), lib, scope)]
+
+
+def _mentioned(event_terms: list[str], lib: Library, scope: set[str]) -> bool:
+    return any(t in lib.doc_terms[d] for t in event_terms for d in scope)
 
 
 def _adjective_of_known(word: str, lib: Library) -> bool:
@@ -234,8 +237,8 @@ def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
         cosines = lib.sentence_vectors[doc_id][first:last] @ qvec
         named = lib.name_terms[doc_id]
         for i, cos in zip(range(first, last), cosines):
-            present = lib.sentence_terms[doc_id][i] | named
-            lexical = sum(w for t, w in weights.items() if t in present) / total
+            present = lib.sentence_terms[doc_id][i]
+            lexical = sum(w for t, w in weights.items() if t in present or t in named) / total
             start, end = lib.units[doc_id].sentences[i]
             text = lib.docs[doc_id].text[start:end]
             if len(re.findall(r"\w+", text)) < MIN_WORDS:
