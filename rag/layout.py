@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 DASH = "\u2013"
+SPANS = ("pages", "lines", "paragraphs", "footnotes", "parts", "marks", "ocr")
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,17 @@ class Pinpoint:
     paragraph: int | None = None
     paragraph_end: int | None = None
     footnote: int | None = None
+    part: str | None = None  # a separately paginated part ("Syllabus", "Opinion of the Court")
 
     def __str__(self) -> str:
-        if self.page is None:
-            if self.paragraph is None:
-                return ""
+        if self.paragraph is not None:  # unpaginated text, or a court that numbers its paragraphs
             if self.paragraph_end in (None, self.paragraph):
                 return f"¶ {self.paragraph}"
             return f"¶¶ {self.paragraph}{DASH}{self.paragraph_end}"
+        if self.page is None:
+            return ""
+        if self.part is not None:
+            return self._slip()
         if self.footnote is not None:
             return f"at {self.page} n.{self.footnote}"
         if self.lines is None:
@@ -42,6 +46,16 @@ class Pinpoint:
             return f"at {self.page}:{first}{DASH}{self.page_end}:{last}"
         return f"at {self.page}:{first}" if first == last else f"at {self.page}:{first}{DASH}{last}"
 
+    def _slip(self) -> str:
+        """A slip opinion's pinpoint: "slip op., at 7", with the part when it is not the opinion of
+        the court ("slip op., at 2 (Syllabus)"), as the Supreme Court cites its own slip opinions."""
+        from rag.legal import is_main_opinion
+
+        pages = str(self.page) if self.page_end in (None, self.page) else f"{self.page}{DASH}{self.page_end}"
+        note = f", n. {self.footnote}" if self.footnote is not None else ""
+        part = "" if is_main_opinion(self.part) else f" ({self.part})"
+        return f"slip op., at {pages}{note}{part}"
+
 
 @dataclass
 class Layout:
@@ -51,9 +65,27 @@ class Layout:
     lines: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # (page, line, start, end)
     paragraphs: list[tuple[int, int, int]] = field(default_factory=list)  # (number, start, end)
     footnotes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (page, number, start, end)
+    parts: list[tuple[str, int, int]] = field(default_factory=list)  # (name, start, end) of separately paginated parts
+    marks: list[tuple[int, int, int]] = field(default_factory=list)  # (number, start, end) of the court's ¶ numbers
+    ocr: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of text read by OCR
 
-    def add_page(self, page: int, start: int, end: int) -> None:
+    def add_page(self, page: int, start: int, end: int, part: str | None = None, ocr: bool = False) -> None:
         self.pages.append((page, start, end))
+        if part is not None:
+            if self.parts and self.parts[-1][0] == part:
+                self.parts[-1] = (part, self.parts[-1][1], end)
+            else:
+                self.parts.append((part, start, end))
+        if ocr:
+            self.ocr.append((start, end))
+
+    def add_mark(self, number: int, start: int) -> None:
+        self.marks.append((number, start, -1))
+
+    def close_marks(self, text: str) -> None:
+        """End each numbered paragraph where the next one starts (the last at the end of the text)."""
+        ends = [s - 1 for _, s, _ in self.marks[1:]] + [len(text)]
+        self.marks = [(n, s, e) for (n, s, _), e in zip(self.marks, ends)]
 
     def add_line(self, page: int, line: int | None, start: int, end: int) -> None:
         self.lines.append((page, line, start, end))
@@ -91,8 +123,13 @@ class Layout:
         first = _containing(self.pages, start, key=1)
         last = _containing(self.pages, end - 1, key=1)
         note = next((n for p, n, s, e in self.footnotes if s <= start and end <= e), None)
+        part = _containing(self.parts, start, key=1) if self.parts else None
+        marks = (None, None)
+        if self.marks and start >= self.marks[0][1]:  # the caption above the first ¶ has no number
+            marks = (_containing(self.marks, start, key=1), _containing(self.marks, end - 1, key=1))
         return Pinpoint(
-            page=first and first[0], page_end=last and last[0], lines=self._line_range(start, end), footnote=note
+            page=first and first[0], page_end=last and last[0], lines=self._line_range(start, end), footnote=note,
+            part=part and part[0], paragraph=marks[0] and marks[0][0], paragraph_end=marks[1] and marks[1][0],
         )
 
     def _line_range(self, start: int, end: int) -> tuple[int, int] | None:
@@ -103,11 +140,11 @@ class Layout:
         return (first[1], last[1])
 
     def to_dict(self) -> dict:
-        return {"pages": self.pages, "lines": self.lines, "paragraphs": self.paragraphs, "footnotes": self.footnotes}
+        return {k: getattr(self, k) for k in SPANS}
 
     @classmethod
     def from_dict(cls, data: dict) -> Layout:
-        return cls(**{k: [tuple(x) for x in data.get(k, [])] for k in ("pages", "lines", "paragraphs", "footnotes")})
+        return cls(**{k: [tuple(x) for x in data.get(k, [])] for k in SPANS})
 
 
 def _containing(spans: list[tuple], offset: int, key: int) -> tuple | None:

@@ -1,31 +1,53 @@
 """Read a court filing from PDF into one canonical text, keeping the court's pinpoints.
 
-Works from pdfplumber's word boxes. For each page it drops what is not the ruling's text
-(the ECF header, pleading-paper margin numbers, rotated margin text, the printed page
-number, running headers and footers), keeps the court's page number (printed number first,
-then the ECF "Page N of M", then the PDF index), and gives every text line the margin line
-number beside it, so a quote can be cited "at 31:12-15". Lines are joined into paragraphs;
-hyphenated line breaks are joined; footnotes stay on their page, after its body text.
+Works from the word boxes of `rag.pdfwords` (pypdfium2's text layer, or OCR for a page
+that is only an image). For each page it drops what is not the ruling's text (the ECF
+header, pleading-paper margin numbers, rotated margin text, the printed page number,
+running headers and footers, text under a redaction box), keeps the court's page number and
+gives every text line the margin line number beside it, so a quote can be cited
+"at 31:12-15". Lines are joined into paragraphs; hyphenated line breaks are joined;
+footnotes stay on their page, after its body text; paragraphs the court numbers ("¶ 12")
+keep their numbers.
 
-What it gives up: scanned PDFs without a text layer (they are an error: no OCR here),
+Page numbers are what the court prints, found at the head or foot of each page ("7",
+"- 7 -", "Page 7 of 20", "No. 08-2110 7", "Cite as: 569 U. S. ___ (2013) 7") and accepted
+when they run in sequence (continuous slip-opinion pagination may skip numbers); a page
+without one is numbered from its neighbours; without any, the ECF header's "Page N" (district
+"Page N of M" or appellate "Page: N"), else the PDF's own page index. Where the numbering
+starts again at 1 (a Supreme Court slip opinion's syllabus, then its opinion), each run is a
+part named by its running head ("Syllabus", "Opinion of the Court").
+
+The layout pass is an improvement on a reading that cannot fail: a page whose layout cannot
+be worked out is still read, line by line, without line numbers. What it gives up:
 multi-column layouts beyond a case caption, and footnotes that run over to the next page
 (their continuation is read as part of that page's footnotes).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag import pdfwords
 from rag.errors import CorpusError
 from rag.layout import Layout
 
+log = logging.getLogger(__name__)
+
 ECF_HEADER = re.compile(
-    r"Case\s+(?P<case>\S+)\s+Document\s+(?P<doc>[\w-]+)\s+Filed\s+(?P<filed>\S+)\s+Page\s+(?P<page>\d+)\s+of\s+\d+"
+    r"Case\s*:?\s+(?P<case>\S+)\s+Document\s*:?\s+(?P<doc>[\w-]+)\s+"
+    r"(?:Filed\s+(?P<filed>\S+)\s+Page\s+(?P<page>\d+)\s+of\s+\d+|Page\s*:\s*(?P<apage>\d+)\s+Date Filed\s*:\s*(?P<afiled>\S+))"
 )
-PRINTED_PAGE = re.compile(r"^[-–\s]*(\d{1,4})[-–\s]*$")
+PAGE_NUMBER = [  # a printed page number alone on its line, or at either end of a running head
+    re.compile(r"^[-–—\s]*(\d{1,5})[-–—\s]*$"),
+    re.compile(r"^page\s+(\d{1,5})(?:\s+of\s+\d+)?$", re.I),
+]
+RUNNING_NUMBER = [re.compile(r"^(\d{1,5})\s+\S"), re.compile(r"\S\s+(?:page\s+)?(\d{1,5})$", re.I)]
+MARK = re.compile(r"^\[?¶\s*(\d{1,4})\]?\s")  # a paragraph the court numbers
+EDGE = 0.15  # share of the page height where running heads, footers and page numbers sit
 SUPERSCRIPT = 0.75  # a word under this share of the body size is a superscript mark
 BULLETS = ("•", "◦", "▪", "·")
 GLYPHS = {"\uf0b7": "•", "\u00a0": " ", "\ufb01": "fi", "\ufb02": "fl"}
@@ -44,6 +66,7 @@ class Row:
     line: int | None = None
     footnote: int | None = None  # footnote number when this row starts a footnote
     in_footnote: bool = False
+    mark: int | None = None  # the court's paragraph number when this row starts one
 
 
 @dataclass
@@ -54,56 +77,128 @@ class Page:
     height: float = 0.0
     rows: list[Row] = field(default_factory=list)
     ecf: dict | None = None
-    printed: int | None = None
+    numbers: list[int] = field(default_factory=list)  # printed page numbers found at its edges
+    printed: int | None = None  # the one of them that runs in sequence with the other pages
+    part: str | None = None
+    ocr: bool = False
 
 
 def read_pdf(path: Path) -> tuple[str, Layout, dict]:
     """Return the canonical text, its layout (pages, lines, paragraphs, footnotes) and file metadata."""
-    import pdfplumber
-
+    pdf = _open(path)
     try:
-        with pdfplumber.open(path) as pdf:
-            meta = {k.lower(): v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)}
-            pages = [_read_page(p, i + 1) for i, p in enumerate(pdf.pages)]
-    except CorpusError:
-        raise
-    except Exception as exc:  # pdfplumber raises many types for a damaged file
-        raise CorpusError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        pages, unread = _read_pages(pdf)
+    finally:
+        pdf.close()
     if not any(p.rows for p in pages):
-        raise CorpusError(f"{path.name}: the PDF has no text layer (scanned? OCR it first)")
+        raise CorpusError(f"{path.name}: no text on any of its {len(pages)} pages ({_unread_reason(unread)})")
+    if unread:
+        log.warning("%s: %s not read (%s)", path.name, _page_list(unread), _unread_reason(unread))
+    _label_pages(pages)
     _drop_running_lines(pages)
-    _fix_labels(pages)
     text, layout = _assemble(pages)
-    meta.update(_geometry(pages))
+    meta = _geometry(pages)
+    meta["unread_pages"] = [i + 1 for i in unread]
     ecf = next((p.ecf for p in pages if p.ecf), None)
     if ecf:
         meta.update(case=ecf["case"], ecf_document=ecf["doc"], filed=ecf["filed"])
     return text, layout, meta
 
 
-def _read_page(page, index: int) -> Page:
-    """Classify the words of one page into header, margin numbers, page number and body rows."""
-    page = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
-    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
-    rows = _group_rows(words)
-    out = Page(label=index, index=index - 1, width=float(page.width), height=float(page.height))
-    margin = _margin_numbers(words, page.width)
+def _open(path: Path):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise CorpusError(f"{path.name}: not a readable PDF ({exc})") from exc
+
+
+def _read_pages(pdf) -> tuple[list[Page], list[int]]:
+    """Every page read (by OCR where its text layer has no body text); the indexes of pages left unread."""
+    pages, unread = [], []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        words = pdfwords.page_words(page)
+        read = _read_page(words, i, page.get_width(), page.get_height())
+        if not read.rows and pdfwords.has_images(page):
+            read = _ocr_page(page, words, read) if pdfwords.tesseract() else read
+            unread += [] if read.rows else [i]
+        pages.append(read)
+        page.close()
+    return pages, unread
+
+
+def _ocr_page(page, words: list[dict], read: Page) -> Page:
+    """The page read again with the words OCR finds where the text layer has none (a scanned page
+    may carry a stamped header as text)."""
+    found = [w for w in pdfwords.ocr_words(page) if not any(_inside(w, t) for t in words)]
+    again = _read_page(words + found, read.index, read.width, read.height)
+    again.ecf = again.ecf or read.ecf
+    again.ocr = bool(found)
+    return again
+
+
+def _inside(word: dict, box: dict) -> bool:
+    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return box["x0"] <= cx <= box["x1"] and box["top"] <= cy <= box["bottom"]
+
+
+def _unread_reason(unread: list[int]) -> str:
+    if not unread:
+        return "no text layer"
+    if pdfwords.tesseract() is None:
+        return "scanned images; install Tesseract (apt-get install tesseract-ocr) to read them"
+    return "scanned images in which OCR found no text"
+
+
+def _page_list(indexes: list[int]) -> str:
+    return ("page " if len(indexes) == 1 else "pages ") + ", ".join(str(i + 1) for i in indexes)
+
+
+def _read_page(words: list[dict], index: int, width: float, height: float) -> Page:
+    """One page's rows; the careful layout pass first, a plain line-by-line reading if it fails."""
+    out = Page(label=index + 1, index=index, width=width, height=height)
+    try:
+        _classify(out, words)
+    except (ValueError, IndexError, ZeroDivisionError, KeyError) as exc:
+        log.debug("page %d: layout pass failed (%s); reading it line by line", index + 1, exc)
+        out.rows = [_plain_row(r) for r in _group_rows(words)]
+    return out
+
+
+def _plain_row(words: list[dict]) -> Row:
+    """A row of words with no layout knowledge: no line number, no footnote."""
+    text = " ".join(w["text"] for w in words)
+    size = Counter(round(w["size"]) for w in words).most_common(1)[0][0]
+    return Row(text=text, x0=words[0]["x0"], x1=words[-1]["x1"], top=words[0]["top"],
+               bottom=max(w["bottom"] for w in words), size=size)
+
+
+def _classify(out: Page, words: list[dict]) -> None:
+    """Sort a page's words into header, margin numbers, page number and body rows."""
+    margin = _margin_numbers(words, out.width)
     margin_ids = {id(w) for w in margin}
     body: list[list[dict]] = []
-    for row in rows:
-        row = [w for w in row if id(w) not in margin_ids]
-        if not row:
-            continue
+    rows = [r for r in ([w for w in row if id(w) not in margin_ids] for row in _group_rows(words)) if r]
+    for i, row in enumerate(rows):
         text = " ".join(w["text"] for w in row)
-        if (m := ECF_HEADER.search(text)) and row[0]["top"] < page.height * 0.12:
-            out.ecf = m.groupdict()
-            out.label = int(m["page"])
-        elif row[0]["top"] > page.height * 0.88 and PRINTED_PAGE.match(text):
-            out.printed = int(PRINTED_PAGE.match(text)[1])
+        edge = row[0]["top"] < out.height * EDGE or row[0]["top"] > out.height * (1 - EDGE)
+        if edge and (m := ECF_HEADER.search(text)):
+            out.ecf = {"case": m["case"], "doc": m["doc"], "filed": m["filed"] or m["afiled"], "page": int(m["page"] or m["apage"])}
+        elif edge and (i < 2 or i >= len(rows) - 2) and (number := _standalone_number(text)):
+            out.numbers.append(number)
         else:
             body.append(row)
     out.rows = _body_rows(body, margin)
-    return out
+
+
+def _standalone_number(text: str) -> int | None:
+    """A page number printed alone on its line ("7", "- 7 -", "Page 7 of 20")."""
+    for pattern in PAGE_NUMBER:
+        if m := pattern.match(text.strip()):
+            return int(m[1])
+    return None
 
 
 def _group_rows(words: list[dict]) -> list[list[dict]]:
@@ -159,13 +254,14 @@ def _body_rows(rows: list[list[dict]], margin: list[dict]) -> list[Row]:
             text=_row_text(words, body_size),
             x0=min(w["x0"] for w in words),
             x1=max(w["x1"] for w in words),
-            top=min(w["top"] for w in words if not _is_superscript(w, body_size)) if len(words) > 1 else first["top"],
+            top=min((w["top"] for w in words if not _is_superscript(w, body_size)), default=first["top"]),
             bottom=max(w["bottom"] for w in words),
             size=body_size,
             footnote=int(first["text"]) if starts_note else None,
             in_footnote=in_footnote,
         )
         row.line = _line_number(row, margin)
+        row.mark = int(m[1]) if not in_footnote and (m := MARK.match(row.text)) else None
         if row.text.strip():
             out.append(row)
     return out
@@ -188,7 +284,7 @@ def _row_text(words: list[dict], body_size: float) -> str:
         if i > 0 and _is_superscript(w, body_size) and text.isdigit():
             continue
         if prev is not None:
-            parts.append(" " if w["x0"] - prev["x1"] > 1.5 else "")
+            parts.append(" " if w.get("space") or w["x0"] - prev["x1"] > 1.5 else "")
         parts.append(text)
         prev = w
     return "".join(parts).strip()
@@ -204,35 +300,118 @@ def _line_number(row: Row, margin: list[dict]) -> int | None:
     return int(best["text"]) if abs((best["top"] + best["bottom"]) / 2 - centre) <= pitch * 0.6 else None
 
 
+def _edge_rows(page: Page) -> list[Row]:
+    """The first two and last two body rows of a page: where running heads and footers sit."""
+    body = [r for r in page.rows if not r.in_footnote]
+    return body[:2] + body[-2:] if len(body) > 4 else body
+
+
+def _key(row: Row) -> str:
+    return re.sub(r"\d+", "#", row.text.lower())
+
+
+def _running_keys(pages: list[Page], share: float) -> set[str]:
+    """Edge lines (digits masked) repeated on at least `share` of the pages, and on three or more."""
+    counts = Counter(k for p in pages for k in {_key(r) for r in _edge_rows(p)})
+    return {k for k, n in counts.items() if n >= max(3, share * len(pages))}
+
+
 def _drop_running_lines(pages: list[Page]) -> None:
-    """Remove lines repeated at the top or bottom of most pages (running headers and footers)."""
-    if len(pages) < 3:
-        return
-
-    def key(row: Row) -> str:
-        return re.sub(r"\d+", "#", row.text.lower())
-
-    edges = [[r for r in p.rows[:2] + p.rows[-2:] if not r.in_footnote] for p in pages]
-    counts = Counter(k for rows in edges for k in {key(r) for r in rows})
-    running = {k for k, n in counts.items() if n >= max(3, len(pages) // 2)}
-    for page, rows in zip(pages, edges):
-        drop = {id(r) for r in rows if key(r) in running}
+    """Remove running headers and footers: over the whole document, and within each part."""
+    running = _running_keys(pages, 0.3)
+    for part in _parts(pages):
+        running |= _running_keys(part, 0.5)
+    for page in pages:
+        drop = {id(r) for r in _edge_rows(page) if _key(r) in running}
         page.rows = [r for r in page.rows if id(r) not in drop]
 
 
-def _fix_labels(pages: list[Page]) -> None:
-    """Prefer printed page numbers; number the pages without one from their neighbours."""
-    offsets = Counter(p.printed - i for i, p in enumerate(pages) if p.printed)
-    if not offsets:
+def _label_pages(pages: list[Page]) -> None:
+    """Give each page the number the court printed on it, in sequence; parts where it restarts."""
+    running = _running_keys(pages, 0.2)
+    for page in pages:
+        page.numbers += [n for r in _edge_rows(page) if _key(r) in running for n in _running_number(r.text)]
+    runs = _sequence(pages)
+    if not runs:
+        for page in pages:
+            page.label = page.ecf["page"] if page.ecf else page.index + 1
         return
-    offset = offsets.most_common(1)[0][0]
-    for i, p in enumerate(pages):
-        p.label = p.printed or i + offset
+    for number, (start, end) in enumerate(runs):
+        _number_run(pages[start:end])
+        for page in pages[start:end]:
+            page.part = str(number) if len(runs) > 1 else None
+    if len(runs) > 1:
+        _name_parts(pages)
+
+
+def _running_number(text: str) -> list[int]:
+    """The page number at either end of a running head ("No. 08-2110 7", "2 TARRANT ... v. HERRMANN")."""
+    return [int(m[1]) for p in RUNNING_NUMBER if (m := p.search(text.strip()))][:1]
+
+
+def _sequence(pages: list[Page]) -> list[tuple[int, int]]:
+    """The runs of pages (start, end) whose printed numbers rise in step; [] when none do.
+
+    Each page's candidates are chained greedily: a number is kept when it follows the last
+    kept one by at least the pages between them and at most a few more (slip opinions skip
+    numbers). A 1 followed by a 2 starts a new run (a new part of the document).
+    """
+    chosen: dict[int, int] = {}
+    starts = [0]
+    last: tuple[int, int] | None = None
+    for i, page in enumerate(pages):
+        nxt = pages[i + 1].numbers if i + 1 < len(pages) else []
+        if last and 1 in page.numbers and 2 in nxt and last[1] > 1:
+            starts.append(i)
+            last = None
+        fits = [n for n in page.numbers if last is None or 0 < i - last[0] <= n - last[1] <= i - last[0] + 5]
+        if fits and (last or _confirmed(pages, i, fits[0])):
+            chosen[i] = fits[0]
+            last = (i, fits[0])
+    for i, page in enumerate(pages):
+        page.printed = chosen.get(i)
+    kept = len(chosen) >= 2 or any(n == i + 1 for i, n in chosen.items())
+    return list(zip(starts, starts[1:] + [len(pages)])) if kept else []
+
+
+def _confirmed(pages: list[Page], i: int, number: int) -> bool:
+    """A first number is trusted when the next page continues it, or it is the page's own position."""
+    following = pages[i + 1].numbers if i + 1 < len(pages) else []
+    return number + 1 in following or (number == i + 1 and not following) or number == 1
+
+
+def _number_run(run: list[Page]) -> None:
+    """Printed numbers where there are some, the pages between numbered from their neighbours."""
+    known = [(i, p.printed) for i, p in enumerate(run) if p.printed is not None]
+    for i, page in enumerate(run):
+        before = [(j, n) for j, n in known if j <= i]
+        j, n = before[-1] if before else known[0]
+        page.label = max(1, n + i - j) if known else (page.ecf["page"] if page.ecf else page.index + 1)
+
+
+def _parts(pages: list[Page]) -> list[list[Page]]:
+    groups: dict[str | None, list[Page]] = {}
+    for page in pages:
+        groups.setdefault(page.part, []).append(page)
+    return list(groups.values())
+
+
+def _name_parts(pages: list[Page]) -> None:
+    """Name each part by a running line of its own ("Syllabus", "Opinion of the Court")."""
+    parts = _parts(pages)
+    own = [Counter(_key(r) for p in part for r in _edge_rows(p) if not re.search(r"\d", r.text)) for part in parts]
+    for i, part in enumerate(parts):
+        others = set().union(*(set(c) for j, c in enumerate(own) if j != i))
+        names = [k for k, n in own[i].most_common() if k not in others and n >= max(1, len(part) // 2)]
+        text = next((r.text for p in part for r in _edge_rows(p) if names and _key(r) == names[0]), None)
+        for page in part:
+            page.part = text or f"Part {i + 1}"
 
 
 def _assemble(pages: list[Page]) -> tuple[str, Layout]:
     """Join rows into paragraphs and pages, recording the offsets of every page, line and paragraph."""
     vocab = Counter(re.findall(r"\w+", " ".join(r.text for p in pages for r in p.rows).lower()))
+    marks = _court_marks(pages)
     layout = Layout()
     text = ""
     para_start = 0
@@ -242,7 +421,8 @@ def _assemble(pages: list[Page]) -> tuple[str, Layout]:
         page_start = None
         left, right = _margins(page.rows)
         for row in page.rows:
-            new_para = prev is None or _starts_paragraph(row, prev, left, right, prev_opens)
+            mark = row.mark if marks else None
+            new_para = prev is None or mark is not None or _starts_paragraph(row, prev, left, right, prev_opens)
             prev_opens = new_para
             if prev is not None:
                 if new_para:
@@ -261,12 +441,21 @@ def _assemble(pages: list[Page]) -> tuple[str, Layout]:
             layout.add_line(page.label, row.line, start, len(text))
             if row.footnote is not None:
                 layout.add_footnote(page.label, row.footnote, start)
+            if mark is not None:
+                layout.add_mark(mark, start)
             prev = row
         if page_start is not None:
-            layout.add_page(page.label, page_start, len(text))
+            layout.add_page(page.label, page_start, len(text), part=page.part, ocr=page.ocr)
     layout.add_paragraph(para_start, len(text))
     layout.close_footnotes(text)
+    layout.close_marks(text)
     return text, layout
+
+
+def _court_marks(pages: list[Page]) -> bool:
+    """Whether the court numbers its paragraphs ("¶ 1", "¶ 2", ...): three or more marks, rising."""
+    marks = [r.mark for p in pages for r in p.rows if r.mark is not None]
+    return len(marks) >= 3 and all(b > a for a, b in zip(marks, marks[1:]))
 
 
 def _geometry(pages: list[Page]) -> dict:
@@ -276,7 +465,7 @@ def _geometry(pages: list[Page]) -> dict:
     [x0, top, x1, bottom] in PDF points for each entry of `Layout.lines`, in the same order.
     """
     return {
-        "pdf_pages": {str(p.label): [p.index, p.width, p.height] for p in pages if p.rows},
+        "pdf_pages": {str(p.label): [p.index, p.width, p.height] for p in reversed(pages) if p.rows},
         "line_boxes": [[round(r.x0, 1), round(r.top, 1), round(r.x1, 1), round(r.bottom, 1)] for p in pages for r in p.rows],
     }
 

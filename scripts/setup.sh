@@ -8,6 +8,15 @@ extra=${1:-}
 python=${PYTHON:-python3.11}
 command -v "$python" >/dev/null || python=python3
 
+# Tesseract reads scanned pages (Debian's tesseract-ocr). Without it such pages are skipped with
+# a warning and the rest of each document is still indexed, so a failed install does not stop set-up.
+if ! command -v tesseract >/dev/null && command -v apt-get >/dev/null; then
+  apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q)
+  [ "$(id -u)" -eq 0 ] || apt=(sudo "${apt[@]}")
+  { "${apt[@]}" install tesseract-ocr || { "${apt[@]}" update && "${apt[@]}" install tesseract-ocr; }; } >/dev/null \
+    || echo "warning: could not install tesseract-ocr; scanned pages will be skipped" >&2
+fi
+
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=(.venv/bin/python -m pip --disable-pip-version-check -q)
 

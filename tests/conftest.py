@@ -51,3 +51,13 @@ def small_settings(tmp_path: Path, files: list[str], **overrides):
         shutil.copy(CORPUS / name, corpus / name)
     shutil.copy(CORPUS / "manifest.toml", corpus / "manifest.toml")
     return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", **overrides)
+
+
+TESTBED = ROOT.parent / "shared" / "testbed"
+
+
+def testbed_file(name: str) -> Path:
+    """A real ruling of the shared testbed (rulings nobody tuned for), by the start of its file name."""
+    found = sorted(TESTBED.glob(f"{name}*"))
+    assert found, f"no testbed file {name}* in {TESTBED}"
+    return found[0]
