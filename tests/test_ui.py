@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BARTZ, CONCORD, ROOT
+from conftest import BARTZ, CONCORD, ROOT, ULTRAMAN, small_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+WILSON_PDF = Path("/work/shared/testbed/ca8_us_v_wilson_07-1306_2010-02-05_unpub.pdf")  # 2 pages, 8th Cir. 2010
+WILSON = "ca8-us-v-wilson-07-1306-2010-02-05-unpub"
+WILSON_QUESTION = "Did the district court abuse its discretion in sentencing Wilson?"
+COMMENTARIES = ["concord-v-anthropic-injunction-commentary.txt", "ultraman-lora-hangzhou-commentary.txt"]
 VIEWPORT = {"width": 1440, "height": 960}
 BARTZ_QUESTION = "Was training Claude on the authors' books a fair use?"
 FOLLOW_UP = "Could Anthropic invoke fair use for the pirated books it downloaded into its central library?"
@@ -78,6 +82,14 @@ MEASURE_JS = """() => {
     }
   });
   observer.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+PROGRESS_JS = """() => {
+  const seen = window.__progress = [];
+  new MutationObserver(() => {
+    const level = document.querySelector('#upload-report .progress-level');
+    const text = level && level.innerText.trim();
+    if (text && seen[seen.length - 1] !== text) seen.push(text);
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 
@@ -305,6 +317,72 @@ def test_the_corpus_tab_lists_documents_and_opens_one(page):
     page.wait_for_selector("#docview .doc-text")
     assert page.locator("#docview .para .pno").first.inner_text() == "¶ 1"
     shot(page, "corpus-document")
+
+
+@pytest.fixture(scope="module")
+def upload_settings(tmp_path_factory):
+    """A corpus of the two commentaries (quick to embed), indexed, for a test that uploads into it."""
+    from rag.ingest import ingest
+
+    base = tmp_path_factory.mktemp("upload")
+    s = small_settings(base, COMMENTARIES, feedback_path=base / "votes.jsonl")
+    assert ingest(settings=s).errors == []
+    return s
+
+
+@pytest.mark.slow
+def test_uploaded_rulings_are_added_and_an_unreadable_file_is_explained(browser, upload_settings, tmp_path):
+    from rag.retrieve import library
+    from ui.examples import short_title
+
+    if not WILSON_PDF.exists():
+        pytest.skip(f"the testbed ruling {WILSON_PDF} is not on this machine")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 not really a pdf")
+    app, url = serve(upload_settings)
+    context = browser.new_context(viewport=VIEWPORT)
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    try:
+        tab.goto(url)
+        tab.wait_for_selector("#question textarea")
+        tab.click("button[role=tab]:has-text('Corpus')")
+        tab.evaluate(PROGRESS_JS)
+        tab.set_input_files("#upload input[type=file]", [str(WILSON_PDF), str(broken)])
+        report = tab.locator("#upload-report .upload-report.partial")
+        report.wait_for(timeout=60_000)
+        title = library(upload_settings).docs[WILSON].meta.title
+        assert any("Reading and embedding" in p for p in tab.evaluate("() => window.__progress"))
+        assert report.locator(".upload-summary").inner_text().startswith("1 added, 2 unchanged;")
+        assert report.locator("li:not(.problem)").all_inner_texts() == [f"Added: {title}"]
+        [problem] = report.locator("li.problem").all_inner_texts()
+        assert problem.startswith("broken.pdf: ") and "PDF" in problem and "\n" not in problem
+        table = tab.locator("#corpus").inner_text()
+        assert title in table and "Injunctive Relief" in table and "Ultraman" in table and "3 documents" in table
+        tab.mouse.move(0, 0)
+        shot(tab, "upload")
+
+        names = {p.name for p in upload_settings.corpus_dir.iterdir()}
+        assert WILSON_PDF.name in names and "broken.pdf" not in names  # an unreadable upload is not kept
+        assert not (ROOT / "corpus" / WILSON_PDF.name).exists()
+        assert set(library(upload_settings).docs) == {WILSON, CONCORD, ULTRAMAN}
+
+        tab.click("button[role=tab]:has-text('Ask')")
+        tab.click("button:has-text('Example questions')")
+        for examples in ("#transcript", "#examples"):
+            assert short_title(title) in tab.locator(f"{examples} .ex-doc").all_inner_texts()
+        tab.click("#doc-filter input")
+        tab.locator("[role=option]", has_text=short_title(title)).click()
+        tab.keyboard.press("Escape")
+        reply = ask(tab, WILSON_QUESTION)
+        assert reply.locator(".refusal").count() == 0 and reply.locator(".marker").count() >= 1
+        titles = tab.locator("#sources .card .title").all_inner_texts()
+        assert titles and all(t.startswith(short_title(title)) for t in titles)
+        assert tab.errors == []
+    finally:
+        context.close()
+        app.close()
 
 
 # ---------------------------------------------------------------- the API

@@ -2,10 +2,11 @@
 
 `rag serve` calls `launch()`. Three tabs: Ask (chat beside its sources panel), Document
 (any document, the cited place highlighted and in view) and Corpus (the documents with
-court, date and docket). The panels are gr.HTML built in `ui.transcript`, `ui.sources`,
-`ui.document` and `ui.corpus` from escaped text only; a little JavaScript (`ui.scripts`)
-turns clicks on their buttons into events. A named endpoint, `/ask`, returns
-`Answer.to_dict()` for scripts (gradio_client).
+court, date and docket, and an upload box to add more). The panels are gr.HTML built in
+`ui.transcript`, `ui.sources`, `ui.document` and `ui.corpus` from escaped text only; a little
+JavaScript (`ui.scripts`) turns clicks on their buttons into events. Handlers read the
+documents from `rag.retrieve.library` when they run, so an upload (`ui.upload`) reaches every
+panel. A named endpoint, `/ask`, returns `Answer.to_dict()` for scripts (gradio_client).
 
 What this gives up: the chat is not a gr.Chatbot, whose Markdown rendering would turn
 a document's `[text](url)` into a link; thumbs, copy and citation markers are therefore our
@@ -22,6 +23,7 @@ from ui.document import document_html, turn_page, view_at
 from ui.examples import examples_html, short_title
 from ui.sources import sources_html
 from ui.transcript import transcript_html
+from ui.upload import KINDS, add_rulings, outcome_html, upload_note
 
 TITLE = "Ask the rulings"
 CSS = Path(__file__).with_name("style.css")
@@ -59,10 +61,18 @@ def build_app(settings=None):
     docs = library(settings, progress=sys.stderr.isatty()).docs
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as app:
         parts = _layout(gr, settings, docs)
-        _wire_chat(gr, parts, settings, docs)
-        _wire_documents(gr, parts, settings, docs)
+        _wire_chat(gr, parts, settings)
+        _wire_documents(gr, parts, settings)
+        _wire_corpus(gr, parts, settings, app, docs)
         gr.api(_api(settings), api_name="ask", concurrency_id="answer")
     return app
+
+
+def _docs(settings) -> dict:
+    """The documents as the index holds them now (an upload makes `library` load a new one)."""
+    from rag.retrieve import library
+
+    return library(settings).docs
 
 
 def _warm_up(settings) -> None:
@@ -91,14 +101,14 @@ def _theme():
 def _layout(gr, settings, docs) -> SimpleNamespace:
     """Every component, in its place."""
     parts = SimpleNamespace(turns=gr.State([]), view=gr.State(None))
-    gr.HTML(_masthead(docs), elem_id="masthead", js_on_load=None)
+    parts.masthead = gr.HTML(_masthead(docs), elem_id="masthead", js_on_load=None)
     with gr.Tabs(elem_id="tabs") as parts.tabs:
         with gr.Tab("Ask", id="ask"):
             _ask_tab(gr, parts, settings, docs)
         with gr.Tab("Document", id="document"):
             _document_tab(gr, parts, settings, docs)
         with gr.Tab("Corpus", id="corpus"):
-            parts.corpus = gr.HTML(corpus_html(docs), elem_id="corpus", js_on_load=scripts.OPEN)
+            _corpus_tab(gr, parts, docs)
     return parts
 
 
@@ -171,7 +181,17 @@ def _document_tab(gr, parts, settings, docs) -> None:
     parts.docview = gr.HTML(empty, elem_id="docview", js_on_load=scripts.DOCUMENT)
 
 
-def _wire_chat(gr, p, settings, docs) -> None:
+def _corpus_tab(gr, parts, docs) -> None:
+    """The upload box and its report above the table of documents."""
+    with gr.Row(elem_id="add-rulings", equal_height=True):
+        parts.upload = gr.File(
+            file_count="multiple", label=f"Add rulings ({KINDS})", height=120, scale=2, elem_id="upload"
+        )
+        parts.upload_report = gr.HTML(upload_note(), elem_id="upload-report", js_on_load=None, scale=3, min_height=120)
+    parts.corpus = gr.HTML(corpus_html(docs), elem_id="corpus", js_on_load=scripts.OPEN)
+
+
+def _wire_chat(gr, p, settings) -> None:
     """Asking (Enter, the Ask button, an example), votes, citation markers, and clearing."""
 
     def on_ask(question, turns, doc_ids, k, backend):
@@ -181,7 +201,7 @@ def _wire_chat(gr, p, settings, docs) -> None:
             yield gr.skip(), gr.skip(), turns, question
             return
         for now in chat.ask(question, turns, doc_ids, k, settings, backend=backend):
-            yield transcript_html(now), sources_html(now[-1], docs, question_shown=len(now) > 1), now, ""
+            yield transcript_html(now), sources_html(now[-1], _docs(settings), question_shown=len(now) > 1), now, ""
 
     ask_io = {
         "inputs": [p.question, p.turns, p.doc_filter, p.k, p.backend],
@@ -200,11 +220,17 @@ def _wire_chat(gr, p, settings, docs) -> None:
 
     def on_transcript(turns, evt: gr.EventData):
         """A click on a vote or a citation marker."""
-        return _transcript_action(gr, turns, evt._data or {}, settings, docs)
+        return _transcript_action(gr, turns, evt._data or {}, settings, _docs(settings))
 
     p.transcript.click(on_transcript, p.turns, [p.transcript, p.sources, p.turns], show_progress="hidden", **PRIVATE)
     cleared = [p.transcript, p.sources, p.turns]
-    p.clear.click(lambda: (_welcome(docs), sources_html(None, docs), []), None, cleared, **PRIVATE)
+
+    def on_clear():
+        """An empty chat and sources panel."""
+        docs = _docs(settings)
+        return _welcome(docs), sources_html(None, docs), []
+
+    p.clear.click(on_clear, None, cleared, **PRIVATE)
 
 
 def _transcript_action(gr, turns, data: dict, settings, docs):
@@ -225,26 +251,73 @@ def _transcript_action(gr, turns, data: dict, settings, docs):
     return gr.skip(), sources_html(turns[i], docs, focus=focus, question_shown=len(turns) > 1), turns
 
 
-def _wire_documents(gr, p, settings, docs) -> None:
+def _wire_documents(gr, p, settings) -> None:
     """Opening a document (from a source, a passage or the corpus list), choosing one, paging."""
     shown = [p.view, p.docview, p.doc_pick, p.prev, p.next]
 
     def show(view):
         """The document view's outputs for a view."""
-        return _show(gr, docs, settings, view)
+        return _show(gr, _docs(settings), settings, view)
 
     def on_open(evt: gr.EventData):
         """An "open" button: show the document at its target, in the Document tab."""
-        view = _parse_target((evt._data or {}).get("open", ""), docs)
+        view = _parse_target((evt._data or {}).get("open", ""), _docs(settings))
         if view is None:
             return (gr.skip(),) * (len(shown) + 1)
         return (*show(view), gr.Tabs(selected="document"))
 
+    def on_pick(doc_id):
+        """A document chosen from the menu (ignored if it is no longer indexed)."""
+        docs = _docs(settings)
+        return show(view_at(docs, doc_id)) if doc_id in docs else (gr.skip(),) * len(shown)
+
+    def turn(step: int):
+        """Show the page `step` pages on from the view's."""
+        return lambda view: show(turn_page(_docs(settings), view, step))
+
     for panel in (p.sources, p.corpus):
         panel.click(on_open, None, [*shown, p.tabs], show_progress="hidden", **PRIVATE)
-    p.doc_pick.input(lambda doc_id: show(view_at(docs, doc_id)), p.doc_pick, shown, **PRIVATE)
-    p.prev.click(lambda view: show(turn_page(docs, view, -1)), p.view, shown, show_progress="hidden", **PRIVATE)
-    p.next.click(lambda view: show(turn_page(docs, view, +1)), p.view, shown, show_progress="hidden", **PRIVATE)
+    p.doc_pick.input(on_pick, p.doc_pick, shown, **PRIVATE)
+    p.prev.click(turn(-1), p.view, shown, show_progress="hidden", **PRIVATE)
+    p.next.click(turn(+1), p.view, shown, show_progress="hidden", **PRIVATE)
+
+
+def _wire_corpus(gr, p, settings, app, built: dict) -> None:
+    """Uploads: ingest, report, then show the new documents everywhere; a page opened later sees them too."""
+    listing = [p.masthead, p.corpus, p.doc_filter, p.doc_pick, p.examples, p.transcript]
+
+    def on_upload(files, turns, progress=gr.Progress(track_tqdm=True)):
+        """Read and embed the uploaded files (progress from ingest's file loop), then refresh the lists."""
+        paths = [Path(f) for f in files or []]
+        progress(0, desc=f"Reading and embedding {len(paths)} file{'s' if len(paths) != 1 else ''}")
+        outcome = add_rulings(paths, settings, progress=True)
+        docs = _docs(settings)
+        return outcome_html(outcome, docs), None, *_listing(gr, docs, turns)
+
+    def on_load(turns):
+        """A page opened after an upload: the lists as they are now (nothing to do before any upload)."""
+        docs = _docs(settings)
+        return (gr.skip(),) * len(listing) if docs is built else _listing(gr, docs, turns)
+
+    outputs = [p.upload_report, p.upload, *listing]
+    p.upload.upload(
+        on_upload, [p.upload, p.turns], outputs, show_progress_on=p.upload_report, concurrency_id="ingest",
+        concurrency_limit=1, **PRIVATE,
+    )
+    app.load(on_load, p.turns, listing, show_progress="hidden", **PRIVATE)
+
+
+def _listing(gr, docs, turns) -> tuple:
+    """Everything that lists the documents: masthead, corpus table, both menus, examples, an empty chat."""
+    choices = _doc_choices(docs)
+    return (
+        _masthead(docs),
+        corpus_html(docs),
+        gr.Dropdown(choices=choices),
+        gr.Dropdown(choices=choices),
+        examples_html(docs, False),
+        gr.skip() if turns else _welcome(docs),
+    )
 
 
 def _show(gr, docs, settings, view):

@@ -18,7 +18,8 @@ def corpus_html(docs: dict) -> str:
     summary = f"{_count(len(kinds), 'document')}: {_count(kinds.count('ruling'), 'ruling')}, "
     summary += f"{_count(kinds.count('commentary'), 'commentary', 'commentaries')}"
     return (
-        f'<div class="corpus"><p class="panel-note">{summary}. Add rulings with <code>rag ingest</code>.</p>'
+        f'<div class="corpus"><p class="panel-note">{summary}. Add rulings with the upload box above or with '
+        "<code>rag ingest</code>.</p>"
         f"<table><thead><tr>{HEAD}</tr></thead>"
         f"<tbody>{rows}</tbody></table></div>"
     )
