@@ -140,7 +140,7 @@ def docs(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")]
         return
     for m in metas:
         typer.echo(f"{m['id']}  [{m['kind']}]  {m['title']}")
-        details = [m["court"], m["date"], m["docket"], m["file"]]
+        details = [m["court"], m["date"], m["docket"], m["doc_type"], m["judge"], m["file"]]
         typer.echo("    " + " · ".join(str(x) for x in details if x))
 
 

@@ -43,6 +43,7 @@ class DocMeta(BaseModel):
     kind: Literal["ruling", "commentary"] = "ruling"
     about: str = ""
     judge: str = ""
+    doc_type: str = ""  # "order", "opinion", "memorandum opinion", "judgment" ...
     published: dt.date | None = None
     source: str = ""
 
@@ -143,19 +144,35 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def guess_meta(path: Path, text: str, info: dict) -> DocMeta:
-    """Metadata for a file with no manifest entry, from what the file itself says."""
-    title = info.get("title") or _first_line(text) or path.stem.replace("-", " ").replace("_", " ")
-    is_filing = bool(info.get("case"))
+def guess_meta(path: Path, text: str, info: dict, layout: Layout | None = None) -> DocMeta:
+    """Metadata for a file with no manifest entry, from what its caption and headers say
+    (`rag.naming`); a file that names no court, docket or case is filed as commentary."""
+    from rag.naming import name_document
+
+    found = name_document(_head(text, layout), info)
+    is_ruling = bool(found.court or found.docket or info.get("case"))
+    caption = found.title if is_ruling else ""  # a caption's case name only where there is a caption
+    title = caption or _first_line(text) or path.stem.replace("-", " ").replace("_", " ")
     return DocMeta(
         id=slug(path.stem),
         file=path.name,
         title=title,
-        docket=f"No. {info['case']}" if is_filing else "",
-        date=_filed_date(info.get("filed")),
-        kind="ruling" if is_filing else "commentary",
+        cite=f"{title}, {found.docket}," if found.docket else title,
+        court=found.court,
+        date=found.date or _filed_date(info.get("filed")),
+        docket=found.docket,
+        kind="ruling" if is_ruling else "commentary",
+        judge=found.judge,
+        doc_type=found.doc_type,
         source=f"{path.name} (no manifest entry; metadata read from the file)",
     )
+
+
+def _head(text: str, layout: Layout | None, pages: int = 3, chars: int = 8000) -> str:
+    """The first pages of a document (its caption, title and opening), where naming looks."""
+    if layout is not None and len(layout.pages) > pages:
+        return text[: layout.pages[pages - 1][2]]
+    return text[:chars]
 
 
 def slug(name: str) -> str:

@@ -237,7 +237,7 @@ def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, sett
         return
     text, layout, info = read_file(path)
     info["manifest_entry"] = _entry_key(entry)
-    doc = Document(meta=entry or guess_meta(path, text, info), text=text, layout=layout, sha256=sha, info=info)
+    doc = Document(meta=entry or guess_meta(path, text, info, layout), text=text, layout=layout, sha256=sha, info=info)
     units = build_units(doc, settings)
     if not units.chunks:
         raise CorpusError(f"{path.name}: nothing to index after extraction")

@@ -56,7 +56,7 @@ def small_settings(tmp_path: Path, files: list[str], **overrides):
 TESTBED = ROOT.parent / "shared" / "testbed"
 
 
-def testbed_file(name: str) -> Path:
+def ruling_file(name: str) -> Path:
     """A real ruling of the shared testbed (rulings nobody tuned for), by the start of its file name."""
     found = sorted(TESTBED.glob(f"{name}*"))
     assert found, f"no testbed file {name}* in {TESTBED}"

@@ -134,3 +134,18 @@ def test_missing_file_argument_is_an_error(tmp_path):
     s = small_settings(tmp_path, [])
     with pytest.raises(CorpusError, match="no such file"):
         ingest(paths=[tmp_path / "nope.pdf"], settings=s)
+
+
+def test_a_ruling_without_manifest_entry_is_named_from_its_caption(tmp_path):
+    from conftest import ruling_file
+    from rag.corpus import Document
+
+    s = small_settings(tmp_path, [])
+    report = ingest(paths=[ruling_file("ca8_us_v_wilson")], settings=s)
+    assert report.errors == [] and len(report.added) == 1
+    doc = Document.load(s.store_dir / f"{report.added[0]}.json")
+    assert (doc.meta.title, doc.meta.court, doc.meta.docket, doc.meta.kind) == (
+        "United States v. Wilson", "8th Cir.", "No. 07-1306", "ruling"
+    )
+    start = doc.text.index("We affirm the judgment of the district court.")
+    assert doc.meta.full_citation(doc.locate(start, start + 10)) == "United States v. Wilson, No. 07-1306, at 2 (8th Cir. Feb. 5, 2010)"

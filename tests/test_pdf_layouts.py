@@ -8,14 +8,14 @@ import shutil
 
 import pytest
 
-from conftest import TESTBED, testbed_file
+from conftest import TESTBED, ruling_file
 from rag.errors import CorpusError
 from rag.pdf import read_pdf
 
 
 @functools.lru_cache(maxsize=None)
 def read(name: str):
-    return read_pdf(testbed_file(name))
+    return read_pdf(ruling_file(name))
 
 
 def pinpoint(name: str, sentence: str) -> str:
@@ -62,7 +62,7 @@ def test_a_known_sentence_is_on_the_page_the_court_printed(name, sentence, expec
     assert pinpoint(name, sentence) == expected
 
 
-def test_every_testbed_file_is_read_with_pages_in_order():
+def test_every_ruling_file_is_read_with_pages_in_order():
     for path in sorted(TESTBED.glob("*.pdf")):
         text, layout, info = read_pdf(path)
         labels = [p for p, _, _ in layout.pages]
@@ -86,7 +86,7 @@ def test_without_tesseract_an_image_page_is_skipped_with_a_warning(monkeypatch, 
     from rag import pdfwords
 
     monkeypatch.setattr(pdfwords, "tesseract", lambda: None)
-    text, layout, info = read_pdf(testbed_file("hostess_bankr_appeal"))
+    text, layout, info = read_pdf(ruling_file("hostess_bankr_appeal"))
     assert info["unread_pages"] == [1, 15]
     assert "pages 1, 15 not read" in caplog.text and "install Tesseract" in caplog.text
     assert [p for p, _, _ in layout.pages][0] == 2  # the rest of the document is read, with its pages
@@ -102,7 +102,7 @@ def test_without_tesseract_an_image_page_is_skipped_with_a_warning(monkeypatch, 
 def test_text_under_a_redaction_box_is_never_read(name, hidden, visible):
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(testbed_file(name)))
+    pdf = pdfium.PdfDocument(str(ruling_file(name)))
     layer = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pdf)
     text, _, _ = read(name)
     flat = " ".join(text.split())
