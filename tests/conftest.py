@@ -61,3 +61,26 @@ def ruling_file(name: str) -> Path:
     found = sorted(TESTBED.glob(f"{name}*"))
     assert found, f"no testbed file {name}* in {TESTBED}"
     return found[0]
+
+
+# Fixtures that build an index (MiniLM + Chroma), start a server or launch a browser: any test that
+# uses one, directly or through another fixture, is left out of the fast lane (`pytest -m "not slow"`).
+SLOW_FIXTURES = frozenset(
+    {
+        "settings",  # ingests the whole corpus
+        "lib",
+        "llm",  # scripted OpenAI-compatible server (test_backends.py)
+        "chroma_url",  # `chroma run` subprocess (test_chroma_server.py)
+        "app_url",  # the gradio app (test_ui.py)
+        "browser",  # Chromium through Playwright (test_ui.py)
+        "upload_settings",  # small indexes built in test_ui.py
+        "hostile_settings",  # (same)
+    }
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark as `slow` every test that needs one of SLOW_FIXTURES, so `-m "not slow"` is the fast lane."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

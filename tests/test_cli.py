@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import BARTZ, CONCORD, small_settings
 
 RAG = [sys.executable, "-m", "rag.cli"]
@@ -78,6 +80,7 @@ def test_invalid_setting_is_a_one_line_error(settings):
     assert out.returncode == 1 and out.stderr.strip() == "error: RAG_TOP_K: Input should be a valid integer, unable to parse string as an integer"
 
 
+@pytest.mark.slow
 def test_ingest_reports_a_broken_pdf_and_indexes_the_rest(tmp_path):
     s = small_settings(tmp_path, ["concord-v-anthropic-injunction-commentary.txt"])
     broken = tmp_path / "broken.pdf"

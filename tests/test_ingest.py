@@ -57,6 +57,7 @@ def test_fingerprint_names_the_collection_after_model_and_chunking(settings):
     assert settings.collection == settings.model_copy().collection
 
 
+@pytest.mark.slow
 def test_incremental_ingest(tmp_path):
     s = small_settings(tmp_path, [CONCORD_FILE, ULTRAMAN_FILE])
     first = ingest(settings=s)
@@ -80,6 +81,7 @@ def test_incremental_ingest(tmp_path):
     assert not (s.store_dir / f"{ULTRAMAN}.json").exists()
 
 
+@pytest.mark.slow
 def test_a_bad_file_is_reported_and_the_rest_still_indexed(tmp_path):
     s = small_settings(tmp_path, [CONCORD_FILE])
     (s.corpus_dir / "scanned.pdf").write_bytes(b"%PDF-1.4 not really")
@@ -91,6 +93,7 @@ def test_a_bad_file_is_reported_and_the_rest_still_indexed(tmp_path):
     assert any(e.startswith("latin1.txt:") for e in report.errors)
 
 
+@pytest.mark.slow
 def test_a_file_ingest_could_not_read_does_not_make_the_index_look_stale(tmp_path, caplog):
     s = small_settings(tmp_path, [CONCORD_FILE])
     (s.corpus_dir / "scanned.pdf").write_bytes(b"%PDF-1.4 not really")
@@ -106,6 +109,7 @@ def test_a_file_ingest_could_not_read_does_not_make_the_index_look_stale(tmp_pat
     assert "changed since the last ingest" in caplog.text
 
 
+@pytest.mark.slow
 def test_a_file_without_manifest_entry_is_indexed_under_its_own_name(tmp_path):
     s = small_settings(tmp_path, [])
     (s.corpus_dir / "Getty v Stability.txt").write_text(
@@ -119,6 +123,7 @@ def test_a_file_without_manifest_entry_is_indexed_under_its_own_name(tmp_path):
     assert doc.meta.title == "Getty Images v. Stability AI" and doc.meta.kind == "commentary"
 
 
+@pytest.mark.slow
 def test_ingest_paths_copies_files_into_the_corpus(tmp_path):
     s = small_settings(tmp_path, [])
     outside = tmp_path / "downloads"
@@ -136,6 +141,7 @@ def test_missing_file_argument_is_an_error(tmp_path):
         ingest(paths=[tmp_path / "nope.pdf"], settings=s)
 
 
+@pytest.mark.slow
 def test_a_ruling_without_manifest_entry_is_named_from_its_caption(tmp_path):
     from conftest import ruling_file
     from rag.corpus import Document

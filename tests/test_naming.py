@@ -117,6 +117,7 @@ def test_the_signature_page_gives_the_judge_and_the_signed_date(name, judge, dat
     assert (got.judge, got.date) == (judge, date)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("tesseract"), reason="the caption of this ruling is only an image")
 def test_a_caption_read_by_ocr_names_the_sdny_appeal():
     import pypdfium2 as pdfium

@@ -52,8 +52,15 @@ def pinpoint(name: str, sentence: str) -> str:
         ("scanlon_v_lawson", "not exercise due diligence in discovering", "at 3"),
         ("mo_ctapp_jagels", "review is limited to a determination of whether the", "at 3"),
         # Supreme Court slip opinion: syllabus and opinion numbered separately
-        ("scotus_tarrant", "Knowing that the OWRB would likely deny", "slip op., at 2 (Syllabus)"),
-        ("scotus_tarrant", "River Compact in 1978. Congress approved the Compact", "slip op., at 3"),
+        # (a 1.2 MB slip opinion that takes ~6 s to read: full lane only)
+        pytest.param(
+            "scotus_tarrant", "Knowing that the OWRB would likely deny", "slip op., at 2 (Syllabus)",
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(
+            "scotus_tarrant", "River Compact in 1978. Congress approved the Compact", "slip op., at 3",
+            marks=pytest.mark.slow,
+        ),
         # a state supreme court that numbers its paragraphs: cited by ¶
         ("nc_supreme_gift_surplus", "Following enactment of the law, purveyors", "¶ 3"),
     ],
@@ -62,6 +69,7 @@ def test_a_known_sentence_is_on_the_page_the_court_printed(name, sentence, expec
     assert pinpoint(name, sentence) == expected
 
 
+@pytest.mark.slow
 def test_every_ruling_file_is_read_with_pages_in_order():
     for path in sorted(TESTBED.glob("*.pdf")):
         text, layout, info = read_pdf(path)
@@ -72,6 +80,7 @@ def test_every_ruling_file_is_read_with_pages_in_order():
             assert run == sorted(run) and len(set(run)) == len(run), (path.name, labels)
 
 
+@pytest.mark.slow
 def test_a_page_that_is_only_an_image_is_read_by_ocr_and_marked():
     if shutil.which("tesseract") is None:
         pytest.skip("tesseract is not installed (scripts/setup.sh installs it)")
