@@ -21,7 +21,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from rag.corpus import load_manifest
+from rag.corpus import load_manifest, slug
 from rag.models import Answer, Citation
 from rag.settings import Settings, get_settings
 
@@ -84,7 +84,7 @@ def _citation(number: int, hit, manifest: dict) -> Citation:
     start = node.start_char_idx if node.start_char_idx is not None else 0
     end = node.end_char_idx if node.end_char_idx is not None else start + len(text)
     return Citation(
-        number=number, doc_id=meta.id if meta else Path(file_name).stem, title=title, source=file_name,
+        number=number, doc_id=meta.id if meta else slug(Path(file_name).stem), title=title, source=file_name,
         page=page, page_end=page, paragraph=None, lines=None, pinpoint=pinpoint,
         citation=f"{title} {pinpoint}".strip(), quote=text, start=start, end=end, score=float(hit.score or 0.0),
     )
