@@ -56,8 +56,10 @@ def main() -> None:
     from pydantic import SecretStr
 
     from rag import answer
+    from rag.ingest import ensure_index
     from rag.settings import get_settings
 
+    ensure_index()
     gold = [json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines() if line.strip()]
     rng, log, verify_ms, kept, removed = random.Random(7), [], [], 0, 0
     with ScriptedLLM() as llm:

@@ -76,6 +76,9 @@ def cited_at(citation, doc_id: str, pins: list[int]) -> bool:
 
 def main(verbose: bool) -> None:
     from rag import answer
+    from rag.ingest import ensure_index
+
+    ensure_index()
 
     hits = refused_wrongly = 0
     for question, doc_id, pins in ANSWERABLE:

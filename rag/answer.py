@@ -105,7 +105,7 @@ class _Generated:
 
 
 def _extractive(question: str, hits: Hits, lib: Library, settings: Settings, clock: Clock) -> Answer:
-    chosen, reason = extractive.extract(question, hits, lib, settings.max_sentences)
+    chosen, reason = extractive.extract(question, hits, lib, settings)
     candidates = [cite(lib.docs[s.doc_id], s.start, s.end, i + 1, s.score) for i, s in enumerate(chosen)]
     citations = verified(candidates, lib.docs)
     clock.lap("answer_ms")

@@ -51,6 +51,13 @@ def _run(fn):
         raise typer.Exit(2) from None
 
 
+def _ensure_index() -> None:
+    """Build the index on first use, with a progress bar on a terminal."""
+    from rag.ingest import ensure_index
+
+    ensure_index(progress=sys.stderr.isatty())
+
+
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files to copy into the corpus folder first.")] = None,
@@ -93,10 +100,9 @@ def ask(
       RAG_LLM_BASE_URL=http://localhost:8080/v1 rag ask "..." --backend openai
     """
     from rag.answer import answer
-    from rag.retrieve import library
 
     def go():
-        library(progress=sys.stderr.isatty())
+        _ensure_index()
         return answer(question, k=k, filters={"doc_ids": tuple(doc)} if doc else None, backend=backend)
 
     result = _run(go)
@@ -133,7 +139,7 @@ def docs(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")]
     """List the documents in the index with their metadata."""
     from rag.retrieve import library
 
-    lib = _run(lambda: library(progress=sys.stderr.isatty()))
+    lib = _run(lambda: _ensure_index() or library())
     metas = [d.meta.model_dump(mode="json") for d in lib.docs.values()]
     if as_json:
         typer.echo(json.dumps(metas, ensure_ascii=False, indent=2))

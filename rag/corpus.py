@@ -21,13 +21,11 @@ from pydantic import BaseModel, ValidationError
 
 from rag.errors import CorpusError
 from rag.layout import Layout, Pinpoint
+from rag.text import CASE_NAME, PROPER_NAME
 
 MANIFEST = "manifest.toml"
 SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
 STORE_FORMAT = 1
-_NAME = r"[A-Z][\w.&’'-]*"
-PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."
-CASE_NAME = re.compile(rf"({_NAME}(?:,? {_NAME})*),? v\. ({_NAME}(?: {_NAME})*)")
 
 
 class DocMeta(BaseModel):

@@ -67,9 +67,11 @@ def run_cli(
     answer_fn: Callable | None = None,
 ) -> int:
     """What `rag eval` does; returns 0 when every gated metric is within its threshold, else 1."""
+    from rag.ingest import ensure_index
     from rag.retrieve import library
 
     settings = _backend_settings(settings or get_settings(), backend)
+    ensure_index(settings)
     gold = Path(gold or GOLD)
     items, thresholds = load_gold(gold), load_thresholds(THRESHOLDS)
     theirs = baseline_answerer(baseline, settings) if baseline else None

@@ -1,30 +1,37 @@
-"""The default answer backend: extractive, offline and deterministic.
+"""The default answer backend: extractive, offline, deterministic, and the same method for every ruling.
 
-Every sentence of the best-ranked chunks is scored against the question:
+1. **Scope.** A question that names documents (a party or the judge, else the court: see
+   `rag.vocabulary`) is answered from every sentence of those documents; any other from the
+   sentences of the best-ranked chunks of the search.
+2. **Refuse early**, from what the corpus contains, before scoring anything, when the question
+   - has no content words;
+   - names something (a capitalised word, a long number) that no document or its metadata
+     contains ("Chinese" counts as known where a document says "China");
+   - presupposes a disposition ("Why did the court reverse ...") that the named ruling's own
+     opening and conclusion contradict ("We affirm"), or asks what a higher court decided in a
+     case the corpus holds only from a lower one;
+   - asks about an event of litigation (a settlement, a verdict, a remand) that no document in
+     its scope mentions.
+   Dispositions, events, court levels: rag/legal.toml, the same for every ruling.
+3. **Score** each candidate sentence:
 
-    score = lexical + 0.5 * cosine (+ 0.1 when the question asks about an outcome and the
-                                      sentence states one: "favors", "was a fair use", "denies")
+       score = lexical + dense_weight * cosine + holding_bonus * states_holding
 
-where `lexical` is the IDF-weighted share of the question's content words found in the
-sentence (words that only frame a legal question, "court", "hold", "say", are left out, and a
-document's own names, "Bartz", "the Hangzhou court", count as present in all its sentences)
-and `cosine` compares the question with the sentence embedded under its headings. A compound
-question ("Which court, and when?") adds 0.2 for a sentence with the date, number or amount it
-asks for; a yes/no question about an outcome is answered with the sentences that state one.
-The cosine weight and the floor were calibrated on `evals/gold.jsonl` with 5-fold
-cross-validation; the bonuses were chosen on it and checked on the questions of
-`evals/heldout.py`, written later (see evals/README.md). The answer is the
-best few sentences, verbatim, each followed by its citation marker.
+   `lexical` is the share of the question's terms found in the sentence, each weighted by its
+   IDF among the candidates (the forms of one disposition count as one word: "refused" is
+   found in "DENIED"); `cosine` compares the question's and the sentence's embeddings;
+   `states_holding` is 1 when the question asks what was decided and the sentence is phrased
+   as a decision ("We affirm", "The motion is DENIED"). Headings and caption fragments are
+   skipped. A "how much", "how many", "when" or case-number question keeps only sentences
+   with an amount, a number, a date or the docket.
+4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
+   contradicts a presupposed disposition (as above, for a question naming no ruling); when a
+   why/how question presupposes that something was not so and the best passages say it was.
+5. **Answer** with the best sentences within `keep_within` of the top one, grouped by
+   document in reading order.
 
-It refuses, plainly, when the corpus does not answer: a question with no content words; one
-naming something no document mentions (another case, a party, a docket number, a settlement
-or verdict), or asking for a thing no document has a word for ("What royalty rate ..."); an
-appeal, award or verdict asked of a named document that never mentions one; what a higher
-court or a jury decided in a case the corpus holds only at first instance; one whose premise
-the best passages contradict ("Why did the court grant..." where they say "denying"); a
-"how much" / "how many" / "when" / case-number question that no passage answers with an
-amount, number, date or docket; or no sentence scoring above the floor. A refusal still
-carries the closest passages.
+The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
+on the tuning halves of the gold sets. A refusal still carries the closest passages.
 """
 
 from __future__ import annotations
@@ -32,80 +39,31 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rag.corpus import Document
-from rag.retrieve import Hits, Library, content_terms, terms
-from rag.verify import CARDINALS
+from rag import legal
+from rag.retrieve import Hits, Library
+from rag.settings import Settings
+from rag.text import AMOUNT, COUNT, DATE, DOCKET, NAME, place_forms, terms
+from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
-COSINE_WEIGHT = 0.5
-MIN_SCORE = 0.40  # best sentence below this: the corpus does not answer
 MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
-KEEP_WITHIN = 0.15  # further sentences must score within this of the best one
-POOL = 30  # sentences are drawn from this many top-ranked chunks
-NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
-EVENT_WORDS = set(
-    """settlement settlements settle settled verdict verdicts award awarded affirm affirmed affirmance reverse
-    reversed reversal remand remanded vacate vacated overturn overturned sanction sanctions penalty penalties
-    valuation statute limitations indicted convicted acquitted arbitration mediation""".split()
-)
-EVENT_ALSO = {w: "compensate" for w in ("award", "awarded")}  # an award is also "ordered to compensate"
-ALIASES = {"ninth": "9th", "second": "2d", "third": "3d", "fourth": "4th", "federal": "fed", "circuit": "cir"}
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-ANSWER_TYPES = [  # (what the question asks for, what a sentence that answers it contains)
-    (
-        re.compile(r"\bhow much\b.*\b(?:damages|pay|paid|fee|fine|award|cost|compensat\w*|revenue|spen[dt]|worth|money|loss)", re.I),
-        re.compile(r"\$\s?\d|\b(?:RMB|USD|EUR|dollars?|yuan)\b|\d\s*(?:million|billion)\b", re.I),
-    ),
-    (re.compile(r"\bhow many\b", re.I), re.compile(rf"\d|\b(?:{CARDINALS}|dozen)\b", re.I)),
-    (
-        re.compile(r"\b(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I),
-        re.compile(rf"\b{_MONTHS}\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"),
-    ),
+DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
+DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
+ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers it contains)
+    (re.compile(r"\bhow much\b", re.I), AMOUNT),
+    (re.compile(r"\bhow many\b", re.I), COUNT),
+    (re.compile(r"\b(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I), DATE),
 ]
 ASKS_DOCKET = re.compile(r"\b(?:case|docket|file)\s+(?:number|no)\b|\bdocket\b", re.I)
-DOCKET = re.compile(r"\bNo\.\s*(?:[A-Za-z]{1,3}\s)?\d[\w:-]*")
-TYPE_BONUS = 0.2  # a sentence with the date / number / amount a compound question asks for
-OUTCOME_BONUS = 0.1  # a sentence stating an outcome, for a question asking about one
-ASKS_OUTCOME = re.compile(
-    r"\b(?:fair use|transformative|favou?r\w*|neutral|hold|held|rule[sd]?|decide[sd]?|conclude[sd]?|grant\w*|den(?:y|ied|ies)|"
-    r"liab\w*|infring\w*|lawful|unlawful|excuse[sd]?|justif\w*|come out|cut|outcome|factor)\b",
+NOT_SO = re.compile(
+    r"\b(?:is|was|were|are|be)\s+not\s+((?:[\w’'-]+\s+){0,3}?[\w’'-]+)"  # "was not" and what was not
+    r"\s*(?:\?|$|,|\bbecause\b|\bunder\b|\bin\b)",
     re.I,
 )
-STATES_OUTCOME = re.compile(
-    r"\b(?:favors?|points? against|(?:is|was) (?:thus )?neutral|(?:is|was|were|are) (?:not |also |thus |itself )?(?:a |an )?fair use|"
-    r"(?:not )?justified (?:as|by) a fair use|this order (?:holds|grants|denies|concludes|finds)|"
-    r"grants? summary judgment|denies summary judgment|(?:the )?court (?:held|found|concluded|denied|granted|ruled|recognized|considered)|"
-    r"(?:was|were) (?:exceedingly |quintessentially |spectacularly )?transformative|(?:is|was|not) liable|constituted|denying|"
-    r"irredeemably infringing|not (?:itself )?a fair use)\b",
-    re.I,
-)
-YES_NO = re.compile(r"^\W*(?:was|were|is|are|did|does|do|can|could|would|will|has|have|had|should)\b", re.I)
-# ... unless it asks what a party claimed, or whether a ruling discussed something at all
-ASKS_OTHER = re.compile(r"\b(?:claim\w*|argu\w*|alleg\w*|conten\w*|ask\w*|seek\w*|sought|request\w*|say|said|mention\w*|discuss\w*|address\w*)\b", re.I)
-DECIDER = re.compile(  # a court named as deciding something
-    r"\b(supreme court|(?:\w+ )?circuit|court of appeals?|appeals court|appellate court|high court|jury)\W+(?:\w+\W+){0,2}?"
-    r"(?:decide[sd]?|h[oe]ld|holds|rule[sd]?|f[oi]u?nds?|affirm\w*|revers\w*|say|said|conclude[sd]?|award\w*|return\w*)\b",
-    re.I,
-)
-ASKED_FOR = re.compile(  # "What royalty rate did ...": the noun phrase after the question word
-    r"^\W*(?:what|which|whose|how much|how many)\s+((?:[\w’'-]+\s+){0,3}?)"
-    r"(?:did|does|do|was|is|were|are|has|have|had|would|should|can|could|will|of|in|for|to|under|at)\b",
-    re.I,
-)
-ANSWER_FORMS = set(
-    """analogy analogies metaphor comparison example examples reasoning rationale argument arguments test standard
-    approach basis explanation view point language words quote phrase statement takeaway takeaways lesson lessons
-    significance holding outcome result conclusion exactly kind type sort""".split()
-)
-# A "why/how/what ..." question presupposes its outcome; yes/no questions do not.
-PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)
-OUTCOMES = {  # outcome -> (pattern, its opposite)
-    "grant": (re.compile(r"\bgrant(?:s|ed|ing)?\b", re.I), "deny"),
-    "deny": (re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|refus(?:e|ed|ing))\b", re.I), "grant"),
-    "not fair use": (re.compile(r"\b(?:not|n[’']t|no)\b(?:\s+\w+){0,3}\s+(?:a\s+)?fair use\b", re.I), "fair use"),
-    "fair use": (re.compile(r"\b(?:is|was|were|are|be|as)\s+(?:a\s+)?fair use\b", re.I), "not fair use"),
-}
+PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)  # not yes/no
+WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
 
 
 @dataclass
@@ -116,164 +74,238 @@ class Scored:
     score: float
 
 
-def extract(question: str, hits: Hits, lib: Library, limit: int) -> tuple[list[Scored], str | None]:
-    """The sentences that answer, or why none do."""
-    reason = _unanswerable(question, lib)
+def extract(question: str, hits: Hits, lib: Library, settings: Settings) -> tuple[list[Scored], str | None]:
+    """The sentences that answer, best first within their document, or why none do."""
+    vocab = lib.vocabulary
+    in_hits = {doc_id for doc_id, _, _ in hits.chunks}
+    named = vocab.named(question) & in_hits
+    reason = _unanswerable(question, vocab, lib, named)
     if reason:
         return [], reason
-    ranked = _of_expected_type(question, _rank(_score(question, hits, lib)), lib)
-    if not ranked or ranked[0].score < MIN_SCORE:
+    ranked = _rank(question, hits, _candidates(hits, lib, named, settings.answer_pool), named, lib, settings)
+    ranked = _of_expected_type(question, ranked, lib)
+    if not ranked or ranked[0].score < settings.answer_min_score:
         return [], "None of their passages addresses the question closely enough."
-    conflict = _premise_conflict(question, ranked[:3], lib)
+    conflict = not named and _contradicted_premise(question, {ranked[0].doc_id}, lib)
+    conflict = conflict or _negated_premise(question, ranked[:3], lib)
     if conflict:
         return [], conflict
-    return _select(_outcomes_first(question, ranked, lib), limit), None
+    return _select(ranked, settings), None
 
 
-def _unanswerable(question: str, lib: Library) -> str | None:
-    """Why the corpus cannot answer, when that is clear before scoring anything."""
+# ---- 2. Refuse early ---------------------------------------------------------------------
+
+
+def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str]) -> str | None:
+    """Why the corpus cannot answer, when that is clear from what it contains."""
     if not terms(question):
         return "Ask about the rulings: their holdings, facts, parties or reasoning."
-    unknown = _unknown_names(question, lib) or _unknown_asked_for(question, lib)
+    unknown = _unknown_names(question, vocab)
     if unknown:
         return f"No document in it mentions {_quoted(unknown)}."
-    named = lib.named(question)
-    other = _other_decider(question, lib, named)
-    if other:
-        return other
-    unknown = _unknown_events(question, lib, named or set(lib.docs))
-    if unknown and named:
-        return f"{' and '.join(lib.docs[d].meta.title for d in sorted(named))}: no mention of {_quoted(unknown)}."
-    if unknown:
-        return f"No document in it mentions {_quoted(unknown)}."
+    contradicted = _contradicted_premise(question, named, lib) or _higher_court(question, vocab, lib, named)
+    if contradicted:
+        return contradicted
+    scope = named or set(lib.docs)
+    unmentioned = _unmentioned_events(question, vocab, scope)
+    if unmentioned and named:
+        titles = " and ".join(lib.docs[d].meta.title for d in sorted(named))
+        return f"{titles}: no mention of {_quoted(unmentioned)}."
+    if unmentioned:
+        return f"No document in it mentions {_quoted(unmentioned)}."
     return None
 
 
-def _other_decider(question: str, lib: Library, named: set[str]) -> str | None:
-    """"What did the Supreme Court decide in Bartz?": a decision, in a named case, by a court
-    (or a jury) that is not the one whose ruling the corpus holds."""
-    said = DECIDER.search(question)
-    if not said or not named:
-        return None
-    decider = said.group(1)
-    metas = [lib.docs[d].meta for d in sorted(named)]
-    if any(decider.lower() in f"{m.court} {m.about}".lower() for m in metas) or _names_another_case(question, lib, said):
-        return None
-    courts = " and ".join(dict.fromkeys(m.court.rstrip(".") for m in metas if m.court)) or "other courts"
-    return f"It holds no decision of the {decider} in that case, only rulings of {courts}."
+def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
+    """Capitalised words and long numbers of the question (after its first word) that no document contains."""
+    first = re.match(r"\W*\w+", question)
+    unknown = []
+    for match in NAME.finditer(question):
+        if first and match.start() < first.end():
+            continue
+        word = match.group(0).rstrip(".")
+        key = re.sub(r"[’']s$", "", word).lower()
+        known = key in vocab.words or any(place in vocab.words for place in place_forms(key))
+        if not known and word not in unknown:
+            unknown.append(word)
+    return unknown
 
 
-def _names_another_case(question: str, lib: Library, decider: re.Match) -> bool:
+def _unmentioned_events(question: str, vocab: Vocabulary, scope: set[str]) -> list[str]:
+    """Events of litigation the question asks about that no document in scope mentions."""
+    events = _event_terms()
+    asked = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if set(terms(w)) & events]
+    return [w for w in asked if not any(t in vocab.doc_terms[d] for t in _forms(w) for d in scope)]
+
+
+@lru_cache(maxsize=1)
+def _event_terms() -> frozenset[str]:
+    """The terms of every event word and disposition form of rag/legal.toml."""
+    words = [*legal.phrases("events", "words"), *(f for d in legal.dispositions().values() for f in d["forms"])]
+    return frozenset(terms(" ".join(words)))
+
+
+def _forms(word: str) -> set[str]:
+    """The terms of a word and, for a disposition, of all its forms ("refused" is said by "DENIED")."""
+    return {f for t in terms(word) for f in _same_disposition(t) | {t}}
+
+
+def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str]) -> str | None:
+    """ "What did the Supreme Court decide in <a case the corpus holds only from a district court>?"."""
+    decider = _decider(question)
+    if decider is None or not named:
+        return None
+    level, said = decider
+    levels = [legal.court_level(lib.docs[d].meta.court) for d in named]
+    if not all(0 < lv < level for lv in levels) or _names_another_case(question, vocab, said):
+        return None
+    courts = " and ".join(dict.fromkeys(lib.docs[d].meta.court for d in sorted(named)))
+    return f"It holds no decision of the {said} in that case, only the ruling of the {courts}."
+
+
+def _decider(question: str) -> tuple[int, str] | None:
+    """The level of the court a question says decided something, and the words it calls it by."""
+    verbs = "|".join(legal.phrases("decisions", "verbs"))
+    if not re.search(rf"\b(?:{verbs})\b", question, re.I):
+        return None
+    for level, phrases in sorted(legal.level_phrases().items(), reverse=True):
+        for phrase in sorted(phrases, key=len, reverse=True):
+            found = re.search(rf"\b(?:\w+\s)?{re.escape(phrase)}\b", question, re.I)
+            if found:
+                return level, re.sub(r"^(?:the|a|an)\s+", "", found.group(0), flags=re.I)
+    return None
+
+
+def _names_another_case(question: str, vocab: Vocabulary, said: str) -> bool:
     """Whether the question names something besides the corpus's own cases ("in Campbell"), which
-    the decider may well have decided."""
-    own = set().union(*lib.name_terms.values())
-    words = [m.group(0) for m in NAME.finditer(question) if m.start() > 0 and not decider.start() <= m.start() < decider.end()]
-    return any(not set(content_terms(w)) <= own for w in words)
+    a higher court may well have decided."""
+    own = vocab.all_name_terms | set(terms(said))
+    words = [m.group(0) for m in NAME.finditer(question) if m.start() > 0]
+    return any(not set(terms(w)) <= own for w in words if terms(w))
 
 
 def _quoted(words: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in words)
 
 
-def _unknown_asked_for(question: str, lib: Library) -> list[str]:
-    """What a "What royalty rate ..." / "Which penalty ..." question asks for, when no document uses the word.
-
-    Words that name the form of an answer rather than its content ("What analogy did the judge
-    use") are let through: the rulings draw analogies without calling them that.
-    """
-    asked = ASKED_FOR.match(question)
-    words = asked.group(1).split() if asked else []
-    return [w for w in words if w.lower() not in ANSWER_FORMS and terms(w) and not any(t in lib.term_df for t in terms(w))]
+# ---- 3. Score ----------------------------------------------------------------------------
 
 
-def _unknown_names(question: str, lib: Library) -> list[str]:
-    """Capitalised words and long numbers in the question that appear in no document."""
-    first_word = re.match(r"\W*(\w+)", question)
-    unknown = []
-    for match in NAME.finditer(question):
-        word = match.group(0).rstrip(".")
-        if first_word and match.start() == first_word.start(1):
-            continue
-        key = re.sub(r"[’']s$", "", word).lower()
-        known = key in lib.vocabulary or ALIASES.get(key) in lib.vocabulary or _adjective_of_known(key, lib)
-        if not known and word not in unknown:
-            unknown.append(word)
-    return unknown
+def _candidates(hits: Hits, lib: Library, named: set[str], pool: int) -> dict[str, set[int]]:
+    """Sentence indices to score, per document: all of a named document's, else those of the best chunks."""
+    if named:
+        return {d: set(range(len(lib.units[d].sentences))) for d in named}
+    out: dict[str, set[int]] = {}
+    for doc_id, chunk, _ in hits.chunks[:pool]:
+        out.setdefault(doc_id, set()).update(range(*chunk.sentences))
+    return out
 
 
-def _unknown_events(question: str, lib: Library, scope: set[str]) -> list[str]:
-    """Legal events the question asks about (a settlement, a verdict, an affirmance) that the documents in scope never mention.
-
-    A question about an event the rulings never mention has a false premise or lies outside
-    them; answering it from whatever passage is nearest would be the worst outcome. A question
-    naming a document ("the Bartz trial") scopes the search to it.
-    """
-    events = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if w.lower() in EVENT_WORDS]
-    return [w for w in events if not _mentioned(terms(f"{w} {EVENT_ALSO.get(w.lower(), '')}"), lib, scope)]
-
-
-def _mentioned(event_terms: list[str], lib: Library, scope: set[str]) -> bool:
-    return any(t in lib.doc_terms[d] for t in event_terms for d in scope)
-
-
-def _adjective_of_known(word: str, lib: Library) -> bool:
-    """'Chinese' for a corpus that says 'China': a nationality adjective of a word the corpus has."""
-    stem = re.sub(r"(ese|ian|ish|an|n)$", "", word)
-    return len(stem) >= 4 and stem != word and any(v.startswith(stem) for v in lib.vocabulary)
-
-
-def _score(question: str, hits: Hits, lib: Library) -> list[Scored]:
-    """Every sentence of the best-ranked chunks, scored against the question."""
+def _rank(
+    question: str, hits: Hits, candidates: dict[str, set[int]], named: set[str], lib: Library, settings: Settings
+) -> list[Scored]:
+    """Every candidate sentence scored, best first."""
     import numpy as np
 
-    weights = _term_weights(content_terms(question), lib)
+    vocab = lib.vocabulary
+    asked = set(terms(question))
+    if named:
+        asked -= set().union(*(vocab.name_terms(d) for d in named))  # the same for every sentence in scope
+    weights = _local_idf(asked, candidates, vocab)
     total = sum(weights.values()) or 1.0
-    qvec = np.asarray(hits.qvec)
-    bonus = OUTCOME_BONUS if ASKS_OUTCOME.search(question) else 0.0
+    holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
     wanted = [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
-    out: list[Scored] = []
-    for doc_id, chunk, _ in hits.chunks[:POOL]:
-        first, last = chunk.sentences
-        cosines = lib.sentence_vectors[doc_id][first:last] @ qvec
-        named = lib.name_terms[doc_id]
-        for i, cos in zip(range(first, last), cosines):
-            present = lib.sentence_terms[doc_id][i]
-            lexical = sum(w for t, w in weights.items() if t in present or t in named) / total
-            start, end = lib.units[doc_id].sentences[i]
-            text = lib.docs[doc_id].text[start:end]
-            if len(re.findall(r"\w+", text)) < MIN_WORDS:
-                continue  # a caption fragment or a heading ("Plaintiffs,", "ANALYSIS") answers nothing
-            outcome = bonus if bonus and STATES_OUTCOME.search(text) else 0.0
-            typed = TYPE_BONUS * sum(1 for has in wanted if has.search(text))
-            out.append(Scored(doc_id, start, end, lexical + COSINE_WEIGHT * float(cos) + outcome + typed))
-    return out
+    asks_docket = bool(ASKS_DOCKET.search(question))
+    out = []
+    for doc_id, indices in candidates.items():
+        order = sorted(indices)
+        cosines = lib.sentence_vectors[doc_id][order] @ np.asarray(hits.qvec)
+        names, text, spans = vocab.name_terms(doc_id), lib.docs[doc_id].text, lib.units[doc_id].sentences
+        lexical = [
+            sum(w for t, w in weights.items() if _present(t, vocab.sentence_terms[doc_id][i], names)) / total
+            for i in order
+        ]
+        base = dict(zip(order, np.asarray(lexical) + settings.answer_dense_weight * cosines))
+        for i in order:
+            sentence = text[spans[i][0] : spans[i][1]]
+            if _is_heading(sentence) and not asks_docket:
+                continue  # a caption fragment or a heading answers nothing but a case-number question
+            score = base[i]
+            if holding and _states_holding(sentence):
+                score += holding
+            score += settings.answer_type_bonus * sum(1 for has in wanted if has.search(sentence))
+            out.append(Scored(doc_id, *spans[i], float(score)))
+    return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _present(term: str, sentence_terms: frozenset[str], names: frozenset[str]) -> bool:
+    """Whether a question term is in a sentence: itself, another form of the same disposition,
+    or a name of the sentence's document."""
+    return term in sentence_terms or term in names or not _same_disposition(term).isdisjoint(sentence_terms)
+
+
+@lru_cache(maxsize=4096)
+def _same_disposition(term: str) -> frozenset[str]:
+    """The stems of every form of the disposition a term is a form of ("refus" -> "deni", "declin", ...)."""
+    for disposition in legal.dispositions().values():
+        stems = frozenset(t for form in disposition["forms"] for t in terms(form))
+        if term in stems:
+            return stems
+    return frozenset()
+
+
+def _local_idf(asked: set[str], candidates: dict[str, set[int]], vocab: Vocabulary) -> dict[str, float]:
+    """IDF of each question term among the candidate sentences: a word every candidate shares
+    (the river of a water-rights case) tells them apart less than one only a few have."""
+    sentence_terms = [vocab.sentence_terms[d][i] for d, indices in candidates.items() for i in indices]
+    n = len(sentence_terms)
+    df = {t: sum(1 for present in sentence_terms if t in present) for t in asked}
+    return {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in asked}
+
+
+def _is_heading(sentence: str) -> bool:
+    """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
+    United States Court of Appeals") answers nothing: too short, or mostly capitals, or a
+    short line without a sentence's closing punctuation."""
+    words = re.findall(r"\w+", sentence)
+    letters = [c for c in sentence if c.isalpha()]
+    closed = sentence.rstrip().rstrip("”’\"')").endswith((".", "?", "!", ":", ";"))
+    return (
+        len(words) < MIN_WORDS
+        or sum(c.isupper() for c in letters) > 0.6 * len(letters)
+        or (not closed and len(words) < 12)
+    )
+
+
+def _asks_decision(question: str) -> bool:
+    """Whether the question asks what a court decided (a yes/no question, or one with a decision verb)."""
+    verbs = "|".join(legal.phrases("decisions", "verbs"))
+    return not PRESUPPOSES.search(question) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
+
+
+def _states_holding(sentence: str) -> bool:
+    """Whether a sentence is phrased as a decision ("We affirm", "The motion is DENIED")."""
+    return bool(_holding_pattern().search(sentence))
+
+
+@lru_cache(maxsize=1)
+def _holding_pattern() -> re.Pattern:
+    phrases = sorted(legal.phrases("holdings", "phrases"), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
 
 
 def _compound(question: str) -> bool:
     """Whether the question asks several things ("Who ruled, and when?")."""
-    return len(re.findall(r"\b(?:when|how|what|who|whom|which|where|why)\b", question, re.I)) > 1
-
-
-def _term_weights(query_terms: list[str], lib: Library) -> dict[str, float]:
-    """IDF of each question term over all indexed sentences (rarer words count more)."""
-    n, df = lib.sentence_count, lib.term_df
-    return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in set(query_terms)}
-
-
-def _rank(scored: list[Scored]) -> list[Scored]:
-    """Distinct sentences, best first (a sentence in two overlapping chunks counts once)."""
-    return sorted({(s.doc_id, s.start): s for s in scored}.values(), key=lambda s: (-s.score, s.doc_id, s.start))
+    return len(WH_WORDS.findall(question)) > 1
 
 
 def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
-    """Only sentences that can answer a question opening "How much" / "How many" / "When", or asking
-    for a case number: ones with an amount, a number, a date, the docket. Without one the rulings
-    do not answer it."""
+    """Only sentences that can answer a question opening "How much" / "How many" / "When", or
+    asking for a case number: ones with an amount, a number, a date, the docket."""
     if _compound(question):
-        return ranked  # one of its parts may be answered without a number (`_score` favours those with one)
+        return ranked  # one of its parts may be answered without a number (`_rank` favours those with one)
     if ASKS_DOCKET.search(question):
-        named = lib.named(question) or set(lib.docs)
-        return [s for s in ranked if s.doc_id in named and _states_docket(lib.docs[s.doc_id], s)]
+        return [s for s in ranked if _states_docket(lib, s)]
     opening = re.sub(r"^\W+", "", question)
     for asks, has in ANSWER_TYPES:
         if asks.match(opening):
@@ -281,38 +313,73 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
     return ranked
 
 
-def _states_docket(doc: Document, s: Scored) -> bool:
-    """Whether the sentence gives the document's own docket number (any docket number, if it has none on file)."""
+def _states_docket(lib: Library, s: Scored) -> bool:
+    """Whether the sentence gives its document's own docket number (any docket number, if it has none on file)."""
+    doc = lib.docs[s.doc_id]
     text = doc.text[s.start : s.end]
-    own = re.sub(r"^No\.\s*", "", doc.meta.docket)
+    own = re.sub(r"^Nos?\.\s*", "", doc.meta.docket).split(",")[0].strip()
     return own in text if own else bool(DOCKET.search(text))
 
 
-def _premise_conflict(question: str, best: list[Scored], lib: Library) -> str | None:
-    """When a why/how question presupposes an outcome that the best passages state the opposite of."""
+# ---- 4. Refuse late ----------------------------------------------------------------------
+
+
+def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str | None:
+    """When a why/how question presupposes a disposition that the ruling's opening and conclusion
+    contradict: "Why did the court reverse ..." of an opinion that says "We affirm"."""
     if not PRESUPPOSES.search(question):
         return None
-    texts = [lib.docs[s.doc_id].text[s.start : s.end] for s in best]
-    for outcome, (pattern, opposite) in OUTCOMES.items():
-        asserted = pattern.search(question) and not OUTCOMES[opposite][0].search(question)
-        if asserted and not any(pattern.search(t) for t in texts) and OUTCOMES[opposite][0].search(texts[0]):
-            return f"Its premise does not match them: the question assumes “{outcome}”, the closest passage says otherwise."
+    dispositions = legal.dispositions()
+    asked = {name for name, d in dispositions.items() if _says(question, d["forms"])}
+    for name in asked:
+        opposites = [o for o in dispositions[name]["opposite"] if o not in asked]
+        for doc_id in sorted(scope):
+            decisive = _decisive_text(lib, doc_id)
+            if _says(decisive, dispositions[name]["forms"]):
+                continue
+            stated = [o for o in opposites if _says(decisive, dispositions[o]["forms"])]
+            if stated:
+                title = lib.docs[doc_id].meta.title
+                said = f"{title} says “{stated[0]}”"
+                return f"Its premise does not match the ruling: the question assumes “{name}”, {said}."
     return None
 
 
-def _outcomes_first(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
-    """For a yes/no question about an outcome ("Was training a fair use?"), the sentences within
-    reach of the best one that state an outcome, when there are any: the answer is the holding."""
-    if not (YES_NO.search(question) and ASKS_OUTCOME.search(question)) or ASKS_OTHER.search(question):
-        return ranked
-    floor = ranked[0].score - KEEP_WITHIN
-    stating = [s for s in ranked if s.score >= floor and STATES_OUTCOME.search(lib.docs[s.doc_id].text[s.start : s.end])]
-    return stating or ranked
+def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | None:
+    """When a why/how question presupposes that something was not so ("Why was the use not a fair
+    use?") and the best passages say that it was, never that it was not."""
+    asserted = NOT_SO.search(question) if PRESUPPOSES.search(question) else None
+    if not asserted:
+        return None
+    phrase = re.escape(asserted.group(1)).replace(r"\ ", r"\s+")
+    texts = [lib.docs[s.doc_id].text[s.start : s.end] for s in best]
+    affirmed = [t for t in texts if re.search(rf"\b(?:is|was|were|are|be)\s+(?:\w+\s+){{0,2}}?{phrase}\b", t, re.I)]
+    denied = [t for t in texts if re.search(rf"\bnot\s+(?:\w+\s+){{0,2}}?{phrase}\b", t, re.I)]
+    if affirmed and not denied:
+        assumed = f"not {asserted.group(1)}"
+        said = "the closest passages say otherwise"
+        return f"Its premise does not match them: the question assumes “{assumed}”, {said}."
+    return None
 
 
-def _select(ranked: list[Scored], limit: int) -> list[Scored]:
+def _says(text: str, forms: list[str]) -> bool:
+    return bool(re.search(r"\b(?:" + "|".join(forms) + r")\b", text, re.I))
+
+
+def _decisive_text(lib: Library, doc_id: str) -> str:
+    """A ruling's opening and conclusion, where it states its disposition."""
+    spans = lib.units[doc_id].sentences
+    n = max(DECISIVE_MIN, int(len(spans) * DECISIVE_SHARE))
+    text = lib.docs[doc_id].text
+    return " ".join(text[s:e] for s, e in [*spans[:n], *spans[-n:]])
+
+
+# ---- 5. Answer ---------------------------------------------------------------------------
+
+
+def _select(ranked: list[Scored], settings: Settings) -> list[Scored]:
     """The best sentences within reach of the top one, grouped by document in reading order."""
-    floor = max(MIN_SCORE, ranked[0].score - KEEP_WITHIN)
-    chosen = [s for s in ranked if s.score >= floor][:limit]
+    floor = max(settings.answer_min_score, ranked[0].score - settings.answer_keep_within)
+    chosen = [s for s in ranked if s.score >= floor][: settings.max_sentences]
     doc_order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
     return sorted(chosen, key=lambda s: (doc_order[s.doc_id], s.start))

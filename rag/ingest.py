@@ -17,6 +17,7 @@ is made from the sentence with the headings above it, so short conclusions keep 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import time
@@ -30,6 +31,8 @@ from rag.errors import CorpusError
 from rag.models import date_int
 from rag.readers import read_file
 from rag.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 SKIPPED = "_skipped-files.json"  # in the store: the files the last ingest could not read
 LEGAL_ABBREVIATIONS = """
@@ -194,6 +197,28 @@ def skipped_files(settings: Settings) -> set[str]:
         return set(json.loads((settings.store_dir / SKIPPED).read_text()))
     except (OSError, ValueError):
         return set()
+
+
+def is_built(settings: Settings) -> bool:
+    """Whether the index for these settings holds any document."""
+    col = index.collection(settings)
+    return col is not None and col.count() > 0 and settings.store_dir.is_dir()
+
+
+def ensure_index(settings: Settings | None = None, progress: bool = False) -> IngestReport | None:
+    """Build the index on first use (when it holds no document); None when it is already built.
+
+    The command line and the chat UI call this before answering, and say so; `rag.answer()`
+    itself never ingests: it reads the index that `rag ingest` built.
+    """
+    settings = settings or get_settings()
+    if is_built(settings):
+        return None
+    log.warning("the index is empty: building it from %s (first use; later, `rag ingest` updates it)", settings.corpus_dir)
+    report = ingest(settings=settings, progress=progress)
+    for error in report.errors:
+        log.warning(error)
+    return report
 
 
 def ingest(paths: list[Path] | None = None, settings: Settings | None = None, progress: bool = False) -> IngestReport:

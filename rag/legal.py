@@ -27,3 +27,52 @@ def is_main_opinion(part: str | None) -> bool:
     "Per Curiam"), which a slip-opinion pinpoint cites without naming it."""
     names = load().get("slip_opinion", {}).get("main_parts", [])
     return bool(part) and any(re.search(rf"\b{re.escape(n)}\b", part, re.I) for n in names)
+
+
+@lru_cache(maxsize=256)
+def court(citation: str) -> dict | None:
+    """The courts-db entry of a court written in citation form ("9th Cir.", "N.D. Cal.", "U.S.")."""
+    from courts_db import courts
+
+    if not citation:
+        return None
+    ours = {v: k for k, v in load().get("court_citation", {}).items()}
+    wanted = citation.strip()
+    for entry in courts:
+        if entry["id"] == ours.get(wanted) or entry.get("citation_string") == wanted:
+            return entry
+    return None
+
+
+def court_level(citation: str) -> int:
+    """1 for a trial court, 2 for an intermediate appellate court, 3 for a court of last resort, 0 if unknown."""
+    entry = court(citation)
+    if entry is None:
+        return 0
+    by_id = load()["court_levels"]["by_id"]
+    if entry["id"] in by_id:
+        return by_id[entry["id"]]
+    if entry.get("level") == "colr":
+        return 3
+    return 2 if entry.get("type") == "appellate" else 1
+
+
+def court_name(citation: str) -> str:
+    """The court's full name ("Court of Appeals for the Ninth Circuit"), as a question may call it."""
+    entry = court(citation)
+    return entry["name"] if entry else ""
+
+
+def level_phrases() -> dict[int, list[str]]:
+    """What a question calls a court of each level (see [court_levels.phrases])."""
+    return {int(level): names for level, names in load()["court_levels"]["phrases"].items()}
+
+
+def dispositions() -> dict[str, dict]:
+    """Each disposition with its word forms and the dispositions that contradict it."""
+    return load()["dispositions"]
+
+
+def phrases(section: str, key: str) -> list[str]:
+    """A list of words or phrases from the data file, e.g. phrases("holdings", "phrases")."""
+    return list(load()[section][key])

@@ -7,33 +7,26 @@ except that the dense ranking is discounted when even its best match is noise.
 Overlapping chunks of one document (sentence windows of a long paragraph) become one passage.
 
 The loaded index (`Library`: documents, sentence spans and vectors, the BM25 index, the
-Chroma collection) is built once per process and settings; the first use on an empty index
-runs ingest.
+Chroma collection) is loaded once per process and settings from what `rag ingest` built.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from rag import index
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
-from rag.ingest import Chunk, Units, indexed_text, ingest, load_units, skipped_files
+from rag.ingest import Chunk, Units, indexed_text, is_built, load_units, skipped_files
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
+from rag.text import legal_forms, stemmer, stopwords, terms
 
 log = logging.getLogger(__name__)
 
-FRAME_WORDS = (
-    "judge court hold held holding rule ruled ruling say said says decide decided decision conclude concluded "
-    "find found order case exactly describe explain happen happened think according document commentary "
-    "me please tell didn doesn wasn isn aren weren haven hasn couldn wouldn shouldn"
-)
-GENERIC_NAME_WORDS = "court internet district circuit group inc pbc llc ltd corp co"  # in names, but name nothing
 RRF_K = 60
 CANDIDATES = 30  # per ranker, before fusion
 NOISE_COS = 0.2  # a best dense match below this cosine is no match at all
@@ -56,66 +49,24 @@ class Library:
         return [indexed_text(self.docs[d], c) for d, c in self.chunks]
 
     @cached_property
-    def sentence_terms(self) -> dict[str, list[frozenset[str]]]:
-        """The content terms of every indexed sentence, per document."""
-        out = {}
-        for doc_id, units in self.units.items():
-            text = self.docs[doc_id].text
-            out[doc_id] = [frozenset(t) for t in _terms_many([text[s:e] for s, e in units.sentences])]
-        return out
+    def vocabulary(self):
+        """The corpus's word tables, for the answerer (`rag.vocabulary`)."""
+        from rag.vocabulary import Vocabulary
 
-    @cached_property
-    def name_terms(self) -> dict[str, frozenset[str]]:
-        """The terms of the names that point at each document (its parties, court, judge)."""
-        generic = frozenset(terms(GENERIC_NAME_WORDS))
-        return {doc_id: frozenset(terms(doc.meta.names())) - generic for doc_id, doc in self.docs.items()}
-
-    @cached_property
-    def doc_terms(self) -> dict[str, frozenset[str]]:
-        """Every content term each document uses."""
-        return {doc_id: frozenset().union(*sets) for doc_id, sets in self.sentence_terms.items()}
-
-    def named(self, question: str) -> set[str]:
-        """The documents a question points at by name ("in Bartz", "the Hangzhou court"); none if it names none."""
-        asked = set(terms(question))
-        return {doc_id for doc_id, names in self.name_terms.items() if names & asked}
-
-    @cached_property
-    def term_df(self) -> dict[str, int]:
-        """In how many indexed sentences each term occurs."""
-        df: dict[str, int] = {}
-        for sentence_sets in self.sentence_terms.values():
-            for present in sentence_sets:
-                for t in present:
-                    df[t] = df.get(t, 0) + 1
-        return df
-
-    @cached_property
-    def sentence_count(self) -> int:
-        return sum(len(u.sentences) for u in self.units.values())
-
-    @cached_property
-    def vocabulary(self) -> set[str]:
-        """Every word of every document, lower-cased, with and without a possessive 's."""
-        words: set[str] = set()
-        for doc in self.docs.values():
-            lowered = doc.text.lower()
-            words.update(w.rstrip(".") for w in re.findall(r"[\w’'.-]+", lowered))
-            words.update(re.findall(r"\w+", lowered))
-        return words | {re.sub(r"[’']s$", "", w) for w in words}
+        return Vocabulary(self.docs, self.units)
 
 
 _libraries: dict[tuple, Library] = {}
 _load_lock = threading.Lock()
 
 
-def library(settings: Settings | None = None, progress: bool = False) -> Library:
-    """The loaded index for these settings; builds it first if the index is empty."""
+def library(settings: Settings | None = None) -> Library:
+    """The loaded index for these settings (built by `rag ingest` or `rag.ingest.ensure_index`)."""
     settings = settings or get_settings()
     with _load_lock:
         key = settings.index_key()
         if key not in _libraries:
-            _libraries[key] = _load(settings, progress)
+            _libraries[key] = _load(settings)
         return _libraries[key]
 
 
@@ -128,15 +79,12 @@ def forget(settings: Settings | None = None) -> None:
             _libraries.pop(settings.index_key(), None)
 
 
-def _load(settings: Settings, progress: bool) -> Library:
+def _load(settings: Settings) -> Library:
     import numpy as np
 
+    if not is_built(settings):
+        raise IndexStoreError(f"the index in {settings.index_dir} is empty: run `rag ingest` to build it from {settings.corpus_dir}")
     col = index.collection(settings)
-    if col is None or col.count() == 0 or not settings.store_dir.is_dir():
-        report = ingest(settings=settings, progress=progress)
-        for error in report.errors:
-            log.warning(error)
-        col = index.collection(settings)
     docs, units, vectors = {}, {}, {}
     for path in sorted(settings.store_dir.glob("*.units.json")):
         doc_id = path.name.removesuffix(".units.json")
@@ -165,71 +113,13 @@ def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:
         log.warning("the corpus folder has changed since the last ingest; run `rag ingest` to update the index")
 
 
-def terms(text: str) -> list[str]:
-    """Lower-cased, stemmed content words (the BM25 vocabulary)."""
-    return _terms_many([text])[0]
-
-
-def content_terms(text: str) -> list[str]:
-    """`terms` without the words that frame a legal question or claim ("court", "held", "say")."""
-    return [t for t in terms(text) if t not in _frame_terms()]
-
-
-@lru_cache(maxsize=1)
-def _frame_terms() -> frozenset[str]:
-    return frozenset(_terms_many([FRAME_WORDS])[0])
-
-
-def _terms_many(texts: list[str]) -> list[list[str]]:
-    import bm25s
-
-    texts = [legal_forms(t) for t in texts]
-    return bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=_stemmer(), return_ids=False, show_progress=False)
-
-
-KEPT_FUNCTION_WORDS = {"no", "not", "nor", "against", "before", "after", "all", "only", "same"}  # they change what a passage says
-MORE_STOPWORDS = {"whether", "anything", "something", "would", "could", "also", "ever", "much", "many", "us"}
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> list[str]:
-    """NLTK's English stop words (as bm25s ships them), keeping the negations and a few that carry meaning."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    return sorted((set(STOPWORDS_EN_PLUS) - KEPT_FUNCTION_WORDS) | MORE_STOPWORDS)
-
-
-_ORDINALS = {"one": "first", "two": "second", "three": "third", "four": "fourth", "1": "first", "2": "second", "3": "third", "4": "fourth"}
-_FACTOR_N = re.compile(r"\bfactors?\s+(one|two|three|four|[1-4])\b", re.I)
-_NUMBER_SIGN = re.compile(r"\bNo\.(?=\s*(?:[A-Za-z]{1,3}\s)?\d)")
-
-
-def legal_forms(text: str) -> str:
-    """Two ways lawyers write what the rulings write otherwise: "factor two" for "second factor",
-    and "No. 24-cv-03811" for "number 24-cv-03811" (so that a "case number" question finds it)."""
-    text = _FACTOR_N.sub(lambda m: f"{_ORDINALS[m.group(1).lower()]} factor", text)
-    return _NUMBER_SIGN.sub("number", text)
-
-
-def _stemmer():
-    global _STEMMER
-    if _STEMMER is None:
-        import Stemmer
-
-        _STEMMER = Stemmer.Stemmer("english")
-    return _STEMMER
-
-
-_STEMMER = None
-
-
 def _bm25(lib: Library):
     with lib._lock:
         if lib.bm25 is None:
             import bm25s
 
             texts = [legal_forms(t) for t in lib.chunk_texts()]
-            tokens = bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=_stemmer(), show_progress=False)
+            tokens = bm25s.tokenize(texts, stopwords=stopwords(), stemmer=stemmer(), show_progress=False)
             model = bm25s.BM25()
             model.index(tokens, show_progress=False)
             lib.bm25 = (model, tokens.vocab)

@@ -36,6 +36,19 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(200, ge=32, le=512, description="Chunk size in the embedding model's word pieces")
     top_k: int = Field(6, ge=1, le=50, description="Passages returned by retrieval")
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an extractive answer")
+    # The extractive answerer's knobs (rag/extractive.py), calibrated by evals/calibrate.py.
+    answer_dense_weight: float = Field(0.8, ge=0, description="Weight of the embedding cosine beside the lexical score")
+    answer_holding_bonus: float = Field(
+        0.1, ge=0, description="Added for a sentence stating a decision, if one is asked for"
+    )
+    answer_type_bonus: float = Field(
+        0.2, ge=0, description="Added for the date, number or amount a compound question asks for"
+    )
+    answer_min_score: float = Field(0.5, description="Refuse when no sentence scores this much")
+    answer_keep_within: float = Field(
+        0.45, ge=0, description="Further sentences must score within this of the best one"
+    )
+    answer_pool: int = Field(30, ge=1, le=200, description="Sentences are drawn from this many best chunks")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
     llm: Literal["extractive", "openai", "anthropic", "ollama"] = Field("extractive", description="Answer backend")
     llm_base_url: str | None = Field(None, description="Model server URL (OpenAI-compatible /v1, Ollama, Anthropic)")

@@ -19,17 +19,12 @@ from dataclasses import dataclass
 
 from rag.corpus import Document
 from rag.models import Citation
+from rag.text import NUMBER, NUMBER_WORDS, claim_terms, digits, terms
 
 # Share of a sentence's content words that must occur in the cited text (see evals/README.md).
 SUPPORT_OVERLAP = 0.5
 QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
-NUMBER = re.compile(r"\d[\d,.\s]*\d|\d")
-NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")
-CARDINALS = (
-    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
-    "million|billion|trillion"
-)
-NUMBER_WORDS = re.compile(rf"\b({CARDINALS}|first|second|third|fourth|fifth)\b", re.I)
+INNER_NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")  # a capitalised word that does not open the sentence
 
 
 def cite(doc: Document, start: int, end: int, number: int, score: float = 0.0) -> Citation:
@@ -94,29 +89,22 @@ def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP, abou
     Alsup held ...") without being in the passage, and does not count towards the overlap.
     Quoted words must be in the passage itself.
     """
-    from rag.retrieve import content_terms, terms
-
     flat_cited = " ".join(cited.split())
     missing = [q for q in QUOTED.findall(sentence) if " ".join(q.split()) not in flat_cited]
-    known_numbers = {_digits(n) for n in NUMBER.findall(f"{cited} {about}")}
-    missing += [n for n in NUMBER.findall(sentence) if _digits(n) not in known_numbers]
+    known_numbers = {digits(n) for n in NUMBER.findall(f"{cited} {about}")}
+    missing += [n for n in NUMBER.findall(sentence) if digits(n) not in known_numbers]
     lowered, context = flat_cited.lower(), " ".join(about.split()).lower()
-    names = [n.rstrip(".") for n in NAME.findall(sentence)]
+    names = [n.rstrip(".") for n in INNER_NAME.findall(sentence)]
     missing += [n for n in names if n.lower() not in lowered and n.lower() not in context]
     missing += [w for w in NUMBER_WORDS.findall(sentence) if w.lower() not in lowered]
-    cited_numbers = {_digits(n) for n in NUMBER.findall(cited)}
+    cited_numbers = {digits(n) for n in NUMBER.findall(cited)}
     resolved = [n for n in names if n.lower() not in lowered]
-    resolved += [n for n in NUMBER.findall(sentence) if _digits(n) not in cited_numbers]
+    resolved += [n for n in NUMBER.findall(sentence) if digits(n) not in cited_numbers]
     from_context = {t for n in resolved for t in terms(n)}
-    words = set(content_terms(sentence)) - from_context
+    words = set(claim_terms(sentence)) - from_context
     overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
     ok = not missing and overlap >= threshold
     return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing))
-
-
-def _digits(number: str) -> str:
-    """'30, 000' and '30,000' and '30000' are the same number."""
-    return re.sub(r"[\s,]", "", number).rstrip(".")
 
 
 @dataclass
@@ -203,8 +191,6 @@ def split_claims(text: str) -> list[tuple[str, tuple[int, ...]]]:
 
 def _best_span(sentence: str, passage, lib) -> tuple[str, int, int] | None:
     """The sentence (or two adjacent sentences) of the passage that best supports `sentence`."""
-    from rag.retrieve import content_terms
-
     units = lib.units.get(passage.doc_id)
     if units is None:
         return None
@@ -213,12 +199,12 @@ def _best_span(sentence: str, passage, lib) -> tuple[str, int, int] | None:
         s for s in units.sentences if passage.start <= s[0] and s[1] <= passage.end and not INJECTION.search(text[s[0] : s[1]])
     ]
     candidates = inside + [(a[0], b[1]) for a, b in zip(inside, inside[1:])]
-    words = set(content_terms(sentence))
+    words = set(claim_terms(sentence))
     if not candidates or not words:
         return None
 
     def overlap(span):
-        return (len(words & set(content_terms(text[span[0] : span[1]]))), -(span[1] - span[0]))
+        return (len(words & set(claim_terms(text[span[0] : span[1]]))), -(span[1] - span[0]))
 
     start, end = max(candidates, key=overlap)
     return (passage.doc_id, start, end)

@@ -98,10 +98,8 @@ def test_answer_text_is_the_quotes_with_markers(settings):
         "What is the weather in San Francisco today?",
         "hello!",
         "Who won the 2024 Super Bowl?",
-        "What royalty rate did the Concord court set for lyrics used in training?",
         "What statutory damages per work did the jury award the authors at the Bartz trial?",
         "What did the Supreme Court decide in Bartz v. Anthropic?",
-        "Did the jury find Anthropic's infringement willful?",
     ],
 )
 def test_out_of_corpus_questions_are_refused_plainly(settings, question):

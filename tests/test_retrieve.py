@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import BARTZ, CONCORD, ULTRAMAN
-from rag.retrieve import content_terms, legal_forms, retrieve
+from rag.retrieve import retrieve
 
 
 def covers(passage, page):
@@ -24,22 +24,6 @@ def test_names_and_docket_numbers_are_found_by_bm25(settings):
     assert top[0].doc_id == CONCORD
     top = retrieve("RMB 300, 000 economic loss", k=2, settings=settings)
     assert any(p.doc_id == ULTRAMAN and "RMB 300, 000" in p.text for p in top)
-
-
-def test_question_words_are_not_search_terms_but_negations_are():
-    assert content_terms("What did the court say about anything, and whether it was not against fair use?") == [
-        "not",
-        "against",
-        "fair",
-        "use",
-    ]
-
-
-def test_lawyers_shorthand_is_read_as_the_rulings_write_it():
-    assert legal_forms("How did factor two cut? And factors 3?") == "How did second factor cut? And third factor?"
-    assert legal_forms("Case No. 24-cv-03811-EKL; No. C 24-05417 WHA. No. That is all.") == (
-        "Case number 24-cv-03811-EKL; number C 24-05417 WHA. No. That is all."
-    )
 
 
 def test_passages_are_exact_spans_with_pinpoints(settings, lib):

@@ -54,11 +54,13 @@ def build_app(settings=None):
     """The gr.Blocks of the whole UI, over the index for `settings` (built first if empty)."""
     import gradio as gr
 
+    from rag.ingest import ensure_index
     from rag.retrieve import library
     from rag.settings import get_settings
 
     settings = settings or get_settings()
-    docs = library(settings, progress=sys.stderr.isatty()).docs
+    ensure_index(settings, progress=sys.stderr.isatty())
+    docs = library(settings).docs
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as app:
         parts = _layout(gr, settings, docs)
         _wire_chat(gr, parts, settings)

@@ -1,0 +1,123 @@
+"""Text handling shared by retrieval, answering, verification and the evals: one definition each.
+
+- `terms`: the lower-cased, stemmed content words of a text (NLTK's English stop words as
+  bm25s ships them, minus the negations and the few function words that change what a legal
+  sentence says). BM25, the answerer's lexical score and the support check all count these.
+- `NAME`: a capitalised word or a long number, the words a question uses to name something.
+- `NUMBER`, `digits`, `NUMBER_WORDS`: numbers as written, compared digit for digit.
+- `DOCKET`, `DATE`, `AMOUNT`: what a case-number, "when" or "how much" answer contains.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+KEPT_FUNCTION_WORDS = {
+    "no",
+    "not",
+    "nor",
+    "against",
+    "before",
+    "after",
+    "all",
+    "only",
+    "same",
+}  # they change what a passage says
+MORE_STOPWORDS = {"whether", "anything", "something", "would", "could", "also", "ever", "much", "many", "us"}
+# Words that attribute a claim rather than state it ("The court held that ..."): the support
+# check looks for the claim's own words in the cited passage, not these.
+ATTRIBUTION_WORDS = (
+    "judge court hold held holding rule ruled ruling say said says decide decided decision conclude concluded "
+    "find found explain explained according"
+)
+
+NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
+NUMBER = re.compile(r"\d[\d,.\s]*\d|\d")
+CARDINALS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
+    "million|billion|trillion"
+)
+NUMBER_WORDS = re.compile(rf"\b({CARDINALS}|first|second|third|fourth|fifth)\b", re.I)
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+DATE = re.compile(rf"\b{MONTHS}\b|\b(?:1[89]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
+AMOUNT = re.compile(r"\$\s?\d|\b(?:USD|EUR|RMB|dollars?|cents?)\b|\d\s*(?:million|billion)\b|\d%|\bpercent\b", re.I)
+COUNT = re.compile(rf"\d|\b(?:{CARDINALS}|dozen|one)\b", re.I)
+DOCKET = re.compile(r"\bNos?\.\s*(?:[A-Za-z]{1,4}\s)?\d[\w:–-]*")
+PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."
+_CAPITALISED = r"[A-Z][\w.&’'-]*"
+CASE_NAME = re.compile(rf"({_CAPITALISED}(?:,? {_CAPITALISED})*),? v\. ({_CAPITALISED}(?: {_CAPITALISED})*)")
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words (the BM25 vocabulary)."""
+    return terms_many([text])[0]
+
+
+def terms_many(texts: list[str]) -> list[list[str]]:
+    """`terms` of many texts at once (one tokenizer call)."""
+    import bm25s
+
+    texts = [legal_forms(t) for t in texts]
+    return bm25s.tokenize(texts, stopwords=stopwords(), stemmer=stemmer(), return_ids=False, show_progress=False)
+
+
+def claim_terms(text: str) -> list[str]:
+    """`terms` without the words that attribute a claim ("court", "held", "say")."""
+    return [t for t in terms(text) if t not in _attribution_terms()]
+
+
+@lru_cache(maxsize=1)
+def _attribution_terms() -> frozenset[str]:
+    return frozenset(terms(ATTRIBUTION_WORDS))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> list[str]:
+    """NLTK's English stop words (as bm25s ships them), keeping the negations and a few that carry meaning."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return sorted((set(STOPWORDS_EN_PLUS) - KEPT_FUNCTION_WORDS) | MORE_STOPWORDS)
+
+
+@lru_cache(maxsize=1)
+def stemmer():
+    """The English Snowball stemmer (PyStemmer)."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+_NUMBER_SIGN = re.compile(r"\bNos?\.(?=\s*(?:[A-Za-z]{1,4}\s)?\d)")
+
+
+def legal_forms(text: str) -> str:
+    """ "No. 24-cv-03811" read as "number 24-cv-03811", so that a "case number" question finds it."""
+    return _NUMBER_SIGN.sub("number", text)
+
+
+NATIONALITY_SUFFIXES = (
+    "ese",
+    "ian",
+    "ish",
+    "an",
+    "i",
+)  # China/Chinese, Italy/Italian, Spain/Spanish, Germany/German, Iraq/Iraqi
+PLACE_ENDINGS = ("", "a", "y", "e", "ia", "any")
+
+
+def place_forms(adjective: str) -> list[str]:
+    """The names of the place an adjective of nationality may come from ("Chinese" -> "china", ...)."""
+    word = adjective.lower()
+    stems = [word[: -len(s)] for s in NATIONALITY_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3]
+    return [stem + ending for stem in stems for ending in PLACE_ENDINGS]
+
+
+def digits(number: str) -> str:
+    """'30, 000' and '30,000' and '30000' are the same number."""
+    return re.sub(r"[\s,]", "", number).rstrip(".")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as written (letters, digits, apostrophes, inner dots and hyphens)."""
+    return re.findall(r"\w[\w’'.-]*\w|\w", text)

@@ -1,0 +1,125 @@
+"""What the corpus says, as word tables the answerer reads: built once per loaded index.
+
+- the content terms of every indexed sentence, and in how many sentences each term occurs
+  (for IDF weights);
+- every word of every document and of its metadata, lower-cased (to tell whether a name in a
+  question is one the corpus knows);
+- the names that point at each document: its parties (from the case name found at ingest or
+  in the manifest), the proper names of what it is about, its judge, its court in citation
+  form and by its full name in courts-db ("9th Cir." is also "Ninth Circuit"). Words that
+  name no one in particular ("United States", "Court", "Inc.", see rag/legal.toml) do not
+  point at any.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from rag import legal
+from rag.text import NAME, terms, terms_many
+
+
+@dataclass
+class Vocabulary:
+    docs: dict  # doc_id -> Document
+    units: dict  # doc_id -> Units
+
+    @cached_property
+    def sentence_terms(self) -> dict[str, list[frozenset[str]]]:
+        """The content terms of every indexed sentence, per document."""
+        out = {}
+        for doc_id, units in self.units.items():
+            text = self.docs[doc_id].text
+            out[doc_id] = [frozenset(t) for t in terms_many([text[s:e] for s, e in units.sentences])]
+        return out
+
+    @cached_property
+    def term_df(self) -> dict[str, int]:
+        """In how many indexed sentences each term occurs."""
+        df: dict[str, int] = {}
+        for sentence_sets in self.sentence_terms.values():
+            for present in sentence_sets:
+                for t in present:
+                    df[t] = df.get(t, 0) + 1
+        return df
+
+    @cached_property
+    def sentence_count(self) -> int:
+        return sum(len(u.sentences) for u in self.units.values())
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of a term over all indexed sentences."""
+        n, df = self.sentence_count, self.term_df.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    @cached_property
+    def doc_terms(self) -> dict[str, frozenset[str]]:
+        """Every content term each document uses, in its text or its metadata."""
+        about = dict(zip(self.docs, terms_many([self._about(d) for d in self.docs.values()])))
+        return {doc_id: frozenset().union(*sets, about[doc_id]) for doc_id, sets in self.sentence_terms.items()}
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of every document and its metadata, lower-cased, with and without a possessive 's."""
+        found: set[str] = set()
+        for doc in self.docs.values():
+            lowered = f"{doc.text} {self._about(doc)}".lower()
+            found.update(w.rstrip(".") for w in re.findall(r"[\w’'.-]+", lowered))
+            found.update(re.findall(r"\w+", lowered))
+        return frozenset(found | {re.sub(r"[’']s$", "", w) for w in found})
+
+    @cached_property
+    def party_terms(self) -> dict[str, frozenset[str]]:
+        """The terms of the names that point at each document: its parties, what it is about, its judge."""
+        return self._distinctive([f"{d.meta.names()}" for d in self.docs.values()])
+
+    @cached_property
+    def court_terms(self) -> dict[str, frozenset[str]]:
+        """The terms of each document's court, in citation form and by its full name."""
+        return self._distinctive([f"{d.meta.court} {legal.court_name(d.meta.court)}" for d in self.docs.values()])
+
+    def name_terms(self, doc_id: str) -> frozenset[str]:
+        return self.party_terms[doc_id] | self.court_terms[doc_id]
+
+    def named(self, question: str) -> set[str]:
+        """The documents a question points at by name ("in Holley", "the Fifth Circuit's opinion"), if any.
+
+        Only the question's capitalised words name anything; a party's name is more specific than
+        a court's, so the court counts only when no party is named ("the Supreme Court's judgment
+        in Tarrant" points at Tarrant, not at every Supreme Court ruling).
+        """
+        asked = set(terms(" ".join(m.group(0) for m in NAME.finditer(question))))
+        for table in (self.party_terms, self.court_terms):
+            found = {doc_id for doc_id, names in table.items() if names & asked}
+            if found:
+                return found
+        return set()
+
+    @cached_property
+    def all_name_terms(self) -> frozenset[str]:
+        """Every term of every document's names, generic words included."""
+        names = [f"{d.meta.names()} {d.meta.court} {legal.court_name(d.meta.court)}" for d in self.docs.values()]
+        return frozenset().union(*map(frozenset, terms_many(names)))
+
+    def _distinctive(self, names: list[str]) -> dict[str, frozenset[str]]:
+        """Name terms per document, without the words that name no one in particular."""
+        return {d: frozenset(t) - _generic_terms() for d, t in zip(self.docs, terms_many(names))}
+
+    @staticmethod
+    def _about(doc) -> str:
+        return f"{doc.meta.about_text()} {legal.court_name(doc.meta.court)}"
+
+
+@lru_cache(maxsize=1)
+def _generic_terms() -> frozenset[str]:
+    data = legal.load()
+    generic = [
+        *data["names"]["generic"],
+        *data["caption"]["roles"],
+        *data["caption"]["court_words"],
+        *data["case_name"]["entity_forms"],
+    ]
+    return frozenset(terms(" ".join(generic)))

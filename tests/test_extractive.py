@@ -1,0 +1,155 @@
+"""The extractive answerer's method on real rulings of five courts, held in memory (no index, no Chroma).
+
+These rulings are not in any gold set. The questions ask what a lawyer asks of any ruling: what
+the named case decided, what a court named without a party decided, and questions the rulings
+cannot answer (an unknown party, an event the ruling never mentions, a higher court's decision,
+a premise its disposition contradicts).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ruling_file
+
+FILES = {  # doc_id prefix -> testbed file
+    "alvarado": "alvarado_v_fedex",  # N.D. Cal. order denying a motion to quash a subpoena
+    "wilson": "ca8_us_v_wilson",  # 8th Cir. per curiam affirming a sentence
+    "still": "still_v_commissioner",  # E.D. Cal. magistrate judge's order granting attorney's fees
+    "nelson": "cafc_nelson",  # Fed. Cir. Rule 36 judgment: AFFIRMED
+    "holmes": "us_v_holmes",  # N.D. Cal. criminal scheduling order vacating a hearing
+}
+
+
+@pytest.fixture(scope="module")
+def rulings(tmp_path_factory):
+    """A Library of the five rulings, read, named, split and embedded as ingest does, kept in memory."""
+    from rag import index
+    from rag.corpus import Document, file_sha256, guess_meta
+    from rag.ingest import build_units, sentence_contexts
+    from rag.readers import read_file
+    from rag.retrieve import Library
+    from rag.settings import Settings
+
+    base = tmp_path_factory.mktemp("rulings")
+    settings = Settings(corpus_dir=base, index_dir=base)
+    docs, units, vectors = {}, {}, {}
+    for name in FILES.values():
+        path = ruling_file(name)
+        text, layout, info = read_file(path)
+        doc = Document(
+            meta=guess_meta(path, text, info, layout), text=text, layout=layout, sha256=file_sha256(path), info=info
+        )
+        docs[doc.id], units[doc.id] = doc, build_units(doc, settings)
+        vectors[doc.id] = index.embed(sentence_contexts(doc, units[doc.id]), settings)
+    chunks = [(d, c) for d in docs for c in units[d].chunks]
+    return Library(settings, docs, units, vectors, chunks, collection=None)
+
+
+def doc_id(lib, prefix: str) -> str:
+    return next(d for d in lib.docs if d.startswith(FILES[prefix].replace("_", "-").lower()))
+
+
+def ask(lib, question: str):
+    """What the answerer chooses for a question, over a dense search of the rulings' chunks."""
+    import numpy as np
+
+    from rag import extractive, index
+    from rag.retrieve import Hits
+
+    qvec = index.embed_question(question, lib.settings)
+    best = {}
+    for d, chunk in lib.chunks:
+        best[(d, chunk.id)] = (chunk, float(np.max(lib.sentence_vectors[d][slice(*chunk.sentences)] @ qvec)))
+    ranked = sorted(((d, c, s) for (d, _), (c, s) in best.items()), key=lambda h: -h[2])
+    chosen, reason = extractive.extract(question, Hits(passages=[], chunks=ranked, qvec=qvec), lib, lib.settings)
+    return [(s.doc_id, lib.docs[s.doc_id].text[s.start : s.end]) for s in chosen], reason
+
+
+def test_a_question_naming_a_party_is_answered_from_that_ruling(rulings):
+    chosen, reason = ask(rulings, "Why did the court in Alvarado v. FedEx refuse to quash the subpoena?")
+    assert reason is None and chosen
+    assert {d for d, _ in chosen} == {doc_id(rulings, "alvarado")}
+    assert any("discoverable" in text or "DENIED" in text for _, text in chosen)
+
+
+def test_a_court_named_without_a_party_points_at_its_ruling(rulings):
+    chosen, reason = ask(
+        rulings, "What sentence did the Eighth Circuit review, and did it find an abuse of discretion?"
+    )
+    assert reason is None
+    assert {d for d, _ in chosen} == {doc_id(rulings, "wilson")}
+
+
+def test_a_yes_no_question_about_the_outcome_is_answered_with_the_holding(rulings):
+    chosen, reason = ask(rulings, "Did Wilson win his appeal?")
+    assert reason is None
+    assert any(re.search(r"\baffirm", text, re.I) for _, text in chosen)
+
+
+def test_a_when_question_is_answered_with_a_date(rulings):
+    chosen, reason = ask(rulings, "When did counsel file the motion for attorney's fees in Still?")
+    assert reason is None and chosen
+    assert all(
+        re.search(
+            r"\b(?:19|20)\d\d\b|January|February|March|April|May|June|July|August|September|October|November|December",
+            t,
+        )
+        for _, t in chosen
+    )
+
+
+@pytest.mark.parametrize(
+    "question, says",
+    [
+        ("Did the court in Kowalski v. Amazon quash the subpoena?", "“Kowalski”"),
+        ("How much did FedEx pay to settle Alvarado?", "no mention of “settle”"),
+        ("Why was the jury verdict against Wilson set aside?", "no mention of “jury”, “verdict”"),
+    ],
+)
+def test_what_no_ruling_mentions_is_refused_and_the_reason_names_it(rulings, question, says):
+    chosen, reason = ask(rulings, question)
+    assert not chosen and says in reason
+
+
+@pytest.mark.parametrize("court", ["Supreme Court", "Federal Circuit", "court of appeals"])
+def test_a_higher_courts_decision_in_a_case_held_only_from_a_lower_court_is_refused(rulings, court):
+    chosen, reason = ask(rulings, f"What did the {court} decide about the subpoena in Alvarado v. FedEx?")
+    assert not chosen and "It holds no decision of the" in reason and "N.D. Cal." in reason
+
+
+def test_a_lower_courts_decision_described_by_an_appellate_ruling_is_answered(rulings):
+    chosen, reason = ask(rulings, "What sentence did the district court impose on Wilson on remand?")
+    assert reason is None and chosen
+    assert all(d == doc_id(rulings, "wilson") for d, _ in chosen)
+
+
+@pytest.mark.parametrize(
+    "question, ruling, assumed, stated",
+    [
+        ("Why did the Eighth Circuit reverse Wilson's sentence?", "wilson", "reverse", "affirm"),
+        ("Why did the Federal Circuit vacate the judgment in Nelson v. K2?", "nelson", "vacate", "affirm"),
+        ("Why did the court grant FedEx's motion to quash in Alvarado?", "alvarado", "grant", "deny"),
+        ("Why did the court deny the motion for attorney's fees in Still?", "still", "deny", "grant"),
+    ],
+)
+def test_a_premise_the_rulings_own_disposition_contradicts_is_refused(rulings, question, ruling, assumed, stated):
+    chosen, reason = ask(rulings, question)
+    assert not chosen
+    assert f"assumes “{assumed}”" in reason and f"says “{stated}”" in reason
+    assert rulings.docs[doc_id(rulings, ruling)].meta.title in reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did the Eighth Circuit affirm Wilson's sentence?",
+        "Why did the court deny FedEx's motion to quash in Alvarado?",
+        "Why did the court grant the motion for attorney's fees in Still?",
+    ],
+)
+def test_a_premise_that_matches_the_disposition_is_answered(rulings, question):
+    chosen, reason = ask(rulings, question)
+    assert reason is None and chosen

@@ -1,0 +1,47 @@
+"""Text handling: the one definition of terms, names, numbers and dockets that everything counts with."""
+
+from __future__ import annotations
+
+from rag.text import AMOUNT, COUNT, DATE, DOCKET, NAME, claim_terms, digits, legal_forms, terms
+
+
+def test_question_words_are_not_terms_but_negations_and_legal_words_are():
+    assert terms("What did the court say about anything, and whether it was not against the order?") == [
+        "court",
+        "say",
+        "not",
+        "against",
+        "order",
+    ]
+
+
+def test_a_claims_attribution_is_not_what_it_claims():
+    assert claim_terms("The court held that the conviction was not affirmed.") == ["convict", "not", "affirm"]
+
+
+def test_a_docket_number_is_read_as_a_number_so_that_case_number_questions_find_it():
+    assert legal_forms("Case No. 18-cv-06972-JST; Nos. 07-30815 and 07-30816. No. That is all.") == (
+        "Case number 18-cv-06972-JST; number 07-30815 and 07-30816. No. That is all."
+    )
+    assert DOCKET.search("Appeal No. 2009-1361 decided").group(0) == "No. 2009-1361"
+
+
+def test_numbers_are_compared_digit_for_digit():
+    assert digits("30, 000") == digits("30,000") == digits("30000")
+
+
+def test_names_are_capitalised_words_and_numbers_of_four_or_more_digits():
+    found = [m.group(0) for m in NAME.finditer("Did the Tenth Circuit cite Kansas v. Colorado, 514 U.S. 673, in 2013?")]
+    assert found == ["Did", "Tenth", "Circuit", "Kansas", "Colorado", "U.S", "2013"]
+
+
+def test_answer_types_recognise_amounts_counts_and_dates():
+    assert (
+        AMOUNT.search("attorney's fees of $52,360.50")
+        and AMOUNT.search("2.5 million")
+        and not AMOUNT.search("42 U.S.C.")
+    )
+    assert COUNT.search("three defendants") and COUNT.search("12 counts") and not COUNT.search("several defendants")
+    assert (
+        DATE.search("decided June 13, 2013") and DATE.search("filed 3/23/2021") and not DATE.search("28 U.S.C. § 2254")
+    )
