@@ -214,7 +214,8 @@ def _rank(
     weights = _local_idf(asked, candidates, vocab)
     total = sum(weights.values()) or 1.0
     holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
-    wanted = [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
+    wanted = [has for asks, has in legal.answer_types() if asks.search(question)]
+    wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
     asks_docket = bool(ASKS_DOCKET.search(question))
     out = []
     for doc_id, indices in candidates.items():
@@ -228,7 +229,7 @@ def _rank(
         base = dict(zip(order, np.asarray(lexical) + settings.answer_dense_weight * cosines))
         for i in order:
             sentence = text[spans[i][0] : spans[i][1]]
-            if _is_heading(sentence) and not asks_docket:
+            if _is_heading(sentence) and not asks_docket and not any(has.search(sentence) for has in wanted):
                 continue  # a caption fragment or a heading answers nothing but a case-number question
             score = base[i]
             if holding and _states_holding(sentence):

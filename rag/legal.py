@@ -76,3 +76,10 @@ def dispositions() -> dict[str, dict]:
 def phrases(section: str, key: str) -> list[str]:
     """A list of words or phrases from the data file, e.g. phrases("holdings", "phrases")."""
     return list(load()[section][key])
+
+
+@lru_cache(maxsize=1)
+def answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
+    """(what a question asking for it matches, what a sentence giving it matches), per [answer_types]."""
+    either = lambda patterns: re.compile("|".join(f"(?:{p})" for p in patterns), re.I)  # noqa: E731
+    return [(either(t["asks"]), either(t["answers"])) for t in load()["answer_types"].values()]

@@ -85,18 +85,17 @@ class Vocabulary:
         return self.party_terms[doc_id] | self.court_terms[doc_id]
 
     def named(self, question: str) -> set[str]:
-        """The documents a question points at by name ("in Holley", "the Fifth Circuit's opinion"), if any.
+        """The documents a question points at by a party's or the judge's name ("in Holley"), if any.
 
-        Only the question's capitalised words name anything; a party's name is more specific than
-        a court's, so the court counts only when no party is named ("the Supreme Court's judgment
-        in Tarrant" points at Tarrant, not at every Supreme Court ruling).
+        Only the question's capitalised words name anything; of the documents a name points at,
+        those matching the most of the question's names win ("Judge Smith's order in Doe v.
+        Acme" is Smith's, not every Acme case). A court's name alone does not point at its
+        rulings (the question may name the court below); it counts in the scoring instead.
         """
         asked = set(terms(" ".join(m.group(0) for m in NAME.finditer(question))))
-        for table in (self.party_terms, self.court_terms):
-            found = {doc_id for doc_id, names in table.items() if names & asked}
-            if found:
-                return found
-        return set()
+        matches = {doc_id: len(names & asked) for doc_id, names in self.party_terms.items()}
+        best = max(matches.values(), default=0)
+        return {doc_id for doc_id, n in matches.items() if n == best} if best else set()
 
     @cached_property
     def all_name_terms(self) -> frozenset[str]:
