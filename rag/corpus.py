@@ -143,11 +143,12 @@ def file_sha256(path: Path) -> str:
 
 
 def guess_meta(path: Path, text: str, info: dict, layout: Layout | None = None) -> DocMeta:
-    """Metadata for a file with no manifest entry, from what its caption and headers say
-    (`rag.naming`); a file that names no court, docket or case is filed as commentary."""
+    """Metadata for a file with no manifest entry, from what its caption, headers and signature
+    say (`rag.naming`); a file that names no court, docket or case is filed as commentary."""
     from rag.naming import name_document
 
-    found = name_document(_head(text, layout), info)
+    head, end = _head(text, layout)
+    found = name_document(head, info, end=end)
     is_ruling = bool(found.court or found.docket or info.get("case"))
     caption = found.title if is_ruling else ""  # a caption's case name only where there is a caption
     title = caption or _first_line(text) or path.stem.replace("-", " ").replace("_", " ")
@@ -166,11 +167,14 @@ def guess_meta(path: Path, text: str, info: dict, layout: Layout | None = None) 
     )
 
 
-def _head(text: str, layout: Layout | None, pages: int = 3, chars: int = 8000) -> str:
-    """The first pages of a document (its caption, title and opening), where naming looks."""
-    if layout is not None and len(layout.pages) > pages:
-        return text[: layout.pages[pages - 1][2]]
-    return text[:chars]
+def _head(text: str, layout: Layout | None, pages: int = 3, chars: int = 8000) -> tuple[str, str]:
+    """Where naming looks: the first pages of a document (its caption, title and opening) and,
+    apart, its last page where those do not reach it (the signature block, with its "Dated:" and
+    the judge's name). Unpaginated text is cut by characters, its end a page's worth of them."""
+    spans = layout.pages if layout is not None else []
+    head = text[: spans[pages - 1][2]] if len(spans) > pages else text[:chars]
+    start, end = spans[-1][1:] if spans else (len(text) - chars // 3, len(text))
+    return head, text[max(start, len(head)) : end]
 
 
 def slug(name: str) -> str:

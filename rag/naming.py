@@ -1,8 +1,8 @@
-"""Name a court ruling as a lawyer cites it, from its caption and headers.
+"""Name a court ruling as a lawyer cites it, from its caption, headers and signature.
 
 A ruling dropped into the corpus without a manifest entry still needs a citable name, e.g.
-"Bartz v. Anthropic PBC, No. C 24-05417 WHA (N.D. Cal. June 23, 2025)". `name_document`
-reads it from the start of the ruling's text, never from the PDF's metadata: the court from
+"Doe v. Acme Widgets, Inc., No. 3:23-cv-01234-ABC (N.D. Cal. Mar. 14, 2024)". `name_document`
+reads it from the ruling's first pages and its last, never from the PDF's metadata: the court from
 the heading (mapped to its citation form by Free Law Project's courts-db), the case name from
 the caption (the parties on each side of "v.", or "In re ..."; a case the ruling cites, found
 by eyecite, is never taken for its caption), the docket number, the decision's date stamp, the
@@ -21,32 +21,25 @@ name (two or three plain words, no "Inc.", no "Bank"), so a company named like a
 ("Acme Widgets" without "Inc.") is cut to its last word. Where a caption's rows mix the parties
 with the right column's title words, the party is found by its marks ("et al.", "Inc.", a
 person's name, a role line under it); a row with none of these can still be taken for a party.
-A short title the court prints above its caption ("Gildernew v. Gantner") is taken as printed.
+A short title the court prints above its caption ("Doe v. Roe") is taken as printed.
 The judge and the signed date are found only when the text given holds the author line or the
-signature block (the last page, for most district-court orders): pass that page too.
+signature block (the last page, for most district-court orders): pass that page as `end`. A
+signature that is only an image ("/s/" over the office) names no one.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rag import legal
+from rag.pdf import ECF_HEADER
 
-ECF_HEADERS = (
-    # district: "Case 5:17-cv-00072-BLF Document 660 Filed 06/05/20 Page 1 of 20"
-    re.compile(
-        r"Case\s+(?P<case>\S+)\s+Document\s+[\w-]+\s+Filed\s+(?P<filed>\d{1,2}/\d{1,2}/\d{2,4})\s+Page\s+\d+\s+of\s+\d+"
-    ),
-    # appellate: "Case: 20-1507 Document: 00117684624 Page: 1 Date Filed: 12/22/2020 Entry ID: 6390389"
-    re.compile(
-        r"Case:\s*(?P<case>\S+)\s+Document:\s*\d+\s+Page:\s*\d+\s+Date Filed:\s*(?P<filed>\d{1,2}/\d{1,2}/\d{4})"
-        r"(?:\s+Entry ID:\s*\d+)?"
-    ),
-)
 PAGE_MARK = re.compile(r"[-–\s]*\d{1,3}[-–\s]*")  # a margin line number or a printed page number
 SPACED = re.compile(r"\b(?:[A-Z] ){2,}[A-Z]\b")  # a letter-spaced stamp: "F I L E D"
 MONTH = "|".join(calendar.month_name[1:] + [m for m in calendar.month_abbr[1:] if m != "May"])
@@ -55,12 +48,12 @@ DATE = re.compile(
     r"|(?P<num>\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))\b",
     re.I,
 )
-NUMBER = r"(?:\d{1,2}:)?[A-Z]{0,3}\d[\dA-Z]*(?:[-–][\dA-Za-z]+)*"  # 2:15-cv-0208, ED108783, 11–889
+NUMBER = r"(?:\d{1,2}:)?[A-Z]{0,3}\d[\dA-Z]*(?:[-–][\dA-Za-z]+)*"  # 3:21-cv-0456, CV123456, 22–517
 DOCKET_VALUE = (
-    rf"(?:[A-Z]{{1,4}} )?{NUMBER}(?:(?:,| &| and) {NUMBER})*"  # C 04-0098; MDL 15-02641; 19031-13, 27735-13
-    r"(?: [A-Z]{1,4}\b(?![.,'’]))*(?: \([A-Z]{2,4}(?:-[A-Z]{2,4})*\))?"  # judges' initials: SI, TLN KJN P, (RMB-JS)
+    rf"(?:[A-Z]{{1,4}} )?{NUMBER}(?:(?:,| &| and) {NUMBER})*"  # C 21-0456; MDL 19-02890; 12345-18, 23456-18
+    r"(?: [A-Z]{1,4}\b(?![.,'’]))*(?: \([A-Z]{2,4}(?:-[A-Z]{2,4})*\))?"  # judges' initials: AB, ABC DEF P, (ABC-DE)
 )
-BARE_DOCKET = re.compile(r"\d{2,4}-\d{3,6}(?:-[a-z]{2})?")  # a docket printed alone on its line: 2009-1361
+BARE_DOCKET = re.compile(r"\d{2,4}-\d{3,6}(?:-[a-z]{2})?")  # a docket printed alone on its line: 2021-1234
 
 
 @dataclass(frozen=True)
@@ -75,20 +68,22 @@ class Naming:
     doc_type: str = ""
 
 
-def name_document(head: str, info: dict) -> Naming:
-    """What the caption and headers say: `head` is the start of the document's text (its first
-    two or three pages, body text with line breaks), `info` what the PDF reader found (may hold
-    "case" and "filed" from an ECF header)."""
+def name_document(head: str, info: dict, end: str = "") -> Naming:
+    """What the caption, headers and signature say: `head` is the start of the document's text
+    (its first two or three pages, body text with line breaks), `end` its last page where the
+    head does not hold it (the signature block: "Dated:", the judge's name), `info` what the PDF
+    reader found (may hold "case" and "filed" from an ECF header). The caption, court, docket and
+    kind of document are read from the head only; the date and the judge from both."""
     ecf = {**_ecf_header(head), **{k: info[k] for k in ("case", "filed") if info.get(k)}}
-    text = _clean(head)
+    text, signed = _clean(head), _clean(end)
     lines = text.split("\n")
     court = _court(lines)
     return Naming(
         title=_title(lines, text, court),
         court=_court_cite(court),
         docket=_docket(lines) or (f"No. {ecf['case']}" if ecf.get("case") else ""),
-        date=_date(text, ecf.get("filed", "")),
-        judge=_judge(lines),
+        date=_date([text, signed], ecf.get("filed", "")),
+        judge=_judge(lines, signed.split("\n")),
         doc_type=_doc_type(lines, court),
     )
 
@@ -103,17 +98,15 @@ def _vocab() -> dict:
 
 def _ecf_header(head: str) -> dict:
     """The case number and filing date of the first ECF header line in the text, if any."""
-    for header in ECF_HEADERS:
-        if m := header.search(head):
-            return {"case": m["case"], "filed": m["filed"]}
+    if m := ECF_HEADER.search(head):
+        return {"case": m["case"], "filed": m["filed"] or m["afiled"]}
     return {}
 
 
 def _clean(head: str) -> str:
     """The text without ECF headers, margin line numbers and page numbers, one stripped line per line."""
     text = head.replace("\r\n", "\n").replace("\r", "\n")
-    for header in ECF_HEADERS:
-        text = header.sub("\n", text)
+    text = ECF_HEADER.sub("\n", text)
     text = re.sub(r"[\ue000-\uf8ff]", " ", text)  # private-use glyphs: a caption's drawn braces
     lines = _small_caps([re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")])
     lines = [SPACED.sub(lambda m: m[0].replace(" ", ""), ln) for ln in lines]
@@ -122,7 +115,7 @@ def _clean(head: str) -> str:
 
 def _small_caps(lines: list[str]) -> list[str]:
     """Small capitals read as two rows, the capital letters above the rest of each word
-    ("R W ; B" over "ITA EINTRAUB ARRY"), joined again ("RITA WEINTRAUB; BARRY")."""
+    ("M J ; P" over "ARY ONES AUL"), joined again ("MARY JONES; PAUL")."""
     out: list[str] = []
     for line in lines:
         tops, rest = (out[-1].split() if out else []), line.split()
@@ -248,7 +241,24 @@ def _cited_spans(text: str) -> list[tuple[int, int]]:
     from eyecite import get_citations
     from eyecite.models import FullCaseCitation
 
-    return [c.full_span() for c in get_citations(text) if isinstance(c, FullCaseCitation)]
+    if not text.strip():
+        return []  # eyecite refuses an empty text: a head with no text layer (its pages unread)
+    with _quiet("eyecite"):
+        found = get_citations(text)
+    return [c.full_span() for c in found if isinstance(c, FullCaseCitation)]
+
+
+@contextmanager
+def _quiet(library: str):
+    """A library's warnings held back while it runs (eyecite logs "Unknown overlap case" for every
+    pair of overlapping citations it sorts out); errors still show, and so do our own warnings."""
+    logger = logging.getLogger(library)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _separators(line: str, offset: int, cited: list[tuple[int, int]]) -> list[tuple[str, str]]:
@@ -371,7 +381,7 @@ def _reads_as_party(row: str) -> bool:
 
 
 def _in_re(lines: list[str], i: int, spellings: dict) -> str:
-    """An "In re" case name when line i opens one ("IN RE: Bard IVC Filters Products / Liability Litigation,")."""
+    """An "In re" case name when line i opens one ("IN RE: Acme XR Widgets Products / Liability Litigation,")."""
     m = re.match(rf"(?i)(?:{_words('in_re', 'case_name')})\b:?\s*(.*)", _caption_line(lines[i]))
     if not m:
         return ""
@@ -403,8 +413,8 @@ def _short_party(text: str, court: dict | None, spellings: dict) -> str:
 
 
 def _first_named(text: str) -> str:
-    """The first party of a list: "ANDREA BARTZ, CHARLES GRAEBER, and ..." -> "ANDREA BARTZ";
-    "DAMMANN & CO., INC. and ..." -> "DAMMANN & CO., INC."; descriptions after a comma dropped."""
+    """The first party of a list: "JANE DOE, JOHN ROE, and ..." -> "JANE DOE";
+    "ACME & CO., INC. and ..." -> "ACME & CO., INC."; descriptions after a comma dropped."""
     segments = [s.strip() for s in text.split(",")]
     name = segments[0]
     for segment in segments[1:]:
@@ -458,7 +468,7 @@ def _surname(name: str) -> str:
 
 def _by_rule(name: str, court: dict | None) -> str:
     """A name the Bluebook shortens by rule: "United States of America" -> "United States";
-    "State of Missouri" -> "State" in Missouri's courts, "Missouri" elsewhere."""
+    "State of Ohio" -> "State" in Ohio's courts, "Ohio" elsewhere."""
     vocab = _vocab()["case_name"]
     for long, short in vocab["names"].items():
         if name.lower() == long.lower():
@@ -488,7 +498,7 @@ def _abbreviate(name: str) -> str:
 
 def _spellings(lines: list[str]) -> dict[str, str]:
     """How the body text spells words a caption prints in capitals: names with inner capitals
-    ("FedEx") and short acronyms ("PBC", "IVC"), keyed by their upper-case form."""
+    ("WidgetCo") and short acronyms ("PBC", "XR"), keyed by their upper-case form."""
     body = " ".join(ln for ln in lines if len(re.findall(r"\b[a-z]{2,}\b", ln)) >= 3)
     words = re.findall(r"\b[A-Z]?[a-z]+[A-Z][A-Za-z]*\b|\b[A-Z]{2,3}\b", body)
     return {w.upper(): w for w in words}
@@ -515,11 +525,11 @@ def _titlecase(name: str, spellings: dict) -> str:
 
 def _capitalise(word: str) -> str:
     """One word in capitals, capitalised: initials, acronyms without vowels and Roman numerals stay
-    in capitals ("U.S.", "GP", "III"); "O'BRIEN" -> "O'Brien"; "ACUFF-ROSE" -> "Acuff-Rose"."""
+    in capitals ("U.S.", "LP", "III"); "O'NEILL" -> "O'Neill"; "SMITH-JONES" -> "Smith-Jones"."""
     if re.fullmatch(r"(?:[A-Z]\.)+,?|[^AEIOUY\W]+[,.]?|[IVX]+,?", word):
         return word
     parts = re.split(r"([-'’])", word.lower())
-    upper = [k == 0 or parts[k - 1] == "-" or len(parts[k - 2]) == 1 for k in range(len(parts))]  # O'Brien
+    upper = [k == 0 or parts[k - 1] == "-" or len(parts[k - 2]) == 1 for k in range(len(parts))]  # O'Neill
     return "".join(p.capitalize() if up else p for p, up in zip(parts, upper))
 
 
@@ -528,7 +538,7 @@ def _capitalise(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _docket_re() -> re.Pattern:
-    """A docket number with its label: "Case No. 17-cv-00072-BLF", "Nos. 07-30815", "Civ. No. 16-4465 (RMB-JS)"."""
+    """A docket number with its label: "Case No. 21-cv-01234-ABC", "Nos. 21-10456", "Civ. No. 21-5678 (ABC-DE)"."""
     labels = _words("docket_labels")
     return re.compile(rf"(?i:(?:\b(?:{labels})\.?\s+)?\b(?P<label>Nos?)\.?\s*:?\s*)(?P<value>{DOCKET_VALUE})")
 
@@ -539,8 +549,8 @@ def _docket(lines: list[str]) -> str:
 
 
 def _docket_in(line: str) -> str:
-    """A docket number on this line: labelled and shaped like one ("No. 08-2373", not "ECF No. 26"),
-    in the year-kind-number form ("12 Civ. 5708 (ER)"), or printed alone ("2009-1361")."""
+    """A docket number on this line: labelled and shaped like one ("No. 21-1234", not "ECF No. 42"),
+    in the year-kind-number form ("21 Civ. 4567 (AB)"), or printed alone ("2021-1234")."""
     for m in _docket_re().finditer(line):
         value = m["value"].replace("–", "-")
         if re.search(r"\d-|[A-Z]{2}\d{4}", value):
@@ -554,22 +564,28 @@ def _docket_in(line: str) -> str:
 @lru_cache(maxsize=1)
 def _label_re() -> re.Pattern:
     """A date label and the date after it, over at most a few lines naming the court
-    ("FILED / United States Court of Appeals / Tenth Circuit / February 5, 2010")."""
+    ("FILED / United States Court of Appeals / Ninth Circuit / March 14, 2024")."""
     labels = "|".join(f"{w}|{w.upper()}" for w in _vocab()["dates"]["labels"])
     court_line = rf"[^\n]*\b(?i:{_words('court_words')})\b[^\n]*\n\s*"
     date = rf"(?=(?P<date>(?i:{DATE.pattern})))"
     return re.compile(rf"\b(?P<label>{labels})\b(?:\s+and\s+(?:{labels}))?[\s:(]*(?:{court_line}){{0,3}}{date}")
 
 
-def _date(text: str, ecf_filed: str) -> dt.date | None:
-    """The date of decision the text states beside a label, the best label first ("Decided" over
-    "Filed"); the ECF header's filing date counts as the first "Filed" (the court's own stamp)."""
+def _date(texts: list[str], ecf_filed: str) -> dt.date | None:
+    """The date of decision the texts (head, then last page) state beside a label, the best label
+    first ("Decided" over "Dated" over "Filed"), the earlier text and place first among equals; the
+    ECF header's filing date counts as the first "Filed" (the court's own stamp)."""
     rank = {w.lower(): n for n, w in enumerate(_vocab()["dates"]["labels"])}
-    found = [(m["label"], m.start(), DATE.match(text, m.start("date"))) for m in _label_re().finditer(text)]
-    dates = [(rank[label.lower()], pos, d) for label, pos, m in found if (d := _parse_date(m))]
+    dates = [(rank[label.lower()], k, pos, d) for k, text in enumerate(texts) for label, pos, d in _labelled(text)]
     if ecf := _numeric_date(ecf_filed):
-        dates.append((rank.get("filed", len(rank)), -1, ecf))
-    return min(dates)[2] if dates else None
+        dates.append((rank.get("filed", len(rank)), -1, -1, ecf))
+    return min(dates)[-1] if dates else None
+
+
+def _labelled(text: str) -> list[tuple[str, int, dt.date]]:
+    """Each labelled date in the text: (label, where, date)."""
+    found = [(m["label"], m.start(), DATE.match(text, m.start("date"))) for m in _label_re().finditer(text)]
+    return [(label, pos, d) for label, pos, m in found if (d := _parse_date(m))]
 
 
 def _parse_date(m: re.Match) -> dt.date | None:
@@ -585,7 +601,7 @@ def _parse_date(m: re.Match) -> dt.date | None:
 
 
 def _numeric_date(text: str) -> dt.date | None:
-    """A date written 06/05/20 or 12/22/2020 (month first, as US courts write it)."""
+    """A date written 03/14/24 or 03/14/2024 (month first, as US courts write it)."""
     for form in ("%m/%d/%Y", "%m/%d/%y"):
         try:
             return dt.datetime.strptime(text.strip(), form).date()
@@ -594,10 +610,11 @@ def _numeric_date(text: str) -> dt.date | None:
     return None
 
 
-def _judge(lines: list[str]) -> str:
-    """The judge who wrote the ruling: the author line, else "Per Curiam", else the signature; the
-    signature's full name for an author line's surname ("BUMB, United States District Judge")."""
-    author, signer = _author(lines), _signer(lines)
+def _judge(lines: list[str], end: list[str]) -> str:
+    """The judge who wrote the ruling: the author line, else "Per Curiam", else the signature (in
+    the head, else on the last page `end`); the signature's full name for an author line's surname
+    ("SMITH, United States District Judge" signed "Jane Q. Smith")."""
+    author, signer = _author(lines), _signer([*lines, "", *end])
     if author and signer.lower().endswith(" " + author.lower()):
         return signer
     return author or _per_curiam(lines) or signer
@@ -612,7 +629,7 @@ def _author(lines: list[str]) -> str:
     """The author named at the opinion's start (see `_author_patterns`)."""
     for n, line in enumerate(lines):
         if n and re.search(r"(?:,|\band)$", lines[n - 1]):
-            continue  # the rest of a panel's list: "Before: BROWN and KAVANAUGH, Circuit Judges, and / WILLIAMS, ..."
+            continue  # the rest of a panel's list: "Before: SMITH and JONES, Circuit Judges, and / DOE, ..."
         for pattern in _author_patterns():
             if m := pattern.search(line):
                 return _titlecase(m["name"].strip(), {})
@@ -621,9 +638,9 @@ def _author(lines: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _author_patterns() -> tuple[re.Pattern, ...]:
-    """How an opinion names its author: "FAY, Circuit Judge:", "SOTOMAYOR, J., delivered the opinion",
-    "Ramos, D.J.:", "JUSTICE SOTOMAYOR delivered the opinion", "Opinion for the court filed by
-    Circuit Judge BROWN"."""
+    """How an opinion names its author: "SMITH, Circuit Judge:", "JONES, J., delivered the opinion",
+    "Doe, D.J.:", "JUSTICE JONES delivered the opinion", "Opinion for the court filed by
+    Circuit Judge SMITH"."""
     titles, quals = _offices()
     office = rf"(?i:(?:(?:{quals})\s+)*(?:{titles}))"
     start = r"(?:^(?:\d{1,2}\s+)?|(?<=[.:*]\s))"  # a line's start, or a sentence's in a merged line
@@ -646,8 +663,9 @@ def _per_curiam(lines: list[str]) -> str:
 
 
 def _signer(lines: list[str]) -> str:
-    """The judge who signed: the name above a line naming the office ("BETH LABSON FREEMAN / United
-    States District Judge"), or "Name, Judge" under a signature rule."""
+    """The judge who signed: the name above a line naming the office ("JANE Q. SMITH / United
+    States District Judge"), "Name, Judge" under a signature rule, or a labelled block read as one
+    line ("Entered for the Court: Jane Q. Smith Circuit Judge")."""
     titles, quals = _offices()
     office = rf"(?i:(?:(?:{quals})\s+)*(?:{titles}))"
     for i in range(1, len(lines)):
@@ -656,6 +674,9 @@ def _signer(lines: list[str]) -> str:
             return _titlecase(name, {})
         m = re.fullmatch(rf"(?P<name>[^,]+),\s+{office}", lines[i])
         if m and re.fullmatch(r"_{5,}|/?s/.*", lines[i - 1]) and _signature_name(m["name"]):
+            return _titlecase(m["name"], {})
+        m = re.fullmatch(rf"[^:]{{1,40}}:\s*(?P<name>.+?)\s+{office}", lines[i])
+        if m and _signature_name(m["name"]):
             return _titlecase(m["name"], {})
     return ""
 

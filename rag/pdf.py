@@ -37,9 +37,13 @@ from rag.layout import Layout
 
 log = logging.getLogger(__name__)
 
+# The header CM/ECF stamps on every page of a filing, district ("Case 1:23-cv-04567-ABC Document 89 Filed
+# 03/14/24 Page 2 of 9") or appellate ("Case: 23-1234 Document: 00118765432 Page: 2 Date Filed: 03/14/2024
+# Entry ID: 6612345"); rag.naming reads and strips it in text that still carries it.
 ECF_HEADER = re.compile(
     r"Case\s*:?\s+(?P<case>\S+)\s+Document\s*:?\s+(?P<doc>[\w-]+)\s+"
-    r"(?:Filed\s+(?P<filed>\S+)\s+Page\s+(?P<page>\d+)\s+of\s+\d+|Page\s*:\s*(?P<apage>\d+)\s+Date Filed\s*:\s*(?P<afiled>\S+))"
+    r"(?:Filed\s+(?P<filed>\S+)\s+Page\s+(?P<page>\d+)\s+of\s+\d+|Page\s*:\s*(?P<apage>\d+)\s+Date Filed\s*:\s*(?P<afiled>\S+)"
+    r"(?:\s+Entry ID\s*:\s*\d+)?)"
 )
 PAGE_NUMBER = [  # a printed page number alone on its line, or at either end of a running head
     re.compile(r"^[-–—\s]*(\d{1,5})[-–—\s]*$"),

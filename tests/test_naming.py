@@ -1,27 +1,32 @@
 """Naming a ruling from its caption and headers (rag.naming), on real rulings of the testbed.
 
 The first pages are read with pypdfium2 inside the tests, as a ruling dropped into the corpus
-would be; no model, no index. One case per court family, the signature page, the reader's
-other ways of giving the same caption (no ECF header, rows read across both columns, small
-capitals), and every entry of rag/legal.toml shown to be needed: with it the ruling is named
-right, without it not.
+would be, and whole rulings as ingest reads and names them (rag.pdf, guess_meta); no model, no
+index. One case per court family, the signature on the last page, the reader's other ways of
+giving the same caption (no ECF header, rows read across both columns, small capitals), and
+every entry of rag/legal.toml shown to be needed: with it the ruling is named right, without
+it not.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
+import re
 import shutil
 import subprocess
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 
 from conftest import BARTZ_PDF
 from conftest import ruling_file as ruling_file
-from rag import naming
+from rag import corpus, naming, pdf
 from rag.legal import load
 from rag.naming import name_document
+from rag.readers import from_paragraphs, read_file
 
 D = dt.date
 
@@ -207,6 +212,101 @@ def test_captions_read_in_rows_across_both_columns():
     assert name_document(CHINA_ROWS, {}).title == "China Fortune Land Development v. 1955 Capital Fund I GP LLC"
     got = name_document(WEINTRAUB_ROWS, {})
     assert (got.title, got.court, got.docket) == ("Weintraub v. Quicken Loans, Inc.", "4th Cir.", "No. 08-2373")
+
+
+# -- the whole ruling as ingest reads it: the signature on its last page --------------------
+
+
+@lru_cache(maxsize=None)
+def read(name: str) -> tuple[Path, str, object, dict]:
+    """A ruling as `rag ingest` reads it: path, canonical text, layout, what the reader found."""
+    path = ruling_file(name)
+    return (path, *read_file(path))
+
+
+def ingested(name: str):
+    """The metadata ingest gives a ruling that has no manifest entry."""
+    path, text, layout, info = read(name)
+    return corpus.guess_meta(path, text, info, layout)
+
+
+LAST_PAGE = [
+    ("china_fortune", "Vince Chhabria", D(2021, 7, 9)),  # "Dated:" and the signature on page 5 of 5
+    ("tessera", "Beth Labson Freeman", D(2019, 10, 8)),  # no ECF header: the signature's date is the only one
+    ("scanlon", "Renée Marie Bumb", D(2020, 3, 9)),  # "Date:"; the full name for the author line's "BUMB"
+    ("ca10_", "Terrence L. O’Brien", D(2010, 2, 5)),  # "Entered by the Court: <name> <office>" read as one line
+    ("mo_ctapp", "James M. Dowd", D(2021, 1, 19)),
+    ("finjan_v_cisco_5-17-cv-00072-BLF_dkt551", "Beth Labson Freeman", D(2020, 4, 17)),  # signed before the ECF stamp
+    ("finjan_v_cisco_5-17-cv-00072-BLF_dkt660", "Beth Labson Freeman", D(2020, 5, 22)),  # ECF-filed June 5
+]
+
+
+@pytest.mark.parametrize("name, judge, date", LAST_PAGE, ids=[s[0] for s in LAST_PAGE])
+def test_ingest_reads_the_judge_and_the_signed_date_on_the_last_page(name, judge, date):
+    got = ingested(name)
+    assert (got.judge, got.date) == (judge, date)
+
+
+def test_the_ecf_filing_date_counts_where_nothing_is_signed_with_a_date():
+    _, text, layout, info = read("finjan_v_cisco_5-17-cv-00072-BLF_dkt660")
+    head, end = corpus._head(text, layout)
+    assert "Dated: May 22, 2020" in end and "Dated" not in head
+    assert name_document(head, info, end=end.replace("Dated: May 22, 2020", "")).date == D(2020, 6, 5)
+
+
+def test_argued_and_submitted_are_never_the_date_of_decision():
+    assert name_document(edit("ca8_", "Filed: February 5, 2010", ""), {}).date is None  # "Submitted: January 8, 2010"
+    assert name_document(edit("ca3_", "Filed:February 5, 2010", ""), {}).date is None  # "Argued December 2, 2009"
+    submitted = "Submitted: January 8, 2010\n"  # nor on the last page
+    assert name_document(edit("ca8_", "Filed: February 5, 2010", ""), {}, end=submitted).date is None
+
+
+def test_the_last_page_gives_no_caption_court_docket_or_kind():
+    got = name_document("", {}, end=head("alvarado"))  # a whole order, caption and signature, as the end
+    assert (got.title, got.court, got.docket, got.doc_type, got.judge) == ("", "", "", "", "Susan Illston")
+
+
+def test_a_ruling_in_plain_text_is_signed_at_its_end():
+    path, text, *_ = read("china_fortune")
+    assert len(text) > 8000  # longer than the head naming reads
+    plain, paragraphs, _ = from_paragraphs(text.split("\n"))
+    got = corpus.guess_meta(path.with_suffix(".txt"), plain, {}, paragraphs)
+    assert (got.title, got.judge, got.date) == (
+        "China Fortune Land Development v. 1955 Capital Fund I GP LLC", "Vince Chhabria", D(2021, 7, 9))
+
+
+# -- one ECF header pattern; eyecite kept quiet; no testbed ruling quoted -------------------
+
+
+def test_one_ecf_header_pattern_reads_and_strips_both_forms():
+    assert naming.ECF_HEADER is pdf.ECF_HEADER
+    district, appellate = head("finjan_v_cisco_5-17-cv-00072-BLF_dkt660"), head("ca1_")
+    assert naming._ecf_header(district) == {"case": "5:17-cv-00072-BLF", "filed": "06/05/20"}
+    assert naming._ecf_header(appellate) == {"case": "20-1507", "filed": "12/22/2020"}
+    for text in (district, appellate):
+        cleaned = naming._clean(text)
+        assert not pdf.ECF_HEADER.search(cleaned) and "Entry ID" not in cleaned
+
+
+def test_eyecite_warnings_are_held_back_and_ours_are_not(caplog):
+    read("finjan_v_cisco_5-17-cv-00072-BLF_dkt551")  # its opening cites parallel citations eyecite sorts out
+    with caplog.at_level(logging.WARNING):
+        ingested("finjan_v_cisco_5-17-cv-00072-BLF_dkt551")
+        logging.getLogger("rag.naming").warning("ours")
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [("rag.naming", "ours")]
+    assert logging.getLogger("eyecite").level == logging.NOTSET  # put back as it was
+
+
+def test_the_namer_quotes_no_testbed_ruling():
+    """Its docstrings and comments give invented examples: no testbed party, judge or docket number."""
+    source = Path(naming.__file__).read_text(encoding="utf-8")
+    vocabulary = str(load())
+    parties = [p for _, title, *_ in FAMILIES for p in title.removeprefix("In re ").split(" v. ")]
+    words = {p.split()[0].strip(",") for p in parties} | {j.split()[-1] for _, j, *_ in JUDGES + SIGNED if j}
+    words = {w for w in words if w not in vocabulary and w != "Per"}
+    numbers = {re.search(r"\d[\w:-]*\d", docket)[0] for *_, docket, _ in FAMILIES}
+    quoted = [w for w in words if re.search(rf"\b(?:{re.escape(w)}|{re.escape(w.upper())})\b", source)]
+    assert quoted + [n for n in numbers if n in source] == []
 
 
 # -- every entry of rag/legal.toml is needed ------------------------------------------------
