@@ -57,7 +57,7 @@ class DocMeta(BaseModel):
         return " ".join([*(f"{a} {b}" for a, b in cases), *PROPER_NAME.findall(self.about), self.court, self.judge])
 
     def full_citation(self, pinpoint: Pinpoint) -> str:
-        """The citation with its pinpoint, e.g. "Bartz v. Anthropic PBC, No. C 24-05417 WHA, Order on Fair Use at 31 (N.D. Cal. June 23, 2025)"."""
+        """The citation with its pinpoint, e.g. "Doe v. Acme Corp., No. 3:21-cv-01234, Order at 31 (N.D. Cal. June 23, 2025)"."""
         stem = f"{self.cite or self.title} {pinpoint}".strip()
         if self.kind == "commentary":
             when = f" ({_cite_date(self.published)})" if self.published else ""

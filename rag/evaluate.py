@@ -73,7 +73,7 @@ def run_cli(
     settings = _backend_settings(settings or get_settings(), backend)
     ensure_index(settings)
     gold = Path(gold or GOLD)
-    items, thresholds = load_gold(gold), load_thresholds(THRESHOLDS)
+    items, thresholds = load_gold(gold), load_thresholds(THRESHOLDS, gold)
     theirs = baseline_answerer(baseline, settings) if baseline else None
     docs = library(settings).docs
     name = f"rag ({settings.llm})" if answer_fn is None else f"rag ({getattr(answer_fn, '__name__', 'custom')})"
@@ -132,14 +132,19 @@ def schema_problem(item) -> str | None:
     return None
 
 
-def load_thresholds(path: Path) -> dict[str, tuple[str, float]]:
-    """Gated metrics: key -> (">=", limit) from [min], ("<=", limit) from [max]."""
+def load_thresholds(path: Path, gold: Path | None = None) -> dict[str, tuple[str, float]]:
+    """Gated metrics: key -> (">=", limit) from [min], ("<=", limit) from [max].
+
+    A gold set with a section of its own (`[sets.<file stem>.min]`) is gated by it; any other
+    by the top-level [min] and [max].
+    """
     import tomllib
 
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read thresholds {path}: {exc}") from None
+    raw = raw.get("sets", {}).get(Path(gold).stem, raw) if gold else raw
     known = {key for key, _, _ in METRICS}
     out = {}
     for section, op in (("min", ">="), ("max", "<=")):

@@ -56,6 +56,23 @@ def small_settings(tmp_path: Path, files: list[str], **overrides):
 TESTBED = ROOT.parent / "shared" / "testbed"
 
 
+@pytest.fixture(scope="session")
+def testbed_settings(tmp_path_factory):
+    """Settings over all 27 testbed rulings (rulings nobody tuned for), indexed; several minutes."""
+    from rag.ingest import ingest
+    from rag.settings import Settings
+
+    base = tmp_path_factory.mktemp("testbed")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for pdf in sorted(TESTBED.glob("*.pdf")):
+        (corpus / pdf.name).symlink_to(pdf)
+    s = Settings(corpus_dir=corpus, index_dir=base / "index")
+    report = ingest(settings=s)
+    assert report.errors == [] and len(report.added) == 27, report
+    return s
+
+
 def ruling_file(name: str) -> Path:
     """A real ruling of the shared testbed (rulings nobody tuned for), by the start of its file name."""
     found = sorted(TESTBED.glob(f"{name}*"))
@@ -68,6 +85,7 @@ def ruling_file(name: str) -> Path:
 SLOW_FIXTURES = frozenset(
     {
         "settings",  # ingests the whole corpus
+        "testbed_settings",  # ingests the 27 testbed rulings
         "lib",
         "llm",  # scripted OpenAI-compatible server (test_backends.py)
         "chroma_url",  # `chroma run` subprocess (test_chroma_server.py)

@@ -1,0 +1,163 @@
+"""Every entry of rag/legal.toml's answering sections, exercised on the 27 testbed rulings.
+
+The rulings are read, named and split into sentences as ingest does (no embeddings, no index).
+Each test walks one section: an entry no testbed ruling exercises does not belong in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import TESTBED
+
+pytestmark = pytest.mark.slow  # reads 27 PDFs, one with an OCR page
+
+
+@pytest.fixture(scope="module")
+def testbed(tmp_path_factory):
+    """A Library of every testbed ruling, without vectors: what the refusal checks read."""
+    from rag.corpus import Document, file_sha256, guess_meta
+    from rag.ingest import build_units
+    from rag.readers import read_file
+    from rag.retrieve import Library
+    from rag.settings import Settings
+
+    base = tmp_path_factory.mktemp("legal")
+    settings = Settings(corpus_dir=base, index_dir=base)
+    docs, units = {}, {}
+    for path in sorted(TESTBED.glob("*.pdf")):
+        text, layout, info = read_file(path)
+        doc = Document(meta=guess_meta(path, text, info, layout), text=text, layout=layout, sha256=file_sha256(path), info=info)
+        docs[doc.id], units[doc.id] = doc, build_units(doc, settings)
+    return Library(settings, docs, units, {}, [], collection=None)
+
+
+def by_court(lib, court: str) -> str:
+    return next(d for d, doc in sorted(lib.docs.items()) if doc.meta.court == court)
+
+
+def sentences(lib):
+    return [lib.docs[d].text[s:e] for d in lib.docs for s, e in lib.units[d].sentences]
+
+
+def test_every_event_is_found_where_a_ruling_mentions_it_and_refused_where_none_does(testbed):
+    from rag import extractive, legal
+    from rag.text import terms
+
+    vocab = testbed.vocabulary
+    for word in legal.phrases("events", "words"):
+        mention = [d for d in testbed.docs if set(terms(word)) & vocab.doc_terms[d]]
+        silent = [d for d in testbed.docs if d not in mention]
+        assert mention and silent, word
+        question = f"What happened with the {word}?"
+        assert extractive._unmentioned_events(question, vocab, {mention[0]}) == [], word
+        assert extractive._unmentioned_events(question, vocab, {silent[0]}) == [word], word
+
+
+@pytest.mark.parametrize(
+    "court, disposition",
+    [("8th Cir.", "affirm"), ("D.C. Cir.", "reverse"), ("1st Cir.", "vacate"), ("E.D. Cal.", "grant"), ("N.D. Cal.", "deny")],
+)
+def test_every_disposition_is_stated_by_a_ruling_and_is_no_false_premise_there(testbed, court, disposition):
+    from rag import extractive, legal
+
+    forms = legal.dispositions()[disposition]["forms"]
+    rulings = [d for d, doc in testbed.docs.items() if doc.meta.court == court]
+    saying = [d for d in rulings if extractive._says(extractive._decisive_text(testbed, d), forms)]
+    assert saying, f"no {court} ruling states {disposition!r}"
+    assert extractive._contradicted_premise(f"Why did the court {disposition} it?", set(saying), testbed) is None
+
+
+@pytest.mark.parametrize(
+    "court, stated, assumed",
+    [
+        ("8th Cir.", "affirm", "reverse"),
+        ("8th Cir.", "affirm", "vacate"),
+        ("1st Cir.", "vacate", "affirm"),
+        ("E.D. Cal.", "grant", "deny"),
+        ("N.D. Cal.", "deny", "grant"),
+    ],
+)
+def test_a_premise_that_a_rulings_disposition_contradicts_is_refused(testbed, court, stated, assumed):
+    from rag import extractive, legal
+
+    def says(doc_id, disposition):
+        return extractive._says(extractive._decisive_text(testbed, doc_id), legal.dispositions()[disposition]["forms"])
+
+    only = [d for d, doc in testbed.docs.items() if doc.meta.court == court and says(d, stated) and not says(d, assumed)]
+    assert only, f"no {court} ruling states {stated!r} without {assumed!r}"
+    reason = extractive._contradicted_premise(f"Why did the court {assumed} it?", {only[0]}, testbed)
+    assert reason and f"assumes “{assumed}”" in reason and f"says “{stated}”" in reason
+
+
+def test_every_holding_phrase_states_a_decision_in_a_testbed_ruling(testbed):
+    from rag import extractive, legal
+
+    found = sentences(testbed)
+    for phrase in legal.phrases("holdings", "phrases"):
+        with_it = [s for s in found if re.search(rf"\b{re.escape(phrase)}\b", s, re.I)]
+        assert with_it, phrase
+        assert all(extractive._states_holding(s) for s in with_it)
+
+
+def test_every_answer_type_is_asked_for_and_found(testbed):
+    from rag import legal
+
+    asked = {
+        "standard_of_review": "What standard of review did the court apply?",
+        "judges": "Which judges heard the appeal?",
+    }
+    found = sentences(testbed)
+    for name, (asks, answers) in zip(legal.load()["answer_types"], legal.answer_types()):
+        assert asks.search(asked[name]), name
+        for pattern in legal.load()["answer_types"][name]["answers"]:
+            assert any(re.search(pattern, s, re.I) for s in found), (name, pattern)
+
+
+@pytest.mark.parametrize("level", [2, 3])
+def test_every_higher_court_phrase_and_decision_verb_is_refused_for_a_trial_courts_case(testbed, level):
+    from rag import extractive, legal
+
+    trial = by_court(testbed, "E.D. Cal.")
+    party = testbed.docs[trial].meta.title.split(" v. ")[0]
+    vocab = testbed.vocabulary
+    for phrase in legal.level_phrases()[level]:
+        for verb in legal.phrases("decisions", "verbs"):
+            question = f"What did the {phrase} {verb} in {party}?"
+            named = vocab.named(question)
+            assert named == {trial} or trial in named, question
+            reason = extractive._higher_court(question, vocab, testbed, {trial})
+            assert reason and "E.D. Cal." in reason, question
+
+
+def test_a_trial_court_or_jury_named_in_an_appellate_case_is_not_a_higher_court(testbed):
+    from rag import extractive, legal
+
+    appellate = by_court(testbed, "8th Cir.")
+    for phrase in legal.level_phrases()[1]:
+        question = f"What did the {phrase} decide in Wilson?"
+        assert extractive._higher_court(question, testbed.vocabulary, testbed, {appellate}) is None, phrase
+
+
+def test_court_levels_by_id_correct_what_courts_db_says(testbed):
+    from rag import legal
+
+    assert legal.court_level(testbed.docs[by_court(testbed, "U.S.")].meta.court) == 3
+    assert legal.court_level(testbed.docs[by_court(testbed, "T.C.")].meta.court) == 1
+    assert legal.court_level(testbed.docs[by_court(testbed, "N.C.")].meta.court) == 3  # courts-db: court of last resort
+
+
+def test_generic_name_words_in_testbed_names_point_at_no_ruling(testbed):
+    from rag import legal
+    from rag.text import terms
+
+    def names(doc):
+        return f"{doc.meta.names()} {doc.meta.court} {legal.court_name(doc.meta.court)}"
+
+    for word in legal.load()["names"]["generic"]:
+        holders = [d for d, doc in testbed.docs.items() if re.search(rf"\b{re.escape(word)}\b", names(doc))]
+        assert holders, f"{word!r} is in no testbed ruling's names"
+        assert set(terms(word)) <= testbed.vocabulary.all_name_terms
+        assert testbed.vocabulary.named(f"What did the {word} argue?") == set(), word
