@@ -212,31 +212,49 @@ def _rank(
     if named:
         asked -= set().union(*(vocab.name_terms(d) for d in named))  # the same for every sentence in scope
     weights = _local_idf(asked, candidates, vocab)
-    total = sum(weights.values()) or 1.0
-    holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
-    wanted = [has for asks, has in legal.answer_types() if asks.search(question)]
-    wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
-    asks_docket = bool(ASKS_DOCKET.search(question))
+    bonus = _Bonus(question, settings)
     out = []
     for doc_id, indices in candidates.items():
         order = sorted(indices)
         cosines = lib.sentence_vectors[doc_id][order] @ np.asarray(hits.qvec)
-        names, text, spans = vocab.name_terms(doc_id), lib.docs[doc_id].text, lib.units[doc_id].sentences
-        lexical = [
-            sum(w for t, w in weights.items() if _present(t, vocab.sentence_terms[doc_id][i], names)) / total
-            for i in order
-        ]
-        base = dict(zip(order, np.asarray(lexical) + settings.answer_dense_weight * cosines))
-        for i in order:
+        lexical = _lexical(weights, [vocab.sentence_terms[doc_id][i] for i in order], vocab.name_terms(doc_id))
+        text, spans = lib.docs[doc_id].text, lib.units[doc_id].sentences
+        for i, base in zip(order, lexical + settings.answer_dense_weight * cosines):
             sentence = text[spans[i][0] : spans[i][1]]
-            if _is_heading(sentence) and not asks_docket and not any(has.search(sentence) for has in wanted):
-                continue  # a caption fragment or a heading answers nothing but a case-number question
-            score = base[i]
-            if holding and _states_holding(sentence):
-                score += holding
-            score += settings.answer_type_bonus * sum(1 for has in wanted if has.search(sentence))
-            out.append(Scored(doc_id, *spans[i], float(score)))
+            if not _is_heading(sentence) or bonus.keeps_heading(sentence):
+                out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence))))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _lexical(weights: dict[str, float], sentences: list[frozenset[str]], names: frozenset[str]):
+    """Per sentence, the weighted share of the question's terms present in it."""
+    import numpy as np
+
+    total = sum(weights.values()) or 1.0
+    return np.array(
+        [sum(w for t, w in weights.items() if _present(t, present, names)) / total for present in sentences]
+    )
+
+
+class _Bonus:
+    """What a sentence scores beyond its words: stating a decision when one is asked for, and
+    being of the kind the question asks for (a standard of review, the judges, a date)."""
+
+    def __init__(self, question: str, settings: Settings):
+        self.holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
+        self.per_type = settings.answer_type_bonus
+        self.wanted = [has for asks, has in legal.answer_types() if asks.search(question)]
+        self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
+        self.asks_docket = bool(ASKS_DOCKET.search(question))
+
+    def __call__(self, sentence: str) -> float:
+        stated = self.holding if self.holding and _states_holding(sentence) else 0.0
+        return stated + self.per_type * sum(1 for has in self.wanted if has.search(sentence))
+
+    def keeps_heading(self, sentence: str) -> bool:
+        """A heading or caption line answers only a case-number question or one asking for what
+        it states ("Before SMITH and JONES, Circuit Judges.")."""
+        return self.asks_docket or any(has.search(sentence) for has in self.wanted)
 
 
 def _present(term: str, sentence_terms: frozenset[str], names: frozenset[str]) -> bool:

@@ -140,3 +140,16 @@ def test_answer_respects_a_document_filter(settings):
     result = answer("Was the use transformative?", filters={"doc_ids": (CONCORD,)}, settings=settings)
     assert all(c.doc_id == CONCORD for c in result.citations)
     assert all(p.doc_id == CONCORD for p in result.passages)
+
+
+def test_answering_never_builds_the_index_it_says_to_run_ingest(tmp_path):
+    from rag.errors import IndexStoreError
+    from rag.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ruling.txt").write_text("The motion to dismiss is DENIED.", encoding="utf-8")
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    with pytest.raises(IndexStoreError, match=r"is empty: run `rag ingest` to build it from .*corpus"):
+        answer("Was the motion to dismiss denied?", settings=s)
+    assert not s.store_dir.exists()  # nothing was ingested behind the user's back

@@ -90,3 +90,13 @@ def test_ingest_reports_a_broken_pdf_and_indexes_the_rest(tmp_path):
     assert "error: broken.pdf: not a readable PDF" in out.stderr and "Traceback" not in out.stderr
     assert "1 added" in out.stdout
     assert (Path(s.corpus_dir) / "broken.pdf").exists()  # nothing the user gave is lost
+
+
+@pytest.mark.slow
+def test_the_first_ask_builds_the_index_and_says_so(tmp_path):
+    s = small_settings(tmp_path, ["concord-v-anthropic-injunction-commentary.txt"])
+    first = run(["ask", "Why was the preliminary injunction denied?"], s)
+    assert first.returncode == 0, first.stderr
+    assert "the index is empty: building it from" in first.stderr and "[1]" in first.stdout
+    again = run(["ask", "Why was the preliminary injunction denied?"], s)
+    assert again.returncode == 0 and "building it" not in again.stderr and again.stdout == first.stdout
