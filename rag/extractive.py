@@ -243,7 +243,7 @@ class _Bonus:
     def __init__(self, question: str, settings: Settings):
         self.holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
         self.per_type = settings.answer_type_bonus
-        self.wanted = [has for asks, has in legal.answer_types() if asks.search(question)]
+        self.wanted = [has for asks, has in legal.answer_types().values() if asks.search(question)]
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
         self.asks_docket = bool(ASKS_DOCKET.search(question))
 
@@ -285,7 +285,8 @@ def _local_idf(asked: set[str], candidates: dict[str, set[int]], vocab: Vocabula
 def _is_heading(sentence: str) -> bool:
     """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
     United States Court of Appeals") answers nothing: too short, or mostly capitals, or a
-    short line without a sentence's closing punctuation."""
+    short line without a sentence's closing punctuation, or a short line naming the judges
+    ("Before SMITH and JONES, Circuit Judges.", unless the question asks for them)."""
     words = re.findall(r"\w+", sentence)
     letters = [c for c in sentence if c.isalpha()]
     closed = sentence.rstrip().rstrip("”’\"')").endswith((".", "?", "!", ":", ";"))
@@ -293,6 +294,7 @@ def _is_heading(sentence: str) -> bool:
         len(words) < MIN_WORDS
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
         or (not closed and len(words) < 12)
+        or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))
     )
 
 

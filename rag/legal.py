@@ -79,7 +79,10 @@ def phrases(section: str, key: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def answer_types() -> list[tuple[re.Pattern, re.Pattern]]:
-    """(what a question asking for it matches, what a sentence giving it matches), per [answer_types]."""
-    either = lambda patterns: re.compile("|".join(f"(?:{p})" for p in patterns), re.I)  # noqa: E731
-    return [(either(t["asks"]), either(t["answers"])) for t in load()["answer_types"].values()]
+def answer_types() -> dict[str, tuple[re.Pattern, re.Pattern]]:
+    """Per [answer_types] entry: (what a question asking for it matches, what a sentence giving it matches)."""
+    return {name: (_either(t["asks"]), _either(t["answers"])) for name, t in load()["answer_types"].items()}
+
+
+def _either(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)

@@ -110,7 +110,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "judges": "Which judges heard the appeal?",
     }
     found = sentences(testbed)
-    for name, (asks, answers) in zip(legal.load()["answer_types"], legal.answer_types()):
+    for name, (asks, answers) in legal.answer_types().items():
         assert asks.search(asked[name]), name
         for pattern in legal.load()["answer_types"][name]["answers"]:
             assert any(re.search(pattern, s, re.I) for s in found), (name, pattern)
