@@ -160,7 +160,8 @@ def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str
     if not all(0 < lv < level for lv in levels) or _names_another_case(question, vocab, said):
         return None
     courts = " and ".join(dict.fromkeys(lib.docs[d].meta.court for d in sorted(named)))
-    return f"It holds no decision of the {said} in that case, only the ruling of the {courts}."
+    stop = "" if courts.endswith(".") else "."  # "... of the 11th Cir."
+    return f"It holds no decision of the {said} in that case, only the ruling of the {courts}{stop}"
 
 
 def _decider(question: str) -> tuple[int, str] | None:
