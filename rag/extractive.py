@@ -44,7 +44,7 @@ from functools import lru_cache
 from rag import legal
 from rag.retrieve import Hits, Library
 from rag.settings import Settings
-from rag.text import AMOUNT, COUNT, DATE, DOCKET, NAME, place_forms, terms
+from rag.text import AMOUNT, COUNT, DATE, DOCKET, MONEY_WORDS, NAME, digits, place_forms, terms
 from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
@@ -52,7 +52,7 @@ MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
 DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
 ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers it contains)
-    (re.compile(r"\bhow much\b", re.I), AMOUNT),
+    (re.compile(r"\bhow much\b(?=.*(?:" + MONEY_WORDS.pattern + "))", re.I), AMOUNT),
     (re.compile(r"\bhow many\b", re.I), COUNT),
     (re.compile(r"\b(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I), DATE),
 ]
@@ -125,7 +125,7 @@ def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
             continue
         word = match.group(0).rstrip(".")
         key = re.sub(r"[’']s$", "", word).lower()
-        known = key in vocab.words or any(place in vocab.words for place in place_forms(key))
+        known = key in vocab.words or digits(key) in vocab.numbers or any(p in vocab.words for p in place_forms(key))
         if not known and word not in unknown:
             unknown.append(word)
     return unknown
@@ -349,7 +349,7 @@ def _states_docket(lib: Library, s: Scored) -> bool:
 def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str | None:
     """When a why/how question presupposes a disposition that the ruling's opening and conclusion
     contradict: "Why did the court reverse ..." of an opinion that says "We affirm"."""
-    if not PRESUPPOSES.search(question):
+    if not PRESUPPOSES.search(question) or _by_a_lower_court(question, scope, lib):
         return None
     dispositions = legal.dispositions()
     asked = {name for name, d in dispositions.items() if _says(question, d["forms"])}
@@ -382,6 +382,14 @@ def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | N
         said = "the closest passages say otherwise"
         return f"Its premise does not match them: the question assumes “{assumed}”, {said}."
     return None
+
+
+def _by_a_lower_court(question: str, scope: set[str], lib: Library) -> bool:
+    """Whether the question says a court below the rulings' own decided ("Which district court
+    granted ..." of an appellate opinion): its disposition is not theirs."""
+    decider = _decider(question)
+    levels = [legal.court_level(lib.docs[d].meta.court) for d in scope]
+    return decider is not None and all(decider[0] < lv for lv in levels)
 
 
 def _says(text: str, forms: list[str]) -> bool:

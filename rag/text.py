@@ -42,6 +42,13 @@ NUMBER_WORDS = re.compile(rf"\b({CARDINALS}|first|second|third|fourth|fifth)\b",
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATE = re.compile(rf"\b{MONTHS}\b|\b(?:1[89]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 AMOUNT = re.compile(r"\$\s?\d|\b(?:USD|EUR|RMB|dollars?|cents?)\b|\d\s*(?:million|billion)\b|\d%|\bpercent\b", re.I)
+# "How much" asks for an amount of money only with one of these ("How much did it pay?", not
+# "How much suspicion does the standard require?").
+MONEY_WORDS = re.compile(
+    r"\$|\b(?:money|pay|paid|pays|cost|costs|fees?|damages|award(?:ed)?|fine[ds]?|dollars?|worth|price|"
+    r"revenue|salary|refund(?:ed)?|owe[ds]?|compensation|penalty|deposit|recover(?:ed)?|sum)\b",
+    re.I,
+)
 COUNT = re.compile(rf"\d|\b(?:{CARDINALS}|dozen|one)\b", re.I)
 DOCKET = re.compile(r"\bNos?\.\s*(?:[A-Za-z]{1,4}\s)?\d[\w:–-]*")
 PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from rag import legal
-from rag.text import NAME, terms, terms_many
+from rag.text import NAME, NUMBER, digits, terms, terms_many
 
 
 @dataclass
@@ -70,6 +70,11 @@ class Vocabulary:
             found.update(w.rstrip(".") for w in re.findall(r"[\w’'.-]+", lowered))
             found.update(re.findall(r"\w+", lowered))
         return frozenset(found | {re.sub(r"[’']s$", "", w) for w in found})
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        """Every number of every document and its metadata, digits only ("3,000" is "3000")."""
+        return frozenset(digits(n) for doc in self.docs.values() for n in NUMBER.findall(f"{doc.text} {self._about(doc)}"))
 
     @cached_property
     def party_terms(self) -> dict[str, frozenset[str]]:

@@ -153,3 +153,27 @@ def test_a_premise_the_rulings_own_disposition_contradicts_is_refused(rulings, q
 def test_a_premise_that_matches_the_disposition_is_answered(rulings, question):
     chosen, reason = ask(rulings, question)
     assert reason is None and chosen
+
+
+def test_a_number_written_with_thousands_separators_is_one_the_ruling_contains(rulings):
+    chosen, reason = ask(rulings, "Why did the court reduce the requested fee to $16,861 in Still?")
+    assert "No document in it mentions" not in (reason or "")
+    chosen, reason = ask(rulings, "Why did the court award $98,765 in Still?")
+    assert not chosen and "“98,765”" in reason
+
+
+def test_how_much_asks_for_an_amount_only_when_it_asks_about_money():
+    from rag.extractive import ANSWER_TYPES
+
+    how_much = ANSWER_TYPES[0][0]
+    assert how_much.search("How much did the court award in attorney's fees?")
+    assert how_much.search("How much of the deposit was refunded?")
+    assert not how_much.search("How much deference does the court give the agency's reading?")
+
+
+def test_a_disposition_the_question_gives_to_the_court_below_is_not_the_rulings_own(rulings):
+    from rag import extractive
+
+    wilson = {doc_id(rulings, "wilson")}
+    assert extractive._contradicted_premise("Why did the Eighth Circuit reverse it?", wilson, rulings)
+    assert extractive._contradicted_premise("Why did the district court reverse it?", wilson, rulings) is None
