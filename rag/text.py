@@ -123,8 +123,3 @@ def place_forms(adjective: str) -> list[str]:
 def digits(number: str) -> str:
     """'30, 000' and '30,000' and '30000' are the same number."""
     return re.sub(r"[\s,]", "", number).rstrip(".")
-
-
-def words(text: str) -> list[str]:
-    """The words of a text as written (letters, digits, apostrophes, inner dots and hyphens)."""
-    return re.findall(r"\w[\w’'.-]*\w|\w", text)

@@ -1,7 +1,6 @@
 """What the corpus says, as word tables the answerer reads: built once per loaded index.
 
-- the content terms of every indexed sentence, and in how many sentences each term occurs
-  (for IDF weights);
+- the content terms of every indexed sentence (for the answerer's lexical score);
 - every word of every document and of its metadata, lower-cased (to tell whether a name in a
   question is one the corpus knows);
 - the names that point at each document: its parties (from the case name found at ingest or
@@ -13,7 +12,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -37,25 +35,6 @@ class Vocabulary:
         return out
 
     @cached_property
-    def term_df(self) -> dict[str, int]:
-        """In how many indexed sentences each term occurs."""
-        df: dict[str, int] = {}
-        for sentence_sets in self.sentence_terms.values():
-            for present in sentence_sets:
-                for t in present:
-                    df[t] = df.get(t, 0) + 1
-        return df
-
-    @cached_property
-    def sentence_count(self) -> int:
-        return sum(len(u.sentences) for u in self.units.values())
-
-    def idf(self, term: str) -> float:
-        """BM25's inverse document frequency of a term over all indexed sentences."""
-        n, df = self.sentence_count, self.term_df.get(term, 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-    @cached_property
     def doc_terms(self) -> dict[str, frozenset[str]]:
         """Every content term each document uses, in its text or its metadata."""
         about = dict(zip(self.docs, terms_many([self._about(d) for d in self.docs.values()])))
@@ -74,7 +53,8 @@ class Vocabulary:
     @cached_property
     def numbers(self) -> frozenset[str]:
         """Every number of every document and its metadata, digits only ("3,000" is "3000")."""
-        return frozenset(digits(n) for doc in self.docs.values() for n in NUMBER.findall(f"{doc.text} {self._about(doc)}"))
+        found = (NUMBER.findall(f"{doc.text} {self._about(doc)}") for doc in self.docs.values())
+        return frozenset(digits(n) for numbers in found for n in numbers)
 
     @cached_property
     def party_terms(self) -> dict[str, frozenset[str]]:

@@ -29,7 +29,9 @@ def testbed(tmp_path_factory):
     docs, units = {}, {}
     for path in sorted(TESTBED.glob("*.pdf")):
         text, layout, info = read_file(path)
-        doc = Document(meta=guess_meta(path, text, info, layout), text=text, layout=layout, sha256=file_sha256(path), info=info)
+        doc = Document(
+            meta=guess_meta(path, text, info, layout), text=text, layout=layout, sha256=file_sha256(path), info=info
+        )
         docs[doc.id], units[doc.id] = doc, build_units(doc, settings)
     return Library(settings, docs, units, {}, [], collection=None)
 
@@ -58,7 +60,13 @@ def test_every_event_is_found_where_a_ruling_mentions_it_and_refused_where_none_
 
 @pytest.mark.parametrize(
     "court, disposition",
-    [("8th Cir.", "affirm"), ("D.C. Cir.", "reverse"), ("1st Cir.", "vacate"), ("E.D. Cal.", "grant"), ("N.D. Cal.", "deny")],
+    [
+        ("8th Cir.", "affirm"),
+        ("D.C. Cir.", "reverse"),
+        ("1st Cir.", "vacate"),
+        ("E.D. Cal.", "grant"),
+        ("N.D. Cal.", "deny"),
+    ],
 )
 def test_every_disposition_is_stated_by_a_ruling_and_is_no_false_premise_there(testbed, court, disposition):
     from rag import extractive, legal
@@ -86,7 +94,9 @@ def test_a_premise_that_a_rulings_disposition_contradicts_is_refused(testbed, co
     def says(doc_id, disposition):
         return extractive._says(extractive._decisive_text(testbed, doc_id), legal.dispositions()[disposition]["forms"])
 
-    only = [d for d, doc in testbed.docs.items() if doc.meta.court == court and says(d, stated) and not says(d, assumed)]
+    only = [
+        d for d, doc in testbed.docs.items() if doc.meta.court == court and says(d, stated) and not says(d, assumed)
+    ]
     assert only, f"no {court} ruling states {stated!r} without {assumed!r}"
     reason = extractive._contradicted_premise(f"Why did the court {assumed} it?", {only[0]}, testbed)
     assert reason and f"assumes “{assumed}”" in reason and f"says “{stated}”" in reason
