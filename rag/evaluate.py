@@ -71,10 +71,10 @@ def run_cli(
     from rag.retrieve import library
 
     settings = _backend_settings(settings or get_settings(), backend)
-    ensure_index(settings)
     gold = Path(gold or GOLD)
     items, thresholds = load_gold(gold), load_thresholds(THRESHOLDS, gold)
     theirs = baseline_answerer(baseline, settings) if baseline else None
+    ensure_index(settings)
     docs = library(settings).docs
     name = f"rag ({settings.llm})" if answer_fn is None else f"rag ({getattr(answer_fn, '__name__', 'custom')})"
     runs = [run(items, answer_fn or answerer(settings, k), docs, name, k or settings.top_k)]

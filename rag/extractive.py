@@ -27,8 +27,8 @@
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was.
-5. **Answer** with the best sentences within `keep_within` of the top one, grouped by
-   document in reading order.
+5. **Answer** with the best sentences within `keep_within` of the top one, best first,
+   grouped by document.
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -408,8 +408,8 @@ def _decisive_text(lib: Library, doc_id: str) -> str:
 
 
 def _select(ranked: list[Scored], settings: Settings) -> list[Scored]:
-    """The best sentences within reach of the top one, grouped by document in reading order."""
+    """The best sentences within reach of the top one, best first, grouped by document."""
     floor = max(settings.answer_min_score, ranked[0].score - settings.answer_keep_within)
     chosen = [s for s in ranked if s.score >= floor][: settings.max_sentences]
     doc_order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
-    return sorted(chosen, key=lambda s: (doc_order[s.doc_id], s.start))
+    return sorted(chosen, key=lambda s: (doc_order[s.doc_id], -s.score))

@@ -20,21 +20,15 @@ def assert_verified(result, lib):
     assert [c.number for c in result.citations] == list(range(1, len(result.citations) + 1))
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Was training Claude on the authors' books a fair use?",
-        "Did Judge Alsup hold that Anthropic's use of the plaintiffs' books to train its LLMs was fair use?",
-    ],
-)
-def test_training_fair_use_cites_the_holding(settings, lib, question):
-    result = answer(question, settings=settings)
+def test_training_fair_use_cites_the_holding_first(settings, lib):
+    result = answer("Was training Claude on the authors' books a fair use?", settings=settings)
     assert not result.refused
     assert_verified(result, lib)
     holding = [
         c for c in result.citations if c.doc_id == BARTZ and c.page in (9, 30, 31) and "fair use" in c.quote and "train" in c.quote
     ]
-    assert holding  # the summary (p. 9), the overall analysis (p. 30) or the conclusion (p. 31)
+    # the summary (p. 9), the overall analysis (p. 30) or the conclusion (p. 31), cited first
+    assert holding and holding[0] == result.citations[0]
     assert holding[0].citation.startswith("Bartz v. Anthropic PBC, No. C 24-05417 WHA, Order on Fair Use at ")
     assert holding[0].citation.endswith("(N.D. Cal. June 23, 2025)")
     assert holding[0].lines is not None and ":" in holding[0].pinpoint
