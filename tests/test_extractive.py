@@ -1,4 +1,4 @@
-"""The extractive answerer's method on real rulings of five courts, held in memory (no index, no Chroma).
+"""The extractive answerer's method on real rulings of four courts, held in memory (no index, no Chroma).
 
 These rulings are not in any gold set. The questions ask what a lawyer asks of any ruling: what
 the named case decided, what a court named without a party decided, and questions the rulings
@@ -19,13 +19,12 @@ FILES = {  # doc_id prefix -> testbed file
     "wilson": "ca8_us_v_wilson",  # 8th Cir. per curiam affirming a sentence
     "still": "still_v_commissioner",  # E.D. Cal. magistrate judge's order granting attorney's fees
     "nelson": "cafc_nelson",  # Fed. Cir. Rule 36 judgment: AFFIRMED
-    "holmes": "us_v_holmes",  # N.D. Cal. criminal scheduling order vacating a hearing
 }
 
 
 @pytest.fixture(scope="module")
 def rulings(tmp_path_factory):
-    """A Library of the five rulings, read, named, split and embedded as ingest does, kept in memory."""
+    """A Library of the four rulings, read, named, split and embedded as ingest does, kept in memory."""
     from rag import index
     from rag.corpus import Document, file_sha256, guess_meta
     from rag.ingest import build_units, sentence_contexts

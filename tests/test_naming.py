@@ -432,6 +432,7 @@ def _clear_caches() -> None:
             function.cache_clear()
 
 
+@pytest.mark.slow  # one naming per entry of legal.toml, with and without it
 @pytest.mark.parametrize("path, entry, text, field, expected", ENTRIES, ids=[f"{e[0]}:{e[1]}" for e in ENTRIES])
 def test_every_vocabulary_entry_is_needed(path, entry, text, field, expected, without):
     text = text()
