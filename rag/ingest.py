@@ -214,7 +214,9 @@ def ensure_index(settings: Settings | None = None, progress: bool = False) -> In
     settings = settings or get_settings()
     if is_built(settings):
         return None
-    log.warning("the index is empty: building it from %s (first use; later, `rag ingest` updates it)", settings.corpus_dir)
+    log.warning(
+        "the index is empty: building it from %s (first use; later, `rag ingest` updates it)", settings.corpus_dir
+    )
     report = ingest(settings=settings, progress=progress)
     for error in report.errors:
         log.warning(error)
@@ -260,9 +262,7 @@ def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, sett
     if indexed.get(doc_id) == sha and _stored_entry(settings.store_dir / f"{doc_id}.json") == _entry_key(entry):
         report.unchanged.append(doc_id)
         return
-    text, layout, info = read_file(path)
-    info["manifest_entry"] = _entry_key(entry)
-    doc = Document(meta=entry or guess_meta(path, text, info, layout), text=text, layout=layout, sha256=sha, info=info)
+    doc = read_document(path, entry, sha)
     units = build_units(doc, settings)
     if not units.chunks:
         raise CorpusError(f"{path.name}: nothing to index after extraction")
@@ -270,6 +270,15 @@ def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, sett
     _write(doc, units, col, settings)
     (report.updated if doc_id in indexed else report.added).append(doc_id)
     report.chunks_embedded += len(units.chunks)
+
+
+def read_document(path: Path, entry=None, sha: str | None = None) -> Document:
+    """One file read into a Document: its canonical text and layout, named by its manifest entry
+    or else from what its caption says."""
+    text, layout, info = read_file(path)
+    info["manifest_entry"] = _entry_key(entry)
+    meta = entry or guess_meta(path, text, info, layout)
+    return Document(meta=meta, text=text, layout=layout, sha256=sha or file_sha256(path), info=info)
 
 
 def _entry_key(entry) -> dict | None:

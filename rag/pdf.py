@@ -10,7 +10,7 @@ footnotes stay on their page, after its body text; paragraphs the court numbers 
 keep their numbers.
 
 Page numbers are what the court prints, found at the head or foot of each page ("7",
-"- 7 -", "Page 7 of 20", "No. 08-2110 7", "Cite as: 569 U. S. ___ (2013) 7") and accepted
+"- 7 -", "Page 7 of 31", "No. 21-4567 7", "Cite as: 601 U. S. ___ (2024) 7") and accepted
 when they run in sequence (continuous slip-opinion pagination may skip numbers); a page
 without one is numbered from its neighbours; without any, the ECF header's "Page N" (district
 "Page N of M" or appellate "Page: N"), else the PDF's own page index. Where the numbering
@@ -198,7 +198,7 @@ def _classify(out: Page, words: list[dict]) -> None:
 
 
 def _standalone_number(text: str) -> int | None:
-    """A page number printed alone on its line ("7", "- 7 -", "Page 7 of 20")."""
+    """A page number printed alone on its line ("7", "- 7 -", "Page 7 of 31")."""
     for pattern in PAGE_NUMBER:
         if m := pattern.match(text.strip()):
             return int(m[1])
@@ -349,7 +349,7 @@ def _label_pages(pages: list[Page]) -> None:
 
 
 def _running_number(text: str) -> list[int]:
-    """The page number at either end of a running head ("No. 08-2110 7", "2 TARRANT ... v. HERRMANN")."""
+    """The page number at either end of a running head ("No. 21-4567 7", "2 SMITH v. JONES")."""
     return [int(m[1]) for p in RUNNING_NUMBER if (m := p.search(text.strip()))][:1]
 
 

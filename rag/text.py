@@ -99,7 +99,7 @@ _NUMBER_SIGN = re.compile(r"\bNos?\.(?=\s*(?:[A-Za-z]{1,4}\s)?\d)")
 
 
 def legal_forms(text: str) -> str:
-    """ "No. 24-cv-03811" read as "number 24-cv-03811", so that a "case number" question finds it."""
+    """ "No. 21-cv-04567" read as "number 21-cv-04567", so that a "case number" question finds it."""
     return _NUMBER_SIGN.sub("number", text)
 
 

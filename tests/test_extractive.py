@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import ruling_file
+from conftest import memory_library, ruling_file
 
 FILES = {  # doc_id prefix -> testbed file
     "alvarado": "alvarado_v_fedex",  # N.D. Cal. order denying a motion to quash a subpoena
@@ -25,26 +25,7 @@ FILES = {  # doc_id prefix -> testbed file
 @pytest.fixture(scope="module")
 def rulings(tmp_path_factory):
     """A Library of the four rulings, read, named, split and embedded as ingest does, kept in memory."""
-    from rag import index
-    from rag.corpus import Document, file_sha256, guess_meta
-    from rag.ingest import build_units, sentence_contexts
-    from rag.readers import read_file
-    from rag.retrieve import Library
-    from rag.settings import Settings
-
-    base = tmp_path_factory.mktemp("rulings")
-    settings = Settings(corpus_dir=base, index_dir=base)
-    docs, units, vectors = {}, {}, {}
-    for name in FILES.values():
-        path = ruling_file(name)
-        text, layout, info = read_file(path)
-        doc = Document(
-            meta=guess_meta(path, text, info, layout), text=text, layout=layout, sha256=file_sha256(path), info=info
-        )
-        docs[doc.id], units[doc.id] = doc, build_units(doc, settings)
-        vectors[doc.id] = index.embed(sentence_contexts(doc, units[doc.id]), settings)
-    chunks = [(d, c) for d in docs for c in units[d].chunks]
-    return Library(settings, docs, units, vectors, chunks, collection=None)
+    return memory_library([ruling_file(name) for name in FILES.values()], tmp_path_factory.mktemp("rulings"))
 
 
 def doc_id(lib, prefix: str) -> str:

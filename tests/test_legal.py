@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import TESTBED
+from conftest import TESTBED, memory_library
 
 pytestmark = pytest.mark.slow  # reads 27 PDFs, one with an OCR page
 
@@ -18,22 +18,7 @@ pytestmark = pytest.mark.slow  # reads 27 PDFs, one with an OCR page
 @pytest.fixture(scope="module")
 def testbed(tmp_path_factory):
     """A Library of every testbed ruling, without vectors: what the refusal checks read."""
-    from rag.corpus import Document, file_sha256, guess_meta
-    from rag.ingest import build_units
-    from rag.readers import read_file
-    from rag.retrieve import Library
-    from rag.settings import Settings
-
-    base = tmp_path_factory.mktemp("legal")
-    settings = Settings(corpus_dir=base, index_dir=base)
-    docs, units = {}, {}
-    for path in sorted(TESTBED.glob("*.pdf")):
-        text, layout, info = read_file(path)
-        doc = Document(
-            meta=guess_meta(path, text, info, layout), text=text, layout=layout, sha256=file_sha256(path), info=info
-        )
-        docs[doc.id], units[doc.id] = doc, build_units(doc, settings)
-    return Library(settings, docs, units, {}, [], collection=None)
+    return memory_library(sorted(TESTBED.glob("*.pdf")), tmp_path_factory.mktemp("legal"), embed=False)
 
 
 def by_court(lib, court: str) -> str:
