@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
+from rag import legal
 from rag.errors import CorpusError
 from rag.layout import Layout, Pinpoint
 from rag.text import CASE_NAME, PROPER_NAME
@@ -48,7 +49,8 @@ class DocMeta(BaseModel):
     def about_text(self) -> str:
         """What a reader knows of the document besides its text: names, court, dates, docket."""
         dates = [f"{d.isoformat()} {_cite_date(d)} {d:%B} {d.day}, {d.year}" for d in (self.date, self.published) if d]
-        return " ".join([self.title, self.cite, self.court, self.docket, self.about, self.judge, *dates])
+        court = f"{self.court} {legal.court_name(self.court)}" if self.court else ""
+        return " ".join([self.title, self.cite, court, self.docket, self.about, self.judge, *dates])
 
     def names(self) -> str:
         """The names a question uses to point at this document: the parties, the proper names of

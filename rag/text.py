@@ -49,6 +49,19 @@ MONEY_WORDS = re.compile(
     r"revenue|salary|refund(?:ed)?|owe[ds]?|compensation|penalty|deposit|recover(?:ed)?|sum)\b",
     re.I,
 )
+ORDINALS = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
+_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+_WORD_VALUES = {w: i + 1 for i, w in enumerate(_UNITS)} | {w: 10 * (i + 2) for i, w in enumerate(_TENS)}
+_NUMBER_WORD = rf"(?:{'|'.join([*_WORD_VALUES, *_SCALES])})"
+# A number written in words ("eighteen", "five million", "twenty-one"), but not a lone "one".
+CARDINAL_RUN = re.compile(
+    rf"\b(?!one\b(?![\s-]+{_NUMBER_WORD}))({_NUMBER_WORD}(?:(?:[\s-]+|\s+and\s+){_NUMBER_WORD})*)\b", re.I
+)
+_DIGITS_WITH_SCALE = re.compile(
+    r"(\d+(?:,\s?\d{3})*(?:\.\d+)?)(?:\s*(hundred|thousand|million|billion|trillion)\b)?", re.I
+)
 COUNT = re.compile(rf"\d|\b(?:{CARDINALS}|dozen|one)\b", re.I)
 DOCKET = re.compile(r"\bNos?\.\s*(?:[A-Za-z]{1,4}\s)?\d[\w:–-]*")
 PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."
@@ -118,6 +131,32 @@ def place_forms(adjective: str) -> list[str]:
     word = adjective.lower()
     stems = [word[: -len(s)] for s in NATIONALITY_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3]
     return [stem + ending for stem in stems for ending in PLACE_ENDINGS]
+
+
+def number_values(text: str) -> set[float]:
+    """The numbers a text states, as values: "5,000,000", "5 million" and "five million" are one number."""
+    values = set()
+    for number, scale in _DIGITS_WITH_SCALE.findall(text):
+        value = float(re.sub(r"[,\s]", "", number))
+        values.add(value * _SCALES[scale.lower()] if scale else value)
+    for run in CARDINAL_RUN.findall(text):
+        if any(w in _WORD_VALUES for w in re.findall(r"[a-z]+", run.lower())):  # not "billion" after digits
+            values.add(_words_value(run))
+    return values
+
+
+def _words_value(run: str) -> float:
+    """ "twenty-one" -> 21, "five million" -> 5000000, "three hundred thousand" -> 300000."""
+    total = current = 0
+    for word in re.findall(r"[a-z]+", run.lower()):
+        if word in _WORD_VALUES:
+            current += _WORD_VALUES[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in _SCALES:
+            total += (current or 1) * _SCALES[word]
+            current = 0
+    return float(total + current)
 
 
 def digits(number: str) -> str:

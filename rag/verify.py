@@ -17,12 +17,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from functools import lru_cache
+
+from rag import legal
 from rag.corpus import Document
 from rag.models import Citation
-from rag.text import NUMBER, NUMBER_WORDS, claim_terms, digits, terms
+from rag.text import (
+    CARDINAL_RUN,
+    CASE_NAME,
+    NUMBER,
+    ORDINALS,
+    claim_terms,
+    digits,
+    number_values,
+    stopwords,
+    terms,
+    terms_many,
+)
 
 # Share of a sentence's content words that must occur in the cited text (see evals/README.md).
 SUPPORT_OVERLAP = 0.5
+MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
+# English negation, and how many words before a word it reaches ("did not clearly err").
+NEGATIONS = frozenset(
+    "not no never neither nor none nothing cannot without lacks lacked lack fails failed fail".split()
+)
+NEGATION_REACH = 3
+TITLES = frozenset("judge justice chief magistrate honorable".split())  # "Judge Alsup": the name is what counts
+NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis")
+# Words that make a claim absolute; a sentence may use one only where its passage does.
+ABSOLUTES = frozenset("all every always only entirely solely automatically categorically".split())
 QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 INNER_NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")  # a capitalised word that does not open the sentence
 
@@ -71,40 +95,210 @@ def verified(citations: list[Citation], docs: dict[str, Document]) -> list[Citat
 
 @dataclass(frozen=True)
 class Support:
-    """Whether a sentence is backed by a cited text, and if not, why."""
+    """Whether a sentence is backed by a cited text, and if not, why: words it needs that the
+    text lacks (`missing`), what the text says otherwise (`conflicts`), too little in common."""
 
     ok: bool
     overlap: float
     missing: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.ok
 
 
 def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP, about: str = "") -> Support:
-    """Is `sentence` backed by `cited`? Quotes verbatim, numbers and names present, enough overlap.
+    """Is `sentence` backed by `cited`? Quotes verbatim, numbers, names and parties present, no
+    contradiction, enough overlap.
 
     `about` is what the reader knows of the cited document besides the passage (its title,
     court, date, docket, judge): a name or number from it may appear in the sentence ("Judge
     Alsup held ...") without being in the passage, and does not count towards the overlap.
-    Quoted words must be in the passage itself.
+    Quoted words must be in the passage itself. A contradiction is an outcome the passage
+    states the opposite of (granted for denied, a negation dropped or added), two parties in
+    each other's roles, or an absolute word ("always", "every") the passage does not use.
     """
-    flat_cited = " ".join(cited.split())
-    missing = [q for q in QUOTED.findall(sentence) if " ".join(q.split()) not in flat_cited]
-    known_numbers = {digits(n) for n in NUMBER.findall(f"{cited} {about}")}
-    missing += [n for n in NUMBER.findall(sentence) if digits(n) not in known_numbers]
-    lowered, context = flat_cited.lower(), " ".join(about.split()).lower()
-    names = [n.rstrip(".") for n in INNER_NAME.findall(sentence)]
-    missing += [n for n in names if n.lower() not in lowered and n.lower() not in context]
-    missing += [w for w in NUMBER_WORDS.findall(sentence) if w.lower() not in lowered]
-    cited_numbers = {digits(n) for n in NUMBER.findall(cited)}
+    missing = [q for q in QUOTED.findall(sentence) if find_normalised(cited, q) is None]
+    missing += _missing_numbers(sentence, cited, about)
+    lowered, context = " ".join(cited.split()).lower(), " ".join(about.split()).lower()
+    names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + _roles(sentence)
+    missing += [n for n in dict.fromkeys(names) if n.lower() not in lowered and n.lower() not in context]
     resolved = [n for n in names if n.lower() not in lowered]
-    resolved += [n for n in NUMBER.findall(sentence) if digits(n) not in cited_numbers]
+    resolved += [n for n in NUMBER.findall(sentence) if digits(n) not in {digits(m) for m in NUMBER.findall(cited)}]
     from_context = {t for n in resolved for t in terms(n)}
     words = set(claim_terms(sentence)) - from_context
     overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
-    ok = not missing and overlap >= threshold
-    return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing))
+    found = conflicts(sentence, cited, about)
+    ok = not missing and not found and overlap >= threshold
+    return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing), conflicts=tuple(found))
+
+
+def _bare(name: str) -> str:
+    """A name without its possessive or closing period ("Alsup's" -> "Alsup")."""
+    return re.sub(r"[’']s?$", "", name.rstrip("."))
+
+
+def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
+    """The sentence's numbers (in digits or words) that neither the passage nor the document's
+    particulars give."""
+    known = number_values(f"{cited} {about}")
+    lowered = f"{cited} {about}".lower()
+    out = [n for n in NUMBER.findall(sentence) if number_values(n) - known]
+    out += [w for w in ORDINALS.findall(sentence) if w.lower() not in lowered]
+    out += [w for w in CARDINAL_RUN.findall(sentence) if number_values(w) - known]
+    return out
+
+
+def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
+    """What in `sentence` the cited text states otherwise: outcomes, negations, roles, absolutes."""
+    found = (
+        _outcome_conflicts(sentence, cited) + _negation_conflicts(sentence, cited) + _prefix_antonyms(sentence, cited)
+    )
+    found += _role_conflicts(sentence, cited, about)
+    return found + [w for w in _absolutes(sentence) if w not in _absolutes(cited)]
+
+
+def _outcome_conflicts(sentence: str, cited: str) -> list[str]:
+    """A disposition the sentence states whose opposite, and not itself, is what the passage states."""
+    said, stated = _dispositions(sentence), _dispositions(cited)
+    table = legal.dispositions()
+    return [
+        f"{d} (the passage: {', '.join(sorted(set(table[d]['opposite']) & stated))})"
+        for d in said - stated
+        if set(table[d]["opposite"]) & stated
+    ]
+
+
+def _dispositions(text: str) -> set[str]:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return {name for name, d in legal.dispositions().items() if words & set(d["forms"])}
+
+
+def _negation_conflicts(sentence: str, cited: str) -> list[str]:
+    """Words the sentence negates where the passage asserts them, or asserts where the passage
+    negates them. A passage clause with a negation of its own anywhere is not counted as asserting
+    (its negation may be the sentence's, said another way)."""
+    ours, theirs = _polarities(sentence), _polarities(cited)
+    out = []
+    for term, mine in ours.items():
+        if (
+            term in theirs
+            and len(mine) == 1
+            and len(theirs[term]) == 1
+            and mine != theirs[term]
+            and None not in mine | theirs[term]
+        ):
+            out.append(f"{'not ' if True in mine else ''}{term}")
+    return out
+
+
+def _polarities(text: str) -> dict[str, set]:
+    """For each content word (stemmed), at each occurrence: True where a negation governs it (the
+    first content word after "not", "no", "never", "failed to" ...), False in a clause without any
+    negation, None otherwise (a clause with a negation elsewhere)."""
+    out: dict[str, set] = {}
+    for clause in re.split(r"[.;:!?,]|\b(?:but|however|although|whereas)\b", text.lower()):
+        tokens = re.findall(r"[a-z][a-z'’-]*", clause)
+        stems = terms_many(tokens) if tokens else []
+        negators = [i for i, t in enumerate(tokens) if t in NEGATIONS or t.endswith(("n't", "n’t"))]
+        governed = set()
+        for n in negators:
+            reach = range(n + 1, min(len(tokens), n + 1 + NEGATION_REACH))
+            nxt = next((i for i in reach if stems[i] and tokens[i] not in NEGATIONS), None)
+            if nxt is not None:
+                governed.add(nxt)
+        for i, stem in enumerate(stems):
+            if stem and tokens[i] not in NEGATIONS:
+                out.setdefault(stem[0], set()).add(True if i in governed else (None if negators else False))
+    return out
+
+
+def _prefix_antonyms(sentence: str, cited: str) -> list[str]:
+    """ "unreasonable" said of what the passage calls "reasonable", in a clause without a negation."""
+    ours, theirs = set(terms(sentence)), _polarities(cited)
+    out = []
+    for word in ours - set(theirs):
+        base = next((word[len(p) :] for p in NEGATING_PREFIXES if word.startswith(p) and len(word) - len(p) >= 5), None)
+        if base and theirs.get(base) == {False}:
+            out.append(word)
+    return out
+
+
+def _roles(text: str) -> list[str]:
+    """The party roles the text names ("plaintiff", "appellee", "the government")."""
+    roles = legal.phrases("parties", "roles")
+    return [m.group(0) for m in re.finditer(rf"\b(?:{'|'.join(roles)})\b", text, re.I)]
+
+
+def _role_conflicts(sentence: str, cited: str, about: str) -> list[str]:
+    """Two parties the sentence puts in each other's places: it says A did something to B, where
+    the passage has B doing it to A (passive voice read as such). Parties are the names of the
+    case's title (in `about`) and the roles rulings give parties."""
+    actors = [a for a in dict.fromkeys(_actors(sentence, about)) if re.search(rf"\b{re.escape(a)}\b", cited, re.I)]
+    out = []
+    for i, a in enumerate(actors):
+        for b in actors[i + 1 :]:
+            ours = _direction(sentence, a, b)
+            if (
+                ours
+                and _direction(cited, a, b, ours[1]) == (-ours[0], ours[1])
+                and _direction(cited, a, b, ours[1], want=ours[0]) is None
+            ):
+                out.append(f"{a} / {b}")
+    return out
+
+
+def _actors(text: str, about: str) -> list[str]:
+    """The parties a text names: capitalised words of the case's title (in `about`), and party roles."""
+    parties = {w.lower() for a, b in CASE_NAME.findall(about) for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}")}
+    names = [
+        n for n in re.findall(r"\b[A-Z][\w’'-]+", text) if n.lower() in parties and n.lower() not in _common_words()
+    ]
+    return names + _roles(text)
+
+
+def _direction(text: str, a: str, b: str, relation: frozenset | None = None, want: int | None = None):
+    """(+1 if `a` acts on `b`, -1 if `b` acts on `a`; the relation's stems) in the first clause where
+    both stand with words between them (and those words share `relation`, if given)."""
+    for clause in re.split(r"[.;!?]", text):
+        ia, ib = _find(clause, a), _find(clause, b)
+        if ia is None or ib is None:
+            continue
+        lo, hi = sorted((ia, ib))
+        between = clause[lo:hi]
+        stems = frozenset(terms(between)) - set(terms(f"{a} {b}"))
+        if not stems or (relation is not None and not stems & relation):
+            continue
+        sign = 1 if ia < ib else -1
+        if re.search(r"\b(?:was|were|been|being|is|are|be)\s+\w+(?:ed|en)\b.*\bby\b", between, re.I):
+            sign = -sign
+        if want is None or sign == want:
+            return sign, stems if relation is None else relation
+    return None
+
+
+def _find(text: str, word: str) -> int | None:
+    m = re.search(rf"\b{re.escape(word)}\b", text, re.I)
+    return m.start() if m else None
+
+
+def _absolutes(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w in ABSOLUTES}
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return frozenset(stopwords()) | {"court", "the", "judge", "justice", "circuit", "district", "section", "rule"}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of a model's structured answer: its text, the number of the passage it cites,
+    and the words of that passage the model says prove it."""
+
+    text: str
+    passage: int
+    quote: str = ""
 
 
 @dataclass
@@ -139,7 +333,13 @@ def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Gr
     numbers: dict[tuple[str, int, int], Citation] = {}
     out, unsupported = [], []
     for sentence, markers in claims:
-        spans = [span for m in markers if 1 <= m <= len(passages) for span in [_best_span(sentence, passages[m - 1], lib)] if span]
+        spans = [
+            span
+            for m in markers
+            if 1 <= m <= len(passages)
+            for span in [_best_span(sentence, passages[m - 1], lib)]
+            if span
+        ]
         keep = [s for s in dict.fromkeys(spans) if _backed(sentence, s, lib)]
         if not keep:
             unsupported.append(sentence)
@@ -151,6 +351,72 @@ def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Gr
                 numbers[span] = cite(lib.docs[span[0]], span[1], span[2], len(numbers) + 1)
         out.append(sentence + " " + "".join(f"[{numbers[s].number}]" for s in keep))
     return Grounded(text=" ".join(out), citations=list(numbers.values()), unsupported=unsupported)
+
+
+def ground_claims(claims: list[Claim], passages: list, lib, drop_unsupported: bool = False) -> Grounded:
+    """Keep the claims whose quoted words are in their passage and support them; cite exactly those words.
+
+    A claim's quote is looked up in the passage it names (whitespace, quote marks and case
+    normalised); a quote found word for word in another of the given passages is taken from
+    there, since the words themselves are the evidence. The citation is exactly the quoted
+    span, so its pinpoint is exact, and the sentence must agree with it (`supports`). A claim
+    without a usable quote is checked like free text against its passage's best sentence.
+    """
+    numbers: dict[tuple[str, int, int], Citation] = {}
+    out, unsupported = [], []
+    for claim in claims:
+        sentence = " ".join(MARKER_RUN.sub("", claim.text).split())
+        span = _quoted_span(claim, passages, lib)
+        if span is None and 1 <= claim.passage <= len(passages):
+            span = _best_span(sentence, passages[claim.passage - 1], lib)
+        if span is None or not _backed(sentence, span, lib):
+            unsupported.append(sentence)
+            if not drop_unsupported:
+                out.append(sentence)
+            continue
+        if span not in numbers:
+            numbers[span] = cite(lib.docs[span[0]], span[1], span[2], len(numbers) + 1)
+        out.append(f"{sentence} [{numbers[span].number}]")
+    return Grounded(text=" ".join(out), citations=list(numbers.values()), unsupported=unsupported)
+
+
+def _quoted_span(claim: Claim, passages: list, lib) -> tuple[str, int, int] | None:
+    """Where the claim's quote stands, in its own passage first, then in the other passages."""
+    if len(claim.quote.split()) < MIN_QUOTE_WORDS:
+        return None
+    order = [claim.passage - 1] if 1 <= claim.passage <= len(passages) else []
+    order += [i for i in range(len(passages)) if i not in order]
+    for i in order:
+        p = passages[i]
+        text = lib.docs[p.doc_id].text if p.doc_id in lib.docs else ""
+        found = find_normalised(text, claim.quote, p.start, p.end)
+        if found and not INJECTION.search(text[found[0] : found[1]]):
+            return (p.doc_id, *found)
+    return None
+
+
+_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-"})
+
+
+def find_normalised(text: str, needle: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Offsets of `needle` in text[start:end], comparing with whitespace runs, quote marks, dashes
+    and case normalised; the span is trimmed of the needle's stray surrounding punctuation."""
+    end = len(text) if end is None else end
+    flat, where = [], []  # the normalised characters of the text and where each came from
+    for i in range(start, end):
+        ch = text[i].translate(_QUOTE_MARKS).lower()
+        if ch.isspace():
+            if flat and flat[-1] == " ":
+                continue
+            ch = " "
+        if len(ch) == 1:
+            flat.append(ch)
+            where.append(i)
+    wanted = " ".join(needle.translate(_QUOTE_MARKS).lower().split()).strip(" \"'.,;:")
+    at = "".join(flat).find(wanted) if wanted else -1
+    if at < 0:
+        return None
+    return where[at], where[at + len(wanted) - 1] + 1
 
 
 def _backed(sentence: str, span: tuple[str, int, int], lib) -> bool:
@@ -196,7 +462,9 @@ def _best_span(sentence: str, passage, lib) -> tuple[str, int, int] | None:
         return None
     text = lib.docs[passage.doc_id].text
     inside = [
-        s for s in units.sentences if passage.start <= s[0] and s[1] <= passage.end and not INJECTION.search(text[s[0] : s[1]])
+        s
+        for s in units.sentences
+        if passage.start <= s[0] and s[1] <= passage.end and not INJECTION.search(text[s[0] : s[1]])
     ]
     candidates = inside + [(a[0], b[1]) for a, b in zip(inside, inside[1:])]
     words = set(claim_terms(sentence))

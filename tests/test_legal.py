@@ -156,3 +156,21 @@ def test_generic_name_words_in_testbed_names_point_at_no_ruling(testbed):
         assert holders, f"{word!r} is in no testbed ruling's names"
         assert set(terms(word)) <= testbed.vocabulary.all_name_terms
         assert testbed.vocabulary.named(f"What did the {word} argue?") == set(), word
+
+
+def test_every_party_role_is_used_by_a_ruling_and_a_swap_of_two_is_caught(testbed):
+    from rag import legal
+    from rag.verify import supports
+
+    text = " ".join(doc.text for doc in testbed.docs.values())
+    for role in legal.phrases("parties", "roles"):
+        assert re.search(rf"\b{role}\b", text, re.I), role
+    # A ruling's own sentence naming two parties by role, and the same with the roles swapped.
+    pattern = re.compile(r"\b(?:The|the) (plaintiffs?|defendants?|appellants?|appellees?|petitioners?|respondents?) [a-z]+ (?:that )?the (plaintiffs?|defendants?|appellants?|appellees?|petitioners?|respondents?)\b")
+    found = [s for s in sentences(testbed) if (m := pattern.search(s)) and m.group(1)[:5] != m.group(2)[:5]][:10]
+    assert len(found) >= 3
+    for sentence in found:
+        m = pattern.search(sentence)
+        swapped = pattern.sub(lambda m: m.group(0).replace(m.group(1), "\0").replace(m.group(2), m.group(1)).replace("\0", m.group(2)), sentence, count=1)
+        assert supports(sentence, sentence).ok, sentence
+        assert not supports(swapped, sentence).ok, swapped
