@@ -2,8 +2,9 @@
 
 search -> a backend writes the answer -> the verifier keeps only what the rulings support.
 The extractive backend (default) quotes sentences verbatim; a model backend writes free
-text from the numbered passages, and `rag.verify.ground` narrows each of its citations to
-the exact supporting span or drops it. If a model backend fails, the user gets the
+text from the numbered passages (or, where the server enforces a JSON schema, claims with
+the words that prove them), and `rag.verify` narrows each of its citations to the exact
+supporting span or drops it. If a model backend fails, the user gets the
 extractive answer with a one-line notice of why.
 """
 
@@ -17,9 +18,10 @@ from rag.errors import BackendError
 from rag.models import Answer, Citation, Filters
 from rag.retrieve import Hits, Library, library, search
 from rag.settings import Settings, get_settings
-from rag.verify import cite, ground, verified
+from rag.verify import Grounded, cite, ground, ground_claims, verified
 
 REFUSAL = extractive.REFUSAL
+NO_ANSWER = "The model found no answer in the retrieved passages."
 
 
 def answer(
@@ -59,9 +61,14 @@ def stream(
         yield result
         return
     try:
-        yield from (generated := _Generated(question, hits, name, settings))
-        clock.lap("generate_ms")
-        result = _grounded(question, generated.text, hits, lib, name, settings, clock)
+        model = _Model(question, hits, name, settings)
+        if model.structured:
+            result = _from_claims(question, model.claims(), hits, lib, name, settings, clock)
+            yield from _pieces(result)
+        else:
+            yield from model
+            clock.lap("generate_ms")
+            result = _grounded(question, model.text, hits, lib, name, settings, clock)
     except BackendError as exc:
         fallback = _extractive(question, hits, lib, settings, clock)
         result = fallback.model_copy(update={"notice": f"{exc}; showing the extractive answer instead."})
@@ -84,15 +91,21 @@ class Clock:
         return {**self.laps, "total_ms": round((time.perf_counter() - self.start) * 1000, 1)}
 
 
-class _Generated:
-    """Iterate to stream a model backend's text; `.text` holds all of it afterwards."""
+class _Model:
+    """A model backend asked about one question: iterate to stream its free text (`.text` holds
+    all of it afterwards), or call `claims()` for its structured answer."""
 
     def __init__(self, question: str, hits: Hits, name: str, settings: Settings):
         from rag import backends
 
         self.backend = backends.get(name, settings)
+        self.structured = self.backend.structured and settings.llm_structured
         self.question, self.passages = question, list(hits.passages)
         self.parts: list[str] = []
+
+    def claims(self):
+        """The claims the model makes, or its raw text when it did not answer in the schema."""
+        return self.backend.claims(self.question, self.passages)
 
     def __iter__(self) -> Iterator[str]:
         for delta in self.backend.stream(self.question, self.passages):
@@ -112,15 +125,35 @@ def _extractive(question: str, hits: Hits, lib: Library, settings: Settings, clo
     if reason or not citations:
         return _refusal(question, reason, hits, clock)
     text = " ".join(f"{c.quote} [{c.number}]" for c in citations)
-    return Answer(question=question, text=text, citations=tuple(citations), passages=tuple(hits.passages), timings=clock.timings())
+    return Answer(
+        question=question, text=text, citations=tuple(citations), passages=tuple(hits.passages), timings=clock.timings()
+    )
 
 
-def _grounded(question: str, text: str, hits: Hits, lib: Library, name: str, settings: Settings, clock: Clock) -> Answer:
+def _from_claims(question: str, reply, hits: Hits, lib: Library, name: str, settings: Settings, clock: Clock) -> Answer:
+    """A structured reply grounded claim by claim; a reply that is not in the schema, as free text."""
+    clock.lap("generate_ms")
+    if isinstance(reply, str):
+        return _grounded(question, reply, hits, lib, name, settings, clock)
+    if not reply:
+        return _refusal(question, NO_ANSWER, hits, clock, name)
+    result = ground_claims(reply, list(hits.passages), lib, drop_unsupported=settings.unsupported == "drop")
+    return _verified(question, result, hits, lib, name, clock)
+
+
+def _grounded(
+    question: str, text: str, hits: Hits, lib: Library, name: str, settings: Settings, clock: Clock
+) -> Answer:
     from rag.backends import CANNOT_ANSWER
 
     if CANNOT_ANSWER.lower() in text.lower():
-        return _refusal(question, "The model found no answer in the retrieved passages.", hits, clock, name)
+        return _refusal(question, NO_ANSWER, hits, clock, name)
     result = ground(text, list(hits.passages), lib, drop_unsupported=settings.unsupported == "drop")
+    return _verified(question, result, hits, lib, name, clock)
+
+
+def _verified(question: str, result: Grounded, hits: Hits, lib: Library, name: str, clock: Clock) -> Answer:
+    """The answer of a grounded model reply; a refusal when none of its citations survived."""
     clock.lap("verify_ms")
     if not result.citations:
         reason = "No sentence of the model's answer could be verified against them."
@@ -140,14 +173,26 @@ def _grounded(question: str, text: str, hits: Hits, lib: Library, name: str, set
 def _refusal(question: str, reason: str | None, hits: Hits, clock: Clock, backend: str = "extractive") -> Answer:
     text = f"{REFUSAL} {reason or ''}".strip()
     return Answer(
-        question=question, text=text, refused=True, passages=tuple(hits.passages), timings=clock.timings(), backend=backend
+        question=question,
+        text=text,
+        refused=True,
+        passages=tuple(hits.passages),
+        timings=clock.timings(),
+        backend=backend,
     )
 
 
 def _pieces(result: Answer) -> Iterator[str]:
-    """The extractive answer one sentence at a time (it is complete before the first is shown)."""
+    """An answer that is complete before the first piece is shown, one sentence at a time."""
+    from rag.verify import split_claims
+
     if result.refused:
         yield result.text
+    elif result.backend != "extractive":
+        yield from (
+            f"{s} {''.join(f'[{n}]' for n in numbers)} ".replace("  ", " ") for s, numbers in split_claims(result.text)
+        )
+        return
     for c in result.citations:
         yield f"{c.quote} [{c.number}] "
 

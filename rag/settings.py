@@ -50,13 +50,17 @@ class Settings(BaseSettings):
     )
     answer_pool: int = Field(30, ge=1, le=200, description="Sentences are drawn from this many best chunks")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
-    llm: Literal["extractive", "openai", "anthropic", "ollama"] = Field("extractive", description="Answer backend")
+    llm: Literal["extractive", "openai", "anthropic", "ollama", "local"] = Field("extractive", description="Answer backend")
     llm_base_url: str | None = Field(None, description="Model server URL (OpenAI-compatible /v1, Ollama, Anthropic)")
-    llm_model: str | None = Field(None, description="Model name on that server")
+    llm_model: str | None = Field(None, description="Model name on that server; for `local`, the path of a GGUF file")
     llm_api_key: SecretStr | None = Field(None, description="API key for the model server (never shown)")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the model")
     llm_max_retries: int = Field(2, ge=0, le=5, description="Retries on 429, 5xx and refused connections")
     llm_stream: bool = Field(True, description="Stream tokens (turn off for servers without SSE streaming)")
+    llm_structured: bool = Field(
+        True, description="Ask for JSON: each sentence with its passage and the exact words that prove it"
+    )
+    llm_max_tokens: int = Field(512, ge=16, le=8192, description="Longest answer a model may write, in tokens")
     unsupported: Literal["flag", "drop"] = Field("flag", description="Model sentences no passage supports")
     feedback_path: Path = Field(PROJECT_ROOT / "feedback.jsonl", description="Where thumbs up/down votes are appended")
 

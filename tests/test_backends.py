@@ -36,6 +36,7 @@ def model_settings(settings, url, **extra):
         "llm_api_key": SecretStr(KEY),
         "llm_timeout": 5.0,
         "llm_max_retries": 1,
+        "llm_structured": False,  # the scripted replies below are free text; structured ones set it
         **extra,
     }
     return settings.model_copy(update=update)
@@ -104,7 +105,12 @@ def test_a_marker_to_a_passage_that_was_not_given_is_removed(settings, llm):
 
 
 def test_a_sentence_quoting_words_no_passage_has_is_flagged(settings, llm):
-    llm.enqueue(lambda r: mann(r) + f" The court called the downloading “a flagrant and willful theft” [{passage_with(r, 'Library Genesis')}].")
+    llm.enqueue(
+        lambda r: (
+            mann(r)
+            + f" The court called the downloading “a flagrant and willful theft” [{passage_with(r, 'Library Genesis')}]."
+        )
+    )
     result = answer(LIBGEN, settings=model_settings(settings, llm.url))
     assert result.unsupported == ("The court called the downloading “a flagrant and willful theft”.",)
     assert len(result.citations) == 1 and "flagrant" not in " ".join(c.quote for c in result.citations)
@@ -205,6 +211,60 @@ def test_connection_refused_falls_back_with_a_notice(settings):
     assert result.backend == "extractive" and result.notice.startswith("cannot connect to the openai backend")
 
 
+def claims_reply(request, claims):
+    """A structured reply: (sentence, needle, quote) -> the claim citing the passage containing needle."""
+    import json
+
+    items = [{"text": t, "passage": passage_with(request, needle), "quote": q} for t, needle, q in claims]
+    return json.dumps({"sentences": items})
+
+
+def test_a_structured_answer_cites_exactly_the_words_it_quotes(settings, lib, llm):
+    quote = "at least five million copies of books from Library Genesis"
+    claims = [
+        ("Mann downloaded at least five million books from Library Genesis.", "Library Genesis", quote),
+        ("Mann downloaded ten million books from Library Genesis.", "Library Genesis", quote),  # wrong number
+        ("The court called it “wholesale theft”.", "Library Genesis", "wholesale theft of books"),  # not in the passage
+    ]
+    llm.enqueue(lambda r: claims_reply(r, claims))
+    result = answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True))
+    request = llm.requests[0]
+    assert request["response_format"]["type"] == "json_schema" and not request.get("stream")
+    (c,) = result.citations
+    assert c.quote == quote and c.page == 3 and c.lines is not None  # the quoted span itself, at its own lines
+    assert result.text == "Mann downloaded at least five million books from Library Genesis. [1] " + " ".join(
+        result.unsupported
+    )
+    assert result.unsupported == (
+        "Mann downloaded ten million books from Library Genesis.",
+        "The court called it “wholesale theft”.",
+    )
+    assert_all_verified(result, lib)
+
+
+def test_a_server_without_json_schema_is_asked_with_the_json_object_form(settings, lib, llm):
+    llm.enqueue(status=422, error="response_format.type: Input should be 'text' or 'json_object'")
+    quote = "at least five million copies of books from Library Genesis"
+    llm.enqueue(
+        lambda r: claims_reply(
+            r, [("Mann took at least five million books from Library Genesis.", "Library Genesis", quote)]
+        )
+    )
+    result = answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True))
+    assert [r["response_format"]["type"] for r in llm.requests] == ["json_schema", "json_object"]
+    assert llm.requests[1]["response_format"]["schema"]["required"] == ["sentences"]
+    assert [c.quote for c in result.citations] == [quote] and not result.unsupported
+
+
+def test_an_empty_structured_answer_is_a_refusal_and_prose_is_checked_as_free_text(settings, lib, llm):
+    llm.enqueue('{"sentences": []}')
+    assert answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True)).refused
+    llm.enqueue(mann)  # a server that ignored the format: its prose goes through the free-text check
+    result = answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True))
+    assert [c.pinpoint for c in result.citations] == ["at 3:3–5"]
+    assert_all_verified(result, lib)
+
+
 def test_support_check_is_strict_on_numbers_names_and_quotes():
     cited = "In June 2021, Mann downloaded in this way at least five million copies of books from Library Genesis."
     assert supports("Mann downloaded at least five million books from Library Genesis in June 2021.", cited)
@@ -212,7 +272,9 @@ def test_support_check_is_strict_on_numbers_names_and_quotes():
     assert not supports("In June 2022, Mann downloaded books from Library Genesis.", cited)
     assert not supports("Judge Chhabria said Mann downloaded books from Library Genesis.", cited)
     assert not supports("The court called it “wholesale piracy” of Library Genesis books.", cited)
-    assert supports("The platform was ordered to pay RMB 30,000.", "and pay a reasonable fee of RMB 30, 000 to the platform.")
+    assert supports(
+        "The platform was ordered to pay RMB 30,000.", "and pay a reasonable fee of RMB 30, 000 to the platform."
+    )
 
 
 def test_the_eval_suite_runs_against_a_model_backend(settings, llm, tmp_path):
@@ -226,7 +288,12 @@ def test_the_eval_suite_runs_against_a_model_backend(settings, llm, tmp_path):
         return f"{first} [1]. The court also awarded $2,000,000 in statutory damages [1]."
 
     llm.default = Reply(content=reply)
-    code = run_cli(backend="openai", settings=model_settings(settings, llm.url), json_out=tmp_path / "e.json", report=tmp_path / "e.md")
+    code = run_cli(
+        backend="openai",
+        settings=model_settings(settings, llm.url),
+        json_out=tmp_path / "e.json",
+        report=tmp_path / "e.md",
+    )
     metrics = json.loads((tmp_path / "e.json").read_text())["runs"][0]["metrics"]
     assert len(llm.requests) >= 94 and code in (0, 1)
     assert metrics["quote_fidelity"]["value"] == 1.0 and metrics["pinpoint_accuracy"]["value"] == 1.0
