@@ -88,7 +88,7 @@ def ask(
     k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages to retrieve.")] = None,
     doc: Annotated[Optional[list[str]], typer.Option("--doc", help="Only these document ids (repeatable).")] = None,
     backend: Annotated[
-        Optional[str], typer.Option(help="extractive (default), openai, anthropic or ollama; see RAG_LLM_*.")
+        Optional[str], typer.Option(help="extractive (default), local, openai, anthropic or ollama; see RAG_LLM_*.")
     ] = None,
 ):
     """Answer a question from the rulings, with pinpoint citations.

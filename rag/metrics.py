@@ -378,7 +378,7 @@ def calibrate_support(items: list[dict], grid: tuple[float, ...] | None = None) 
 
 
 def _calibration_pairs(items: list[dict]) -> tuple[list, list]:
-    """`supports` outcomes (at threshold 0: missing names/numbers and overlap) for right and wrong evidence."""
+    """`supports` outcomes (at threshold 0: missing names/numbers, conflicts and overlap) for right and wrong evidence."""
     evidence = {i["id"]: " ".join(e["quote"] for e in i["evidence"]) for i in items}
     pos, neg = [], []
     for item in items:
@@ -397,8 +397,8 @@ def _rates(threshold: float, pos: list, neg: list) -> dict:
     def rate(pairs, keep):
         return sum(map(keep, pairs)) / len(pairs) if pairs else 0.0
 
-    tpr = rate(pos, lambda s: not s.missing and s.overlap >= threshold)
-    tnr = rate(neg, lambda s: bool(s.missing) or s.overlap < threshold)
+    tpr = rate(pos, lambda s: not s.missing and not s.conflicts and s.overlap >= threshold)
+    tnr = rate(neg, lambda s: bool(s.missing) or bool(s.conflicts) or s.overlap < threshold)
     tpr_overlap, tnr_overlap = rate(pos, lambda s: s.overlap >= threshold), rate(neg, lambda s: s.overlap < threshold)
     return {
         "threshold": threshold,

@@ -60,7 +60,7 @@ CARDINAL_RUN = re.compile(
     rf"\b(?!one\b(?![\s-]+{_NUMBER_WORD}))({_NUMBER_WORD}(?:(?:[\s-]+|\s+and\s+){_NUMBER_WORD})*)\b", re.I
 )
 _DIGITS_WITH_SCALE = re.compile(
-    r"(\d+(?:,\s?\d{3})*(?:\.\d+)?)(?:\s*(hundred|thousand|million|billion|trillion)\b)?", re.I
+    r"(\d+(?:,\s?\d{3}(?!\d))*(?:\.\d+)?)(?:\s*(hundred|thousand|million|billion|trillion)\b)?", re.I
 )
 COUNT = re.compile(rf"\d|\b(?:{CARDINALS}|dozen|one)\b", re.I)
 DOCKET = re.compile(r"\bNos?\.\s*(?:[A-Za-z]{1,4}\s)?\d[\w:–-]*")

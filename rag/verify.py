@@ -8,8 +8,13 @@ what the layout says for that span. A citation that fails is never shown.
 `supports()` is the offline stand-in for an entailment model, used by the model backends
 (is this sentence backed by the passage it cites?) and by the eval suite (citation
 precision and recall): every quoted string of the sentence must be in the passage verbatim,
-every number and name of the sentence must be in the passage, and enough of the sentence's
-content words must be. It is deliberately strict: a paraphrase that adds a fact fails.
+every number, name and party role of the sentence must be in the passage (or the document's
+particulars), nothing in it may contradict the passage (`conflicts`: outcomes, negations,
+parties' places, absolute words), and enough of its content words must be in the passage.
+evals/support_check.py measures it on labelled pairs, per kind of sentence.
+
+`ground()` checks a model's prose, `ground_claims()` its structured claims, whose quoted
+words become the citation's exact span.
 """
 
 from __future__ import annotations
@@ -42,7 +47,9 @@ MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its o
 NEGATIONS = frozenset(
     "not no never neither nor none nothing cannot without lacks lacked lack fails failed fail".split()
 )
-NEGATION_REACH = 3
+NEGATION_REACH = 4
+NEAR_WORDS = 4  # parties this close are in some relation to each other
+SYMMETRIC = frozenset("and or nor the v vs both".split())  # "between the petitioners and the respondents"
 TITLES = frozenset("judge justice chief magistrate honorable".split())  # "Judge Alsup": the name is what counts
 NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis")
 # Words that make a claim absolute; a sentence may use one only where its passage does.
@@ -201,12 +208,7 @@ def _polarities(text: str) -> dict[str, set]:
         tokens = re.findall(r"[a-z][a-z'’-]*", clause)
         stems = terms_many(tokens) if tokens else []
         negators = [i for i, t in enumerate(tokens) if t in NEGATIONS or t.endswith(("n't", "n’t"))]
-        governed = set()
-        for n in negators:
-            reach = range(n + 1, min(len(tokens), n + 1 + NEGATION_REACH))
-            nxt = next((i for i in reach if stems[i] and tokens[i] not in NEGATIONS), None)
-            if nxt is not None:
-                governed.add(nxt)
+        governed = {i for n in negators for i in range(n + 1, min(len(tokens), n + 1 + NEGATION_REACH))}
         for i, stem in enumerate(stems):
             if stem and tokens[i] not in NEGATIONS:
                 out.setdefault(stem[0], set()).add(True if i in governed else (None if negators else False))
@@ -245,6 +247,8 @@ def _role_conflicts(sentence: str, cited: str, about: str) -> list[str]:
                 and _direction(cited, a, b, ours[1], want=ours[0]) is None
             ):
                 out.append(f"{a} / {b}")
+            elif _near(sentence, a, b) and _near(cited, a, b) == {-s for s in _near(sentence, a, b)}:
+                out.append(f"{a} / {b}")
     return out
 
 
@@ -275,6 +279,22 @@ def _direction(text: str, a: str, b: str, relation: frozenset | None = None, wan
         if want is None or sign == want:
             return sign, stems if relation is None else relation
     return None
+
+
+def _near(text: str, a: str, b: str) -> set[int]:
+    """The orders (+1: `a` first) in which `a` and `b` stand a few words apart ("A sued B", "B's
+    motion against A"), passive voice read as such."""
+    signs = set()
+    for clause in re.split(r"[.;!?]", text):
+        ia, ib = _find(clause, a), _find(clause, b)
+        if ia is None or ib is None:
+            continue
+        lo, hi = sorted((ia, ib))
+        between = re.findall(r"[\w’'-]+", clause[lo:hi])[1:]
+        if 1 <= len(between) <= NEAR_WORDS and not set(w.lower() for w in between) <= SYMMETRIC:
+            passive = re.search(r"\b(?:was|were|been|being|is|are|be)\s+\w+(?:ed|en)\b.*\bby\b", clause[lo:hi], re.I)
+            signs.add((1 if ia < ib else -1) * (-1 if passive else 1))
+    return signs
 
 
 def _find(text: str, word: str) -> int | None:

@@ -114,7 +114,8 @@ def _handler(script: ScriptedLLM):
                        "content": [], "stop_reason": None, "stop_sequence": None,
                        "usage": {"input_tokens": 1, "output_tokens": 1}}
             if not stream:
-                done = {**message, "content": [{"type": "text", "text": content}], "stop_reason": "end_turn"}
+                blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]  # list: cited blocks
+                done = {**message, "content": blocks, "stop_reason": "end_turn"}
                 return self._json(200, done)
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")

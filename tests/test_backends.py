@@ -242,6 +242,52 @@ def test_a_structured_answer_cites_exactly_the_words_it_quotes(settings, lib, ll
     assert_all_verified(result, lib)
 
 
+def test_ollama_is_held_to_the_schema_by_its_format_field(settings, lib, llm):
+    quote = "at least five million copies of books from Library Genesis"
+    claim = ("Mann took at least five million books from Library Genesis.", "Library Genesis", quote)
+    llm.enqueue(lambda r: claims_reply(r, [claim]))
+    result = answer(LIBGEN, settings=model_settings(settings, llm.root, llm="ollama", llm_structured=True))
+    assert llm.requests[0]["format"]["required"] == ["sentences"]
+    assert [c.quote for c in result.citations] == [quote] and result.backend == "ollama"
+
+
+def test_claude_answers_with_anthropic_citations_and_each_cited_span_is_checked(settings, lib, llm):
+    quote = "at least five million copies of books from Library Genesis"
+
+    def blocks(request):
+        documents = [b for b in request["messages"][0]["content"] if b["type"] == "document"]
+        n = next(i for i, d in enumerate(documents) if "Library Genesis" in d["source"]["data"])
+        cite = {
+            "type": "char_location",
+            "cited_text": quote,
+            "document_index": n,
+            "document_title": "x",
+            "start_char_index": 0,
+            "end_char_index": 1,
+        }
+        return [
+            {"type": "text", "text": "According to the order, "},
+            {
+                "type": "text",
+                "text": "Mann downloaded at least five million books from Library Genesis.",
+                "citations": [cite],
+            },
+            {"type": "text", "text": " Mann later paid for every one of them.", "citations": [cite]},
+        ]
+
+    llm.enqueue(blocks)
+    result = answer(LIBGEN, settings=model_settings(settings, llm.root, llm="anthropic", llm_structured=True))
+    request = llm.requests[0]
+    documents = [b for b in request["messages"][0]["content"] if b["type"] == "document"]
+    assert len(documents) == settings.top_k and all(d["citations"] == {"enabled": True} for d in documents)
+    assert [c.quote for c in result.citations] == [quote] and result.backend == "anthropic"
+    assert result.text.startswith(
+        "According to the order, Mann downloaded at least five million books from Library Genesis. [1]"
+    )
+    assert result.unsupported == ("Mann later paid for every one of them.",)
+    assert_all_verified(result, lib)
+
+
 def test_a_server_without_json_schema_is_asked_with_the_json_object_form(settings, lib, llm):
     llm.enqueue(status=422, error="response_format.type: Input should be 'text' or 'json_object'")
     quote = "at least five million copies of books from Library Genesis"

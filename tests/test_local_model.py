@@ -94,7 +94,10 @@ def test_a_missing_model_file_is_one_line_and_the_extractive_answer_is_shown(set
     s = settings.model_copy(update={"llm": "local", "llm_model": str(tmp_path / "nothing.gguf")})
     result = answer(QUESTIONS[0], settings=s)
     assert result.backend == "extractive" and result.citations
-    assert result.notice == f"RAG_LLM_MODEL: no GGUF model file at {tmp_path / 'nothing.gguf'}; showing the extractive answer instead."
+    assert (
+        result.notice
+        == f"RAG_LLM_MODEL: no GGUF model file at {tmp_path / 'nothing.gguf'}; showing the extractive answer instead."
+    )
 
 
 def test_a_file_that_is_not_a_model_is_one_line(settings, tmp_path):
