@@ -59,13 +59,19 @@ def embed(texts: list[str], settings: Settings, progress: bool = False):
 def embed_question(text: str, settings: Settings):
     """One question's vector, the same as `embed([text])[0]`.
 
-    When the model is a plain mean-pooled, normalised transformer (as all-MiniLM-L6-v2 and most
-    sentence-transformers models are) and not loaded yet, this runs it through `transformers`
-    directly: importing sentence-transformers alone takes about 4 s here, a cold `rag ask` pays it
-    for nothing. tests/test_index.py checks that both give the same vector.
+    When the model is not loaded yet, this runs the ONNX export that ingest left beside the index
+    (`rag.encoder`: no torch at all), else, for a plain mean-pooled, normalised transformer (as
+    all-MiniLM-L6-v2 and most sentence-transformers models are), `transformers` directly:
+    importing sentence-transformers alone takes about 4 s here, a cold `rag ask` pays it for
+    nothing. tests/test_index.py and tests/test_encoder.py check that all give the same vector.
     """
-    if load_model.cache_info().currsize == 0 and (plain := _plain_model(resolve_model(settings.embed_model))):
-        return _mean_pooled(text, *plain)
+    from rag import encoder
+
+    if load_model.cache_info().currsize == 0:
+        if (vectors := encoder.encode([text], settings)) is not None:
+            return vectors[0]
+        if plain := _plain_model(resolve_model(settings.embed_model)):
+            return _mean_pooled(text, *plain)
     return embed([text], settings)[0]
 
 
@@ -148,7 +154,11 @@ def collection(settings: Settings, create: bool = False):
                 embedding_function=None,
             )
         names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        return client.get_collection(settings.collection, embedding_function=None) if settings.collection in names else None
+        return (
+            client.get_collection(settings.collection, embedding_function=None)
+            if settings.collection in names
+            else None
+        )
     except IndexStoreError:
         raise
     except Exception as exc:

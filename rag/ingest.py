@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rag import index
+from rag import encoder, index
 from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_manifest, slug
 from rag.errors import CorpusError
 from rag.models import date_int
@@ -205,6 +205,15 @@ def is_built(settings: Settings) -> bool:
     return col is not None and col.count() > 0 and settings.store_dir.is_dir()
 
 
+def _export_encoder(settings: Settings) -> None:
+    """Export the question encoder (rag.encoder); questions fall back to sentence-transformers if it cannot be."""
+    try:
+        if not encoder.export(settings):
+            log.info("questions are embedded with sentence-transformers: %s is not a plain model", settings.embed_model)
+    except (OSError, RuntimeError) as exc:
+        log.warning("could not export the question encoder (%s); questions use sentence-transformers", exc)
+
+
 def ensure_index(settings: Settings | None = None, progress: bool = False) -> IngestReport | None:
     """Build the index on first use (when it holds no document); None when it is already built.
 
@@ -213,6 +222,9 @@ def ensure_index(settings: Settings | None = None, progress: bool = False) -> In
     """
     settings = settings or get_settings()
     if is_built(settings):
+        if not encoder.is_exported(settings):  # an index built before questions went through ONNX
+            log.warning("exporting the question encoder beside the index (once)")
+            _export_encoder(settings)
         return None
     log.warning(
         "the index is empty: building it from %s (first use; later, `rag ingest` updates it)", settings.corpus_dir
@@ -247,6 +259,8 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         report.removed.append(doc_id)
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     (settings.store_dir / SKIPPED).write_text(json.dumps(sorted(skipped)))
+    if not encoder.is_exported(settings):
+        _export_encoder(settings)
     report.seconds = time.perf_counter() - started
     return report
 

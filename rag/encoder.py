@@ -1,0 +1,133 @@
+"""Questions encoded without torch: the embedding model exported once to ONNX, run by ONNX Runtime.
+
+Importing torch and transformers to embed one question is most of a cold `rag ask`. So ingest
+exports a plain sentence-transformers model (Transformer, then mean pooling, then
+normalisation, as all-MiniLM-L6-v2 is) to `<store_dir>/encoder/model.onnx`, with the pooling
+and normalisation inside the graph, beside the model's own fast tokenizer (`tokenizer.json`).
+`rag.index.embed_question` uses it when it is there and falls back to sentence-transformers
+when it is not (another kind of model, or an index built before). tests/test_encoder.py checks
+that the two give the same vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE = "model.onnx", "tokenizer.json", "encoder.json"
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def folder(settings: Settings) -> Path:
+    """Where the exported encoder of this index lives."""
+    return settings.store_dir / "encoder"
+
+
+def is_exported(settings: Settings) -> bool:
+    """Whether this index has an exported encoder for its embedding model."""
+    try:
+        config = json.loads((folder(settings) / CONFIG_FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    return config.get("model") == settings.embed_model and (folder(settings) / ONNX_FILE).is_file()
+
+
+def export(settings: Settings) -> bool:
+    """Export the embedding model to ONNX beside the index; False when it is not a plain model
+    (or has no fast tokenizer file), which leaves questions to sentence-transformers."""
+    from rag.index import _plain_model, resolve_model
+
+    path = resolve_model(settings.embed_model)
+    plain = _plain_model(path)
+    if plain is None or not (Path(path) / TOKENIZER_FILE).is_file():
+        return False
+    tokenizer, model, max_length = plain
+    target = folder(settings)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    _to_onnx(model, tokenizer, partial / ONNX_FILE)
+    shutil.copyfile(Path(path) / TOKENIZER_FILE, partial / TOKENIZER_FILE)
+    (partial / CONFIG_FILE).write_text(json.dumps({"model": settings.embed_model, "max_length": max_length}))
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)  # whole or not at all: a reader never sees half an export
+    _session.cache_clear()
+    return True
+
+
+def _to_onnx(model, tokenizer, out: Path) -> None:
+    import warnings
+
+    import torch
+
+    class Pooled(torch.nn.Module):
+        """The transformer with mean pooling over real tokens and L2 normalisation."""
+
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=1)
+
+    sample = tokenizer(["What did the court hold?"], return_tensors="pt")
+    axes = {name: {0: "batch", 1: "tokens"} for name in INPUTS} | {"embedding": {0: "batch"}}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Pooled(model).eval(),
+            tuple(sample[name] for name in INPUTS),
+            str(out),
+            input_names=list(INPUTS),
+            output_names=["embedding"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def encode(texts: list[str], settings: Settings):
+    """Normalised embeddings of `texts` (numpy float32), or None when no encoder was exported."""
+    if not is_exported(settings):
+        return None
+    import numpy as np
+
+    session, tokenizer = _session(str(folder(settings)))
+    encodings = tokenizer.encode_batch(texts)
+    width = max(len(e.ids) for e in encodings)
+
+    def padded(rows):
+        return np.array([list(r) + [0] * (width - len(r)) for r in rows], dtype=np.int64)
+
+    feeds = {
+        "input_ids": padded(e.ids for e in encodings),
+        "attention_mask": padded(e.attention_mask for e in encodings),
+        "token_type_ids": padded(e.type_ids for e in encodings),
+    }
+    return session.run(None, feeds)[0].astype(np.float32)
+
+
+@lru_cache(maxsize=2)
+def _session(path: str):
+    """The ONNX Runtime session and the tokenizer (truncating at the model's window), loaded once."""
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(Path(path) / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(str(Path(path) / TOKENIZER_FILE))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(json.loads((Path(path) / CONFIG_FILE).read_text())["max_length"])
+    return session, tokenizer

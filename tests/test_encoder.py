@@ -1,0 +1,63 @@
+"""The question encoder without torch: the ONNX export that ingest leaves beside the index gives
+the vectors sentence-transformers gives, the same dense top-k, and a cold `rag ask` never
+imports torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from rag import encoder, index
+
+pytestmark = pytest.mark.slow
+
+
+def test_ingest_exports_the_encoder_beside_the_index(settings):
+    assert encoder.is_exported(settings)
+    assert (encoder.folder(settings) / encoder.ONNX_FILE).stat().st_size > 10_000_000
+
+
+def test_onnx_vectors_agree_with_sentence_transformers_on_1000_sentences_of_27_rulings(testbed_settings):
+    from rag.retrieve import library
+
+    lib = library(testbed_settings)
+    sentences = [lib.docs[d].text[s:e] for d in sorted(lib.docs) for s, e in lib.units[d].sentences]
+    texts = sentences[:: max(1, len(sentences) // 1000)][:1000]  # spread over every ruling
+    assert len(texts) == 1000 and encoder.is_exported(testbed_settings)
+    ours = np.vstack([encoder.encode(texts[i : i + 64], testbed_settings) for i in range(0, len(texts), 64)])
+    reference = index.embed(texts, testbed_settings)
+    cosines = (ours * reference).sum(axis=1)
+    assert cosines.min() >= 0.999, texts[int(cosines.argmin())]
+
+
+def test_the_same_dense_top_k_on_the_gold_questions(settings, lib):
+    questions = [json.loads(line)["question"] for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines()]
+    ours, reference = encoder.encode(questions, settings), index.embed(questions, settings)
+    for q, a, b in zip(questions, ours, reference):
+        top = [lib.collection.query(query_embeddings=[v.tolist()], n_results=settings.top_k)["ids"][0] for v in (a, b)]
+        assert top[0] == top[1], q
+
+
+def test_a_cold_ask_answers_without_importing_torch(settings):
+    script = (
+        "import sys; from rag import answer; "
+        "a = answer('How many books did Anthropic download from LibGen?'); "
+        "print(len(a.citations), 'torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    env = {**os.environ, "RAG_CORPUS_DIR": str(settings.corpus_dir), "RAG_INDEX_DIR": str(settings.index_dir)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    cited, torch_loaded, transformers_loaded = out.stdout.split()
+    assert int(cited) >= 1 and torch_loaded == "False" and transformers_loaded == "False"
+
+
+def test_without_an_export_questions_fall_back_to_sentence_transformers(settings, tmp_path):
+    other = settings.model_copy(update={"index_dir": tmp_path})
+    assert encoder.encode(["a question"], other) is None
+    vector = index.embed_question("a question", other)
+    assert abs(float(vector @ index.embed(["a question"], settings)[0]) - 1.0) < 1e-4
