@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rag import encoder, index
+from rag import encoder, index, lexical
 from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_manifest, slug
 from rag.errors import CorpusError
 from rag.models import date_int
@@ -205,6 +205,19 @@ def is_built(settings: Settings) -> bool:
     return col is not None and col.count() > 0 and settings.store_dir.is_dir()
 
 
+def _save_lexical(settings: Settings) -> None:
+    """Build BM25 over every stored chunk, in the order the library loads them, and save it."""
+    ids, texts = [], []
+    for path in sorted(settings.store_dir.glob("*.units.json")):
+        doc_id = path.name.removesuffix(".units.json")
+        doc = Document.load(settings.store_dir / f"{doc_id}.json")
+        for chunk in load_units(path).chunks:
+            ids.append(chunk.id)
+            texts.append(indexed_text(doc, chunk))
+    if texts:
+        lexical.save(lexical.build(texts), ids, settings)
+
+
 def _export_encoder(settings: Settings) -> None:
     """Export the question encoder (rag.encoder); questions fall back to sentence-transformers if it cannot be."""
     try:
@@ -259,6 +272,13 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         report.removed.append(doc_id)
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     (settings.store_dir / SKIPPED).write_text(json.dumps(sorted(skipped)))
+    if (
+        report.added
+        or report.updated
+        or report.removed
+        or not (lexical.folder(settings) / lexical.ORDER_FILE).is_file()
+    ):
+        _save_lexical(settings)
     if not encoder.is_exported(settings):
         _export_encoder(settings)
     report.seconds = time.perf_counter() - started

@@ -17,13 +17,13 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rag import index
+from rag import index, lexical
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
 from rag.ingest import Chunk, Units, indexed_text, is_built, load_units, skipped_files
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
-from rag.text import legal_forms, stemmer, stopwords, terms
+from rag.text import terms
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,9 @@ def _load(settings: Settings) -> Library:
     import numpy as np
 
     if not is_built(settings):
-        raise IndexStoreError(f"the index in {settings.index_dir} is empty: run `rag ingest` to build it from {settings.corpus_dir}")
+        raise IndexStoreError(
+            f"the index in {settings.index_dir} is empty: run `rag ingest` to build it from {settings.corpus_dir}"
+        )
     col = index.collection(settings)
     docs, units, vectors = {}, {}, {}
     for path in sorted(settings.store_dir.glob("*.units.json")):
@@ -114,15 +116,12 @@ def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:
 
 
 def _bm25(lib: Library):
+    """The BM25 index of the library's chunks: the one ingest saved, else one built here."""
     with lib._lock:
         if lib.bm25 is None:
-            import bm25s
-
-            texts = [legal_forms(t) for t in lib.chunk_texts()]
-            tokens = bm25s.tokenize(texts, stopwords=stopwords(), stemmer=stemmer(), show_progress=False)
-            model = bm25s.BM25()
-            model.index(tokens, show_progress=False)
-            lib.bm25 = (model, tokens.vocab)
+            ids = [c.id for _, c in lib.chunks]
+            saved = lexical.load(ids, lib.settings)
+            lib.bm25 = saved if saved is not None else lexical.build(lib.chunk_texts())
         return lib.bm25
 
 
@@ -147,7 +146,9 @@ class Hits:
     qvec: object
 
 
-def search(question: str, k: int | None = None, filters: Filters | dict | None = None, settings: Settings | None = None) -> Hits:
+def search(
+    question: str, k: int | None = None, filters: Filters | dict | None = None, settings: Settings | None = None
+) -> Hits:
     """Dense and BM25 rankings of the chunks, fused, and merged into passages (best first)."""
     settings = settings or get_settings()
     question = check_question(question, settings)
@@ -188,8 +189,8 @@ def _dense(lib: Library, qvec, filters: Filters) -> tuple[list[int], float]:
 def _sparse(lib: Library, question: str, filters: Filters) -> list[int]:
     import numpy as np
 
-    model, vocab = _bm25(lib)
-    query = [t for t in terms(question) if t in vocab]
+    model = _bm25(lib)
+    query = [t for t in terms(question) if t in model.vocab_dict]
     if not query:
         return []
     scores = model.get_scores(query)
@@ -235,6 +236,8 @@ def _passage(doc: Document, start: int, end: int, score: float) -> Passage:
     )
 
 
-def retrieve(question: str, k: int | None = None, filters: Filters | dict | None = None, settings: Settings | None = None):
+def retrieve(
+    question: str, k: int | None = None, filters: Filters | dict | None = None, settings: Settings | None = None
+):
     """The passages that best match a question, best first (public API)."""
     return search(question, k=k, filters=filters, settings=settings).passages

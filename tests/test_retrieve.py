@@ -44,3 +44,18 @@ def test_filters_restrict_documents(settings):
     assert {p.doc_id for p in retrieve(q, k=6, filters={"court": "Hangzhou Internet Court"}, settings=settings)} == {
         ULTRAMAN
     }
+
+
+def test_bm25_is_saved_at_ingest_and_loaded_memory_mapped_with_the_same_scores(settings, lib):
+    import numpy as np
+
+    from rag import lexical
+    from rag.text import terms
+
+    ids = [c.id for _, c in lib.chunks]
+    saved = lexical.load(ids, settings)
+    assert saved is not None and isinstance(saved.scores["data"], np.memmap)
+    built = lexical.build(lib.chunk_texts())
+    query = [t for t in terms("How many books did Anthropic download from Library Genesis?") if t in built.vocab_dict]
+    assert np.allclose(saved.get_scores(query), built.get_scores(query))
+    assert lexical.load(ids[::-1], settings) is None  # built over other chunks: not used
