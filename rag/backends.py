@@ -200,7 +200,9 @@ class ModelBackend:
         """The model's answer as claims held to ANSWER_SCHEMA; its raw text if it did not keep to it."""
         reply = self._retrying(lambda: self._json(STRUCTURED_SYSTEM, prompt(question, passages)))
         parsed = parse_claims(reply)
-        return reply if parsed is None else parsed
+        if parsed is None:  # prose is checked as prose; JSON cut off at the token limit is nothing to check
+            return "" if reply.lstrip().startswith("{") else reply
+        return parsed
 
     def _start(self, system: str, user: str) -> Iterator[str]:
         """Open the stream and wait for its first delta (so that a failure to connect is retried)."""

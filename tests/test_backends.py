@@ -305,6 +305,9 @@ def test_a_server_without_json_schema_is_asked_with_the_json_object_form(setting
 def test_an_empty_structured_answer_is_a_refusal_and_prose_is_checked_as_free_text(settings, lib, llm):
     llm.enqueue('{"sentences": []}')
     assert answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True)).refused
+    llm.enqueue('{"sentences": [{"text": "Mann downloaded 1.1.1.1.1.1')  # cut off at the token limit
+    cut = answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True))
+    assert cut.refused and not cut.unsupported and "sentences" not in cut.text
     llm.enqueue(mann)  # a server that ignored the format: its prose goes through the free-text check
     result = answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True))
     assert [c.pinpoint for c in result.citations] == ["at 3:3–5"]
