@@ -98,6 +98,9 @@ RESPONSE_FORMATS = (
 )
 
 
+_FORMAT_TAKEN: dict[str, int] = {}  # server URL -> the first of RESPONSE_FORMATS it accepted
+
+
 class Backend(Protocol):
     """Something that writes an answer for a question and its numbered passages."""
 
@@ -257,12 +260,16 @@ class LlamaIndexBackend(ModelBackend):
         takes; a server that takes neither gets the free-text prompt."""
         if self.name == "ollama":
             return self.llm().chat(_messages(system, user), format=ANSWER_SCHEMA).message.content or ""
-        for response_format in RESPONSE_FORMATS:
+        server = self.settings.llm_base_url or ""
+        for n in range(_FORMAT_TAKEN.get(server, 0), len(RESPONSE_FORMATS)):
             try:
-                return self.llm().chat(_messages(system, user), response_format=response_format).message.content or ""
+                reply = self.llm().chat(_messages(system, user), response_format=RESPONSE_FORMATS[n])
             except Exception as exc:  # llama-cpp-python's server answers an unknown format with 500
                 if _status(exc) is None:
                     raise
+                continue
+            _FORMAT_TAKEN[server] = n  # the next question goes straight to the form this server takes
+            return reply.message.content or ""
         return self._whole(SYSTEM, user)
 
     def llm(self):

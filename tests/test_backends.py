@@ -300,6 +300,13 @@ def test_a_server_without_json_schema_is_asked_with_the_json_object_form(setting
     assert [r["response_format"]["type"] for r in llm.requests] == ["json_schema", "json_object"]
     assert llm.requests[1]["response_format"]["schema"]["required"] == ["sentences"]
     assert [c.quote for c in result.citations] == [quote] and not result.unsupported
+    llm.enqueue(
+        lambda r: claims_reply(
+            r, [("Mann took at least five million books from Library Genesis.", "Library Genesis", quote)]
+        )
+    )
+    answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True))
+    assert llm.requests[2]["response_format"]["type"] == "json_object"  # remembered for this server
 
 
 def test_an_empty_structured_answer_is_a_refusal_and_prose_is_checked_as_free_text(settings, lib, llm):
