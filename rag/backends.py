@@ -98,6 +98,7 @@ RESPONSE_FORMATS = (
 )
 
 
+FORMAT_REJECTED = (400, 404, 422, 500)  # how servers refuse a response format they do not know
 _FORMAT_TAKEN: dict[str, int] = {}  # server URL -> the first of RESPONSE_FORMATS it accepted
 
 
@@ -265,7 +266,7 @@ class LlamaIndexBackend(ModelBackend):
             try:
                 reply = self.llm().chat(_messages(system, user), response_format=RESPONSE_FORMATS[n])
             except Exception as exc:  # llama-cpp-python's server answers an unknown format with 500
-                if _status(exc) is None:
+                if _status(exc) not in FORMAT_REJECTED:
                     raise
                 continue
             _FORMAT_TAKEN[server] = n  # the next question goes straight to the form this server takes

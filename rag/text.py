@@ -135,14 +135,19 @@ def place_forms(adjective: str) -> list[str]:
 
 def number_values(text: str) -> set[float]:
     """The numbers a text states, as values: "5,000,000", "5 million" and "five million" are one number."""
-    values = set()
-    for number, scale in _DIGITS_WITH_SCALE.findall(text):
-        value = float(re.sub(r"[,\s]", "", number))
-        values.add(value * _SCALES[scale.lower()] if scale else value)
+    return {value for _, value in numbers_written(text)}
+
+
+def numbers_written(text: str) -> list[tuple[str, float]]:
+    """Each number of a text as written ("$2.2 million", "twenty-one") with its value."""
+    out = []
+    for m in _DIGITS_WITH_SCALE.finditer(text):
+        value = float(re.sub(r"[,\s]", "", m.group(1)))
+        out.append((m.group(0), value * _SCALES[m.group(2).lower()] if m.group(2) else value))
     for run in CARDINAL_RUN.findall(text):
         if any(w in _WORD_VALUES for w in re.findall(r"[a-z]+", run.lower())):  # not "billion" after digits
-            values.add(_words_value(run))
-    return values
+            out.append((run, _words_value(run)))
+    return out
 
 
 def _words_value(run: str) -> float:

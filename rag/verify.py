@@ -28,13 +28,13 @@ from rag import legal
 from rag.corpus import Document
 from rag.models import Citation
 from rag.text import (
-    CARDINAL_RUN,
     CASE_NAME,
     NUMBER,
     ORDINALS,
     claim_terms,
     digits,
     number_values,
+    numbers_written,
     stopwords,
     terms,
     terms_many,
@@ -150,10 +150,8 @@ def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
     particulars give."""
     known = number_values(f"{cited} {about}")
     lowered = f"{cited} {about}".lower()
-    out = [n for n in NUMBER.findall(sentence) if number_values(n) - known]
-    out += [w for w in ORDINALS.findall(sentence) if w.lower() not in lowered]
-    out += [w for w in CARDINAL_RUN.findall(sentence) if number_values(w) - known]
-    return out
+    out = [written for written, value in numbers_written(sentence) if value not in known]
+    return out + [w for w in ORDINALS.findall(sentence) if w.lower() not in lowered]
 
 
 def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
@@ -247,7 +245,7 @@ def _role_conflicts(sentence: str, cited: str, about: str) -> list[str]:
                 and _direction(cited, a, b, ours[1], want=ours[0]) is None
             ):
                 out.append(f"{a} / {b}")
-            elif _near(sentence, a, b) and _near(cited, a, b) == {-s for s in _near(sentence, a, b)}:
+            elif (ours_near := _near(sentence, a, b)) and (theirs := _near(cited, a, b)) and not ours_near & theirs:
                 out.append(f"{a} / {b}")
     return out
 

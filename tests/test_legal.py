@@ -187,3 +187,17 @@ def test_every_party_role_is_used_by_a_ruling_and_a_swap_of_two_is_caught(testbe
     # clause ("an injunction for defendants, which plaintiffs appealed") is not.
     print(f"swapped roles caught: {sum(caught)} of {len(caught)}")
     assert sum(caught) >= 0.6 * len(caught)
+
+
+def test_every_sentence_of_every_testbed_ruling_supports_itself(testbed):
+    """Whatever the check reads into a sentence (numbers, negations, parties, absolutes), the
+    sentence itself, cited for itself, is never found to contradict it."""
+    from rag.verify import supports
+
+    failures = [
+        (d, text, s)
+        for d, doc in sorted(testbed.docs.items())
+        for a, b in testbed.units[d].sentences
+        if not (s := supports(text := doc.text[a:b], text, about=doc.meta.about_text())).ok
+    ]
+    assert not failures, failures[:5]
