@@ -5,7 +5,8 @@ exports a plain sentence-transformers model (Transformer, then mean pooling, the
 normalisation, as all-MiniLM-L6-v2 is) to `<store_dir>/encoder/model.onnx`, with the pooling
 and normalisation inside the graph, beside the model's own fast tokenizer (`tokenizer.json`).
 `rag.index.embed_question` uses it when it is there and falls back to sentence-transformers
-when it is not (another kind of model, or an index built before). tests/test_encoder.py checks
+when it is not (another kind of model, or an index built before). The export is made once per
+machine and model, in the user's cache folder (`~/.cache/rag-rulings/encoders`). tests/test_encoder.py checks
 that the two give the same vectors.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +24,7 @@ from rag.settings import Settings
 log = logging.getLogger(__name__)
 ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE = "model.onnx", "tokenizer.json", "encoder.json"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+EXPORT_VERSION = 1  # bump when the exported graph changes
 
 
 def folder(settings: Settings) -> Path:
@@ -39,26 +42,68 @@ def is_exported(settings: Settings) -> bool:
 
 
 def export(settings: Settings) -> bool:
-    """Export the embedding model to ONNX beside the index; False when it is not a plain model
-    (or has no fast tokenizer file), which leaves questions to sentence-transformers."""
-    from rag.index import _plain_model, resolve_model
+    """Put the ONNX export of the embedding model beside the index; False when it is not a plain
+    model (or has no fast tokenizer file), which leaves questions to sentence-transformers.
 
-    path = resolve_model(settings.embed_model)
-    plain = _plain_model(path)
-    if plain is None or not (Path(path) / TOKENIZER_FILE).is_file():
+    The export itself (torch, about 5 s) is made once per machine and model, in the user's cache
+    folder, and linked (or copied) into each index from there.
+    """
+    from rag.index import resolve_model
+
+    path = Path(resolve_model(settings.embed_model))
+    if not (path / TOKENIZER_FILE).is_file():
         return False
-    tokenizer, model, max_length = plain
+    made = _cached_export(path, settings.embed_model)
+    if made is None:
+        return False
     target = folder(settings)
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    _to_onnx(model, tokenizer, partial / ONNX_FILE)
-    shutil.copyfile(Path(path) / TOKENIZER_FILE, partial / TOKENIZER_FILE)
-    (partial / CONFIG_FILE).write_text(json.dumps({"model": settings.embed_model, "max_length": max_length}))
+    for name in (ONNX_FILE, TOKENIZER_FILE):
+        _link_or_copy(made / name, partial / name)
+    config = json.loads((made / CONFIG_FILE).read_text())
+    (partial / CONFIG_FILE).write_text(json.dumps({**config, "model": settings.embed_model}))
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)  # whole or not at all: a reader never sees half an export
     _session.cache_clear()
     return True
+
+
+def _cached_export(path: Path, name: str) -> Path | None:
+    """The export of the model at `path` in the machine's cache, made now if it is not there."""
+    import hashlib
+
+    from rag.index import _plain_model
+
+    weights = sorted(p for p in path.iterdir() if p.suffix in (".safetensors", ".bin"))
+    stamp = json.dumps([str(path), EXPORT_VERSION, *[(p.name, p.stat().st_size, p.stat().st_mtime) for p in weights]])
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-rulings" / "encoders"
+    cached = root / hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    if (cached / CONFIG_FILE).is_file():
+        return cached
+    plain = _plain_model(str(path))
+    if plain is None:
+        return None
+    tokenizer, model, max_length = plain
+    partial = cached.with_name(cached.name + f".partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    _to_onnx(model, tokenizer, partial / ONNX_FILE)
+    shutil.copyfile(path / TOKENIZER_FILE, partial / TOKENIZER_FILE)
+    (partial / CONFIG_FILE).write_text(json.dumps({"model": name, "max_length": max_length}))
+    try:
+        partial.rename(cached)
+    except OSError:  # another process made it meanwhile
+        shutil.rmtree(partial, ignore_errors=True)
+    return cached
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copyfile(source, target)
 
 
 def _to_onnx(model, tokenizer, out: Path) -> None:
