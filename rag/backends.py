@@ -463,6 +463,8 @@ def describe(exc: Exception, name: str, settings: Settings) -> BackendError:
     status = _status(exc)
     kind = type(exc).__name__
     where = settings.llm_base_url or name
+    if "context window" in str(exc).lower():  # llama.cpp: the prompt does not fit the model
+        return BackendError(f"{name} backend: the passages do not fit the model's context window; lower RAG_TOP_K")
     if "Timeout" in kind or "timed out" in str(exc).lower():
         return BackendError(f"{name} backend timed out after {settings.llm_timeout:g} s ({where})")
     if status in (401, 403):

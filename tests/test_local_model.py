@@ -105,3 +105,12 @@ def test_a_file_that_is_not_a_model_is_one_line(settings, tmp_path):
     bad.write_bytes(b"GGUF" + b"\0" * 64)
     result = answer(QUESTIONS[0], settings=settings.model_copy(update={"llm": "local", "llm_model": str(bad)}))
     assert result.backend == "extractive" and result.notice.startswith(f"llama.cpp cannot load the model {bad}")
+
+
+def test_too_many_passages_for_the_models_window_is_one_line(settings):
+    result = answer(QUESTIONS[1], k=40, settings=settings.model_copy(update={"llm": "local"}))
+    assert result.backend == "extractive" and result.citations
+    assert result.notice == (
+        "local backend: the passages do not fit the model's context window; lower RAG_TOP_K; "
+        "showing the extractive answer instead."
+    )
