@@ -223,8 +223,12 @@ def _export_encoder(settings: Settings) -> None:
     try:
         if not encoder.export(settings):
             log.info("questions are embedded with sentence-transformers: %s is not a plain model", settings.embed_model)
-    except (OSError, RuntimeError) as exc:
-        log.warning("could not export the question encoder (%s); questions use sentence-transformers", exc)
+    except Exception as exc:  # an optimisation only: never a reason for ingest to fail
+        log.warning(
+            "could not export the question encoder (%s: %s); questions use sentence-transformers",
+            type(exc).__name__,
+            str(exc).splitlines()[0] if str(exc) else "",
+        )
 
 
 def ensure_index(settings: Settings | None = None, progress: bool = False) -> IngestReport | None:

@@ -76,3 +76,19 @@ def test_the_export_is_made_once_per_machine_and_linked_into_each_index(settings
     assert time.perf_counter() - started < 3  # no torch export: taken from the cache
     ours, theirs = (encoder.folder(s) / encoder.ONNX_FILE for s in (settings, other))
     assert os.path.samefile(ours, theirs) or ours.read_bytes() == theirs.read_bytes()
+
+
+def test_an_export_that_fails_leaves_ingest_and_questions_working(tmp_path, monkeypatch, caplog):
+    from conftest import CONCORD, small_settings
+    from rag import answer
+    from rag.ingest import ingest
+
+    def broken(settings):
+        raise ImportError("No module named 'onnx'")
+
+    s = small_settings(tmp_path, ["concord-v-anthropic-injunction-commentary.txt"])
+    monkeypatch.setattr(encoder, "export", broken)
+    report = ingest(settings=s)
+    assert report.added == [CONCORD] and not report.errors and not encoder.is_exported(s)
+    assert "could not export the question encoder (ImportError: No module named 'onnx')" in caplog.text
+    assert answer("What did the publishers ask the court to restrain Anthropic from doing?", settings=s).citations
