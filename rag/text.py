@@ -55,7 +55,7 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
 _WORD_VALUES = {w: i + 1 for i, w in enumerate(_UNITS)} | {w: 10 * (i + 2) for i, w in enumerate(_TENS)}
 _NUMBER_WORD = rf"(?:{'|'.join([*_WORD_VALUES, *_SCALES])})"
-# A number written in words ("eighteen", "five million", "twenty-one"), but not a lone "one".
+# A number written in words ("eighteen", "three million", "twenty-one"), but not a lone "one".
 CARDINAL_RUN = re.compile(
     rf"\b(?!one\b(?![\s-]+{_NUMBER_WORD}))({_NUMBER_WORD}(?:(?:[\s-]+|\s+and\s+){_NUMBER_WORD})*)\b", re.I
 )
@@ -134,7 +134,7 @@ def place_forms(adjective: str) -> list[str]:
 
 
 def number_values(text: str) -> set[float]:
-    """The numbers a text states, as values: "5,000,000", "5 million" and "five million" are one number."""
+    """The numbers a text states, as values: "3,000,000", "3 million" and "three million" are one number."""
     return {value for _, value in numbers_written(text)}
 
 
@@ -151,7 +151,7 @@ def numbers_written(text: str) -> list[tuple[str, float]]:
 
 
 def _words_value(run: str) -> float:
-    """ "twenty-one" -> 21, "five million" -> 5000000, "three hundred thousand" -> 300000."""
+    """ "twenty-one" -> 21, "three million" -> 3000000, "three hundred thousand" -> 300000."""
     total = current = 0
     for word in re.findall(r"[a-z]+", run.lower()):
         if word in _WORD_VALUES:

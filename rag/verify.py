@@ -43,13 +43,13 @@ from rag.text import (
 # Share of a sentence's content words that must occur in the cited text (see evals/README.md).
 SUPPORT_OVERLAP = 0.5
 MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
-# English negation, and how many words before a word it reaches ("did not clearly err").
+# English negation, and how many words after it it reaches ("did not promptly appeal").
 NEGATIONS = frozenset(
     "not no never neither nor none nothing cannot without lacks lacked lack fails failed fail".split()
 )
 NEGATION_REACH = 4
 NEAR_WORDS = 4  # parties this close are in some relation to each other
-SYMMETRIC = frozenset("and or nor the v vs both".split())  # "between the petitioners and the respondents"
+SYMMETRIC = frozenset("and or nor the v vs both".split())  # "a contract between the lessor and the lessee"
 TITLES = frozenset("judge justice chief magistrate honorable".split())  # "Judge Alsup": the name is what counts
 NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis")
 # Words that make a claim absolute; a sentence may use one only where its passage does.
