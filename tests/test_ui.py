@@ -370,7 +370,8 @@ def test_uploaded_rulings_are_added_and_an_unreadable_file_is_explained(browser,
 
         tab.click("button[role=tab]:has-text('Ask')")
         tab.click("button:has-text('Example questions')")
-        for examples in ("#transcript", "#examples"):
+        for examples in ("#transcript", "#examples"):  # the tab's panels render after the click: wait, then check
+            tab.locator(f"{examples} .ex-doc", has_text=short_title(title)).first.wait_for(timeout=15_000)
             assert short_title(title) in tab.locator(f"{examples} .ex-doc").all_inner_texts()
         tab.click("#doc-filter input")
         tab.locator("[role=option]", has_text=short_title(title)).click()
