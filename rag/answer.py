@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 from rag import extractive
 from rag.errors import BackendError
+from rag.followup import Resolved, condense_prompt, resolve
 from rag.models import Answer, Citation, Filters
-from rag.retrieve import Hits, Library, library, search
+from rag.retrieve import Hits, Library, check_question, library, search
 from rag.settings import Settings, get_settings
 from rag.verify import Grounded, cite, ground, ground_claims, verified
 
@@ -30,9 +31,14 @@ def answer(
     filters: Filters | dict | None = None,
     settings: Settings | None = None,
     backend: str | None = None,
+    history: list[Answer] | None = None,
 ) -> Answer:
-    """Answer a question from the corpus, every sentence carrying a verified pinpoint citation."""
-    *_, result = stream(question, k=k, filters=filters, settings=settings, backend=backend)
+    """Answer a question from the corpus, every sentence carrying a verified pinpoint citation.
+
+    `history`: the earlier answers of the conversation, most recent last; a follow-up is then
+    answered as the conversation makes it (`rag.followup`), shown in `Answer.resolved`.
+    """
+    *_, result = stream(question, k=k, filters=filters, settings=settings, backend=backend, history=history)
     return result
 
 
@@ -42,6 +48,7 @@ def stream(
     filters: Filters | dict | None = None,
     settings: Settings | None = None,
     backend: str | None = None,
+    history: list[Answer] | None = None,
 ) -> Iterator[str | Answer]:
     """The answer as it is produced: pieces of text, then the finished, verified `Answer` last.
 
@@ -51,28 +58,59 @@ def stream(
     settings = settings or get_settings()
     name = backend or settings.llm
     clock = Clock()
-    hits = search(question, k=k, filters=filters, settings=settings)
+    question = check_question(question, settings)
+    filters = Filters(**filters) if isinstance(filters, dict) else (filters or Filters())
+    resolved = _resolve(question, history, filters, name, settings)
+    asked = resolved.question
+    hits = search(asked, k=k, filters=_within(filters, resolved.doc_ids), settings=settings)
     clock.lap("retrieve_ms")
     lib = library(settings)
-    question = " ".join(question.split())
+    conversation = {"question": question, "resolved": asked if resolved.changed else None, "scope": resolved.doc_ids}
     if name == "extractive":
-        result = _extractive(question, hits, lib, settings, clock)
+        result = _extractive(asked, hits, lib, settings, clock).model_copy(update=conversation)
         yield from _pieces(result)
         yield result
         return
     try:
-        model = _Model(question, hits, name, settings)
+        model = _Model(asked, hits, name, settings)
         if model.structured:
-            result = _from_claims(question, model.claims(), hits, lib, name, settings, clock)
+            result = _from_claims(asked, model.claims(), hits, lib, name, settings, clock)
             yield from _pieces(result)
         else:
             yield from model
             clock.lap("generate_ms")
-            result = _grounded(question, model.text, hits, lib, name, settings, clock)
+            result = _grounded(asked, model.text, hits, lib, name, settings, clock)
     except BackendError as exc:
-        fallback = _extractive(question, hits, lib, settings, clock)
+        fallback = _extractive(asked, hits, lib, settings, clock)
         result = fallback.model_copy(update={"notice": f"{exc}; showing the extractive answer instead."})
-    yield result
+    yield result.model_copy(update=conversation)
+
+
+def _resolve(question: str, history, filters: Filters, name: str, settings: Settings) -> Resolved:
+    """The question as the conversation makes it; a model backend first rewrites it to stand alone."""
+    if not history:
+        return Resolved(question)
+    rewritten = None
+    if name != "extractive":
+        from rag import backends
+
+        try:
+            rewritten = backends.get(name, settings).condense(condense_prompt(question, history)) or None
+        except BackendError:  # the answer's own call will fail the same way and say so
+            rewritten = None
+
+    def searched(text: str, doc_ids: tuple[str, ...] | None):
+        return search(text, filters=_within(filters, doc_ids or ()), settings=settings).passages
+
+    return resolve(question, history, library(settings), searched, rewritten)
+
+
+def _within(filters: Filters, doc_ids: tuple[str, ...]) -> Filters:
+    """The user's filters, narrowed to the conversation's documents unless that would leave none."""
+    if not doc_ids:
+        return filters
+    kept = tuple(d for d in doc_ids if not filters.doc_ids or d in filters.doc_ids)
+    return filters.model_copy(update={"doc_ids": kept}) if kept else filters
 
 
 class Clock:

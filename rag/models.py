@@ -106,6 +106,8 @@ class Answer(BaseModel):
     backend: str = "extractive"
     unsupported: tuple[str, ...] = Field((), description="model sentences no passage supports (flagged, uncited)")
     notice: str | None = Field(None, description="one line on what went wrong, e.g. a model backend that failed")
+    resolved: str | None = Field(None, description="the question answered, when the conversation added to it")
+    scope: tuple[str, ...] = Field((), description="the documents the conversation kept the answer to")
 
     def to_dict(self) -> dict:
         """JSON-safe representation."""
