@@ -112,9 +112,68 @@ def ask(
         typer.echo(format_answer(result))
 
 
+@app.command()
+def chat(
+    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages to retrieve.")] = None,
+    doc: Annotated[Optional[list[str]], typer.Option("--doc", help="Only these document ids (repeatable).")] = None,
+    backend: Annotated[
+        Optional[str], typer.Option(help="extractive (default), local, openai, anthropic or ollama; see RAG_LLM_*.")
+    ] = None,
+):
+    """A conversation in the terminal: follow-up questions are answered from the ruling the chat is about.
+
+    Type a question and press Enter; "/new" starts a new conversation, "/quit" or Ctrl-D ends.
+    A question that cannot be answered (empty, too long) is explained and the conversation goes on.
+    """
+    from rag.answer import answer
+    from rag.errors import RagError
+
+    _run(_ensure_index)
+    history: list = []
+    filters = {"doc_ids": tuple(doc)} if doc else None
+    typer.echo('Ask about the rulings; "/new" starts a new conversation, "/quit" ends.', err=True)
+    while True:
+        try:
+            question = input("> " if sys.stdin.isatty() else "")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question.strip():
+            continue
+        if question.strip() in ("/quit", "/exit"):
+            break
+        if question.strip() == "/new":
+            history = []
+            typer.echo("(new conversation)\n")
+            continue
+        try:
+            result = _run_quietly(lambda: answer(question, k=k, filters=filters, backend=backend, history=history))
+        except RagError as exc:
+            typer.echo(f"error: {exc}\n", err=True)
+            continue
+        history.append(result)
+        typer.echo(format_answer(result) + "\n")
+
+
+def _run_quietly(fn):
+    """`_run` for one turn of a chat: package errors go back to the caller instead of ending the chat."""
+    from rag.errors import RagError
+
+    try:
+        return fn()
+    except RagError:
+        raise
+    except Exception:
+        return _run(fn)
+
+
 def format_answer(result) -> str:
     """The answer for a terminal: text, then each citation with its quote (or the closest passages)."""
+    from rag.followup import understood
+    from rag.retrieve import library
+
     lines = [f"note: {result.notice}", ""] if result.notice else []
+    shown = understood(result, library().docs) if result.resolved or result.scope else None
+    lines += [shown, ""] if shown else []
     lines += [result.text, ""]
     for sentence in result.unsupported:
         lines.append(f"[unsupported — no passage backs this] {sentence}")
@@ -181,13 +240,21 @@ def evaluate(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the full results as JSON here.")] = None,
     report: Annotated[Optional[Path], typer.Option(help="Write the Markdown report here.")] = None,
     baseline: Annotated[Optional[str], typer.Option(help="Also run a baseline: llamaindex.")] = None,
+    conversations: Annotated[
+        Optional[Path], typer.Option(help="Score multi-turn conversations (JSONL) with and without history instead.")
+    ] = None,
 ):
     """Measure citation accuracy on a gold set; exit 1 when a metric is below its threshold.
 
     Examples:  rag eval    |    rag eval --baseline llamaindex --report evals/reports/latest.md
+               rag eval --conversations evals/conversations-tune.jsonl
     """
     from rag.evaluate import run_cli
 
+    if conversations:
+        from rag import evalconv
+
+        raise typer.Exit(_run(lambda: evalconv.run_cli(conversations, k=k, json_out=json_out)) or 0)
     code = _run(lambda: run_cli(gold=gold, backend=backend, k=k, json_out=json_out, report=report, baseline=baseline))
     raise typer.Exit(code or 0)
 

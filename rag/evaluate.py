@@ -185,8 +185,8 @@ def answerer(settings: Settings, k: int | None) -> Callable:
     """`rag.answer` with these settings; a model backend that falls back to extractive is an error."""
     from rag.answer import answer
 
-    def ask(question: str):
-        got = answer(question, k=k, settings=settings)
+    def ask(question: str, history: list | None = None):
+        got = answer(question, k=k, settings=settings, history=history)
         if got.backend != settings.llm:
             notice = getattr(got, "notice", None) or "it fell back"
             measured = f"so the eval would measure {got.backend}"
@@ -385,7 +385,7 @@ def _report_head(gold: Path, runs: list[Run], verdict: dict) -> str:
         f"Gold set `{_shown(gold)}`: {len(items)} questions, {answerable} answerable, {len(items) - answerable} not. "
         f"Systems: {systems}. Intervals: bootstrap over questions, {DRAWS} draws, seed {SEED}, 2.5th–97.5th "
         f"percentiles. Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end "
-        f"(latency depends on it). How to read each row: evals/README.md, \"Reading the report\"."
+        f'(latency depends on it). How to read each row: evals/README.md, "Reading the report".'
     )
 
 
