@@ -144,13 +144,22 @@ def _ask_tab(gr, parts, settings, docs) -> None:
             )
             with gr.Row(elem_id="options", equal_height=True):
                 parts.doc_filter = gr.Dropdown(
-                    _doc_choices(docs), value=[], multiselect=True, label="Search only in (empty: every document)",
-                    scale=3, elem_id="doc-filter",
+                    _doc_choices(docs),
+                    value=[],
+                    multiselect=True,
+                    label="Search only in (empty: every document)",
+                    scale=3,
+                    elem_id="doc-filter",
                 )
                 parts.k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved", scale=2)
                 backends = _backends(settings)
                 parts.backend = gr.Dropdown(
-                    backends, value=settings.llm, label="Answer by", scale=2, visible=len(backends) > 1, elem_id="backend"
+                    backends,
+                    value=settings.llm,
+                    label="Answer by",
+                    scale=2,
+                    visible=len(backends) > 1,
+                    elem_id="backend",
                 )
                 parts.clear = gr.Button("Clear chat", size="sm", elem_id="clear", scale=0, min_width=110)
             with gr.Accordion("Example questions", open=False):
@@ -303,8 +312,13 @@ def _wire_corpus(gr, p, settings, app, built: dict) -> None:
 
     outputs = [p.upload_report, p.upload, *listing]
     p.upload.upload(
-        on_upload, [p.upload, p.turns], outputs, show_progress_on=p.upload_report, concurrency_id="ingest",
-        concurrency_limit=1, **PRIVATE,
+        on_upload,
+        [p.upload, p.turns],
+        outputs,
+        show_progress_on=p.upload_report,
+        concurrency_id="ingest",
+        concurrency_limit=1,
+        **PRIVATE,
     )
     app.load(on_load, p.turns, listing, show_progress="hidden", **PRIVATE)
 
@@ -353,13 +367,14 @@ def _parse_target(target: str, docs) -> dict | None:
 def _api(settings):
     """The function behind `/ask`, typed so gradio can describe it."""
 
-    def ask(question: str, documents: list[str] | None = None) -> dict:
+    def ask(question: str, documents: list[str] | None = None, history: list | None = None) -> dict:
         """Answer a question from the rulings: the Answer as a dict (text, citations with pinpoints, refused, passages).
 
         Args:
             question: the question, in plain words.
             documents: optional document ids to restrict the search to.
+            history: optional earlier turns of the conversation, oldest first: their questions, or the dicts this endpoint returned for them.
         """
-        return chat.api_answer(question, documents, settings)
+        return chat.api_answer(question, documents, settings, history)
 
     return ask

@@ -21,16 +21,22 @@ def ask(question: str, turns: list[Turn], doc_ids, k, settings, backend: str | N
     from rag.answer import stream
     from rag.errors import RagError
 
+    from rag.followup import understood
+    from rag.retrieve import library
+
     turn = Turn(question=question or "", doc_ids=tuple(doc_ids or ()), k=int(k) if k else None, backend=backend)
+    history = [t.answer for t in turns if t.answer is not None]  # the conversation so far (failed turns left out)
     turns = [*turns, turn]
     yield turns
     try:
         filters = _filters(turn.doc_ids)
-        for piece in stream(question, k=turn.k, filters=filters, settings=settings, backend=backend):
+        pieces = stream(question, k=turn.k, filters=filters, settings=settings, backend=backend, history=history)
+        for piece in pieces:
             if isinstance(piece, str):
                 turn.partial += piece
             else:
                 turn.answer = piece
+                turn.understood = understood(piece, library(settings).docs)
             yield turns
     except RagError as exc:
         turn.error = str(exc)
@@ -81,14 +87,42 @@ def _append_feedback(path, record: dict) -> None:
             f.write(line)
 
 
-def api_answer(question: str, documents: list[str] | None, settings) -> dict:
-    """The `/ask` endpoint: the whole `Answer.to_dict()`; package errors become gradio errors."""
+def api_answer(question: str, documents: list[str] | None, settings, history: list | None = None) -> dict:
+    """The `/ask` endpoint: the whole `Answer.to_dict()`; package errors become gradio errors.
+
+    `history`: the conversation so far, as earlier questions (strings, answered again in order
+    to know what they were about) or earlier answers (their `to_dict()`), oldest first.
+    """
     import gradio as gr
 
     from rag.answer import answer
     from rag.errors import RagError
 
+    filters = _filters(tuple(documents or ()))
     try:
-        return answer(question, filters=_filters(tuple(documents or ())), settings=settings).to_dict()
+        earlier = _history(history or [], filters, settings)
+        return answer(question, filters=filters, settings=settings, history=earlier).to_dict()
     except RagError as exc:
         raise gr.Error(str(exc)) from None
+
+
+def _history(items: list, filters, settings) -> list:
+    """Earlier answers from what the API was given: answers as they are, questions answered again."""
+    from pydantic import ValidationError
+
+    from rag.answer import answer
+    from rag.errors import QuestionError
+    from rag.models import Answer
+
+    out = []
+    for n, item in enumerate(items, 1):
+        if isinstance(item, str):
+            out.append(answer(item, filters=filters, settings=settings, backend="extractive", history=out))
+            continue
+        try:
+            out.append(Answer.model_validate(item))
+        except ValidationError as exc:
+            raise QuestionError(
+                f"history item {n} is neither a question nor an earlier answer's to_dict(): {exc.errors()[0]['msg']}"
+            ) from None
+    return out

@@ -44,6 +44,7 @@ class Turn:
     doc_ids: tuple[str, ...] = ()
     k: int | None = None
     backend: str | None = None
+    understood: str | None = None  # what the conversation made of the question ("Answering: … in …")
 
 
 def transcript_html(turns: list[Turn], examples: str = "") -> str:
@@ -69,7 +70,11 @@ def _turn(i: int, turn: Turn) -> str:
     question = esc(clip(turn.question, QUESTION_SHOWN))
     if len(turn.question) > QUESTION_SHOWN:
         question += f' <span class="muted">({len(turn.question):,} characters)</span>'
-    return f'<section class="turn" data-turn="{i}"><div class="q"><p>{question}</p></div>{_reply(i, turn)}</section>'
+    understood = f'<p class="understood">{esc(clip(turn.understood, QUESTION_SHOWN))}</p>' if turn.understood else ""
+    return (
+        f'<section class="turn" data-turn="{i}"><div class="q"><p>{question}</p></div>{understood}'
+        f"{_reply(i, turn)}</section>"
+    )
 
 
 def _reply(i: int, turn: Turn) -> str:
