@@ -66,8 +66,9 @@ def stream(
     clock.lap("retrieve_ms")
     lib = library(settings)
     conversation = {"question": question, "resolved": asked if resolved.changed else None, "scope": resolved.doc_ids}
+    shown = _shown(history) if resolved.following else frozenset()
     if name == "extractive":
-        result = _extractive(asked, hits, lib, settings, clock).model_copy(update=conversation)
+        result = _extractive(asked, hits, lib, settings, clock, shown).model_copy(update=conversation)
         yield from _pieces(result)
         yield result
         return
@@ -155,8 +156,15 @@ class _Model:
         return "".join(self.parts)
 
 
-def _extractive(question: str, hits: Hits, lib: Library, settings: Settings, clock: Clock) -> Answer:
-    chosen, reason = extractive.extract(question, hits, lib, settings)
+def _shown(history: list[Answer]) -> frozenset:
+    """The sentences the last answer quoted, as (doc_id, start, end)."""
+    return frozenset((c.doc_id, c.start, c.end) for c in history[-1].citations) if history else frozenset()
+
+
+def _extractive(
+    question: str, hits: Hits, lib: Library, settings: Settings, clock: Clock, shown: frozenset = frozenset()
+) -> Answer:
+    chosen, reason = extractive.extract(question, hits, lib, settings, shown)
     candidates = [cite(lib.docs[s.doc_id], s.start, s.end, i + 1, s.score) for i, s in enumerate(chosen)]
     citations = verified(candidates, lib.docs)
     clock.lap("answer_ms")

@@ -74,8 +74,14 @@ class Scored:
     score: float
 
 
-def extract(question: str, hits: Hits, lib: Library, settings: Settings) -> tuple[list[Scored], str | None]:
-    """The sentences that answer, best first within their document, or why none do."""
+def extract(
+    question: str, hits: Hits, lib: Library, settings: Settings, shown: frozenset = frozenset()
+) -> tuple[list[Scored], str | None]:
+    """The sentences that answer, best first within their document, or why none do.
+
+    `shown`: (doc_id, start, end) of sentences the conversation has just shown, not to be
+    given again ("Why?" after an answer asks for more than that answer).
+    """
     vocab = lib.vocabulary
     in_hits = {doc_id for doc_id, _, _ in hits.chunks}
     named = vocab.named(question) & in_hits
@@ -83,7 +89,7 @@ def extract(question: str, hits: Hits, lib: Library, settings: Settings) -> tupl
     if reason:
         return [], reason
     ranked = _rank(question, hits, _candidates(hits, lib, named, settings.answer_pool), named, lib, settings)
-    ranked = _of_expected_type(question, ranked, lib)
+    ranked = [s for s in _of_expected_type(question, ranked, lib) if (s.doc_id, s.start, s.end) not in shown]
     if not ranked or ranked[0].score < settings.answer_min_score:
         return [], "None of their passages addresses the question closely enough."
     conflict = not named and _contradicted_premise(question, {ranked[0].doc_id}, lib)

@@ -173,11 +173,18 @@ def condense_prompt(question: str, history: list) -> str:
 
 
 def understood(answer, docs: dict) -> str | None:
-    """What the conversation made of a question, for the user to check: "Answering: … (in …)"; None if nothing."""
+    """What the conversation made of a question, for the user to check; None for a first question.
+
+    "Answering from <title>", or "Answering: Why? (following “<previous question>”) from
+    <title>", or a model's rewrite: "Answering: <standalone question> from <title>".
+    """
     if answer.resolved is None and not answer.scope:
         return None
     titles = "; ".join(docs[d].meta.title for d in answer.scope if d in docs)
+    where = f" from {titles}" if titles else ""
     asked, resolved = answer.question, answer.resolved or answer.question
-    if resolved.startswith(asked) and resolved != asked:  # the previous question was carried over as the subject
+    if resolved == asked:
+        return f"Answering{where}" if where else None
+    if resolved.startswith(asked):  # the previous question was carried over as the subject
         resolved = f"{asked} (following “{resolved[len(asked) :].strip()}”)"
-    return f"Answering: {resolved}" + (f" in {titles}" if titles else "")
+    return f"Answering: {resolved}{where}"

@@ -67,6 +67,29 @@ def test_bad_questions_are_one_line_errors(settings):
         assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
 
 
+def test_chat_answers_follow_ups_and_survives_bad_questions(settings):
+    turns = [
+        "What harm did the publishers claim in the Concord case?",
+        "",  # an empty line is skipped
+        "x" * 3000,  # too long: one line, and the conversation goes on
+        "Why?",
+        "/new",
+        "Why?",
+        "/quit",
+    ]
+    out = run(["chat"], settings, input="\n".join(turns) + "\n")
+    assert out.returncode == 0, out.stderr
+    errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: the question is 3,000 characters long; the limit is 2,000"]
+    answers = out.stdout.split("(new conversation)")
+    assert len(answers) == 2
+    follow_up = answers[0][answers[0].index("Answering: Why? (following “What harm did the publishers claim") :]
+    assert "from Injunctive Relief Is Not Yet a Viable Remedy" in follow_up.splitlines()[0]
+    assert "[1] Injunctive Relief Is Not Yet a Viable Remedy" in follow_up and "¶ " in follow_up
+    assert "Answering:" not in answers[1]  # a new conversation: "Why?" alone names nothing
+    assert answers[1].strip().startswith("The rulings in this corpus don't answer that.")
+
+
 def test_docs_and_settings(settings):
     out = run(["docs", "--json"], settings)
     assert {d["id"] for d in json.loads(out.stdout)} >= {BARTZ, CONCORD}

@@ -386,6 +386,31 @@ def test_uploaded_rulings_are_added_and_an_unreadable_file_is_explained(browser,
         app.close()
 
 
+@pytest.mark.slow
+def test_a_three_turn_conversation_follows_the_ruling_it_is_about(page, ui_settings):
+    from rag.retrieve import library
+
+    ultraman = library(ui_settings).docs[ULTRAMAN].meta.title
+    ask(page, "Did the court grant the publishers a preliminary injunction against Anthropic?")
+    assert page.locator("#sources .card .title").first.inner_text().startswith("Injunctive Relief")
+    second = ask(page, "And in the Ultraman case, who was held liable?")
+    third = ask(page, "How much did it have to pay?")
+    assert second.locator(".understood").inner_text() == f"Answering from {ultraman}"
+    for turn in (second, third):
+        understood = turn.locator(".understood").inner_text()
+        assert understood.startswith("Answering") and understood.endswith(f" from {ultraman}")
+        assert turn.locator(".refusal").count() == 0 and turn.locator(".marker").count() >= 1
+    titles = page.locator("#sources .card .title").all_inner_texts()  # the panel shows the last answer's sources
+    assert titles and all(t.startswith(ultraman) for t in titles)
+    assert page.locator("#transcript .turn").first.locator(".understood").count() == 0  # a first question is as asked
+    page.mouse.move(0, 0)
+    shot(page, "conversation")
+    page.click("#clear")  # a new conversation: the next question is a first question again
+    page.wait_for_selector("#transcript .transcript.empty")
+    fresh = ask(page, "How much did it have to pay?")
+    assert fresh.locator(".understood").count() == 0
+
+
 # ---------------------------------------------------------------- the API
 
 
@@ -404,6 +429,26 @@ def test_the_ask_endpoint_returns_citations_with_pinpoints(app_url):
     assert refused["refused"] is True and refused["citations"] == [] and refused["passages"]
     with pytest.raises(Exception, match="the question is empty"):
         client.predict("   ", api_name="/ask")
+
+
+@pytest.mark.slow
+def test_the_ask_endpoint_takes_the_conversation_so_far(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    earlier = ["Did the court grant the publishers a preliminary injunction against Anthropic?"]
+    earlier.append("And in the Ultraman case, who was held liable?")
+    by_questions = client.predict("How much did it have to pay?", [], earlier, api_name="/ask")
+    assert by_questions["scope"] == [ULTRAMAN] and by_questions["resolved"]
+    assert by_questions["citations"] and {c["doc_id"] for c in by_questions["citations"]} == {ULTRAMAN}
+    answers = [client.predict(earlier[0], api_name="/ask")]
+    answers.append(client.predict(earlier[1], [], answers, api_name="/ask"))
+    by_answers = client.predict("How much did it have to pay?", [], answers, api_name="/ask")
+    assert by_answers["citations"] == by_questions["citations"]
+    alone = client.predict("How much did it have to pay?", api_name="/ask")
+    assert alone["scope"] == [] and alone["resolved"] is None
+    with pytest.raises(Exception, match="history item 1 is neither a question nor an earlier answer"):
+        client.predict("Why?", [], [{"text": "not an answer"}], api_name="/ask")
 
 
 # ---------------------------------------------------------------- text, never HTML

@@ -1,0 +1,121 @@
+"""Conversations: follow-up questions answered from the ruling the conversation is about.
+
+Every test runs on the 27 testbed rulings (rulings nobody tuned for), several courts, through
+`rag.answer(history=...)` with the real index; the questions are built from each ruling's own
+metadata, so they ask what a user would ask of any ruling.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+RULINGS = [  # four courts: a circuit, the D.C. Circuit, the Tax Court, a state supreme court
+    "ca7-lopez-08-2110-2010",
+    "cadc-us-v-vinton-07-3125-2010-02-05",
+    "us-tax-court-bordelon-tc-memo-2020-26",
+    "nc-supreme-gift-surplus-v-state-2022-ncsc-1",
+]
+
+
+def converse(questions: list[str], settings) -> list:
+    """Ask the questions in turn, each with the answers before it as its history."""
+    from rag.answer import answer
+
+    history = []
+    for question in questions:
+        history.append(answer(question, settings=settings, history=list(history)))
+    return history
+
+
+def title(doc_id: str, settings) -> str:
+    from rag.retrieve import library
+
+    return library(settings).docs[doc_id].meta.title
+
+
+@pytest.mark.parametrize("doc_id", RULINGS)
+def test_a_follow_up_that_names_nothing_is_answered_from_the_conversations_ruling(testbed_settings, doc_id):
+    from rag.answer import answer
+
+    first, why = converse(
+        [f"What did the court decide in {title(doc_id, testbed_settings)}?", "Why?"], testbed_settings
+    )
+    assert {c.doc_id for c in first.citations} == {doc_id}
+    assert not why.refused and why.scope == (doc_id,)
+    assert {c.doc_id for c in why.citations} == {doc_id}
+    assert why.resolved.startswith("Why?") and first.question in why.resolved  # the subject was carried over
+    shown = {(c.start, c.end) for c in first.citations}
+    assert not shown & {(c.start, c.end) for c in why.citations}  # "Why?" asks for more than the last answer
+    alone = answer("Why?", settings=testbed_settings)
+    assert alone.refused and alone.scope == () and alone.resolved is None
+
+
+def test_naming_another_ruling_switches_to_it_and_going_back_returns(testbed_settings):
+    a, b = RULINGS[0], RULINGS[1]
+    turns = converse(
+        [
+            f"What did the court decide in {title(a, testbed_settings)}?",
+            f"And in {title(b, testbed_settings)}, what did the court decide?",
+            "What was its reasoning?",
+            "Going back to the first case, what was the standard of review?",
+        ],
+        testbed_settings,
+    )
+    assert [t.scope for t in turns] == [(), (b,), (b,), (a,)]
+    for turn, doc_id in zip(turns, [a, b, b, a]):
+        assert {c.doc_id for c in turn.citations} <= {doc_id}
+    assert not turns[2].refused
+
+
+def test_a_question_on_another_rulings_subject_leaves_the_history_aside(testbed_settings):
+    from rag.retrieve import library
+    from rag.text import terms
+
+    lib = library(testbed_settings)
+    here, there = RULINGS[0], RULINGS[2]
+    vocab = lib.vocabulary
+    others = [t for d, t in vocab.doc_terms.items() if d != here]
+    word = next(  # a word of the other ruling that this one never uses and few others do
+        w
+        for w in lib.docs[there].text.split()
+        if w.isalpha()
+        and w.islower()
+        and len(w) > 6
+        and (t := terms(w))
+        and t[0] not in vocab.doc_terms[here]
+        and sum(t[0] in o for o in others) < len(others) / 4
+    )
+    first, other = converse(
+        [f"What did the court decide in {title(here, testbed_settings)}?", f"What does the ruling say about {word}?"],
+        testbed_settings,
+    )
+    assert other.scope == () and other.resolved is None
+    assert any(c.doc_id == there for c in other.citations) or other.refused
+
+
+def test_a_models_rewrite_is_used_only_when_it_keeps_the_users_words(testbed_settings):
+    from rag.followup import resolve
+    from rag.retrieve import library, search
+
+    lib = library(testbed_settings)
+    doc_id = RULINGS[1]
+    history = converse([f"What did the court decide in {title(doc_id, testbed_settings)}?"], testbed_settings)
+
+    def searched(text, doc_ids):
+        return search(text, settings=testbed_settings).passages
+
+    question = "What sentence did he get?"
+    kept = f"What sentence did the defendant in {title(doc_id, testbed_settings)} get?"
+    assert resolve(question, history, lib, searched, rewritten=kept).question == kept
+    for answered_instead in ("The defendant was sentenced.", "What did he get?"):
+        got = resolve(question, history, lib, searched, rewritten=answered_instead)
+        assert got.question == question and got.doc_ids == (doc_id,)
+
+
+def test_the_users_document_filter_wins_over_the_conversation(testbed_settings):
+    from rag.answer import answer
+
+    a, b = RULINGS[0], RULINGS[3]
+    history = converse([f"What did the court decide in {title(a, testbed_settings)}?"], testbed_settings)
+    got = answer("Why?", settings=testbed_settings, history=history, filters={"doc_ids": (b,)})
+    assert {c.doc_id for c in got.citations} <= {b}
