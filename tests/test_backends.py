@@ -10,7 +10,7 @@ import time
 import pytest
 from pydantic import SecretStr
 
-from conftest import BARTZ, small_settings
+from conftest import BARTZ, ULTRAMAN, small_settings
 from rag import answer
 from rag.ingest import ingest
 from rag.answer import stream
@@ -354,3 +354,26 @@ def test_the_eval_suite_runs_against_a_model_backend(settings, llm, tmp_path):
     assert len(llm.requests) >= 94 and code in (0, 1)
     assert metrics["quote_fidelity"]["value"] == 1.0 and metrics["pinpoint_accuracy"]["value"] == 1.0
     assert metrics["misgrounded_rate"]["value"] == 0.0  # the invented damages never reached a citation
+
+
+def test_a_model_rewrites_a_follow_up_and_the_rewrite_is_searched(settings, llm):
+    history = [answer("Did the court grant the publishers a preliminary injunction against Anthropic?", settings=settings)]
+    rewrite = "How much did the AI platform in the Ultraman case have to pay?"
+    llm.enqueue(rewrite)
+    llm.enqueue("CANNOT ANSWER FROM THESE RULINGS")
+    result = answer("How much did it have to pay?", settings=model_settings(settings, llm.url), history=history)
+    condense, answering = llm.requests
+    prompt = condense["messages"][-1]["content"]
+    assert history[0].question in prompt and prompt.rstrip().endswith("Standalone question:")
+    assert answering["messages"][-1]["content"].endswith(f"Question: {rewrite}")
+    assert result.resolved == rewrite and result.question == "How much did it have to pay?"
+    assert result.scope == (ULTRAMAN,) and {p.doc_id for p in result.passages} == {ULTRAMAN}
+
+
+def test_a_rewrite_that_answers_instead_of_asking_is_not_used(settings, llm):
+    history = [answer("And in the Ultraman case, who was held liable?", settings=settings)]
+    llm.enqueue("The platform was ordered to pay RMB 30,000.")
+    llm.enqueue("CANNOT ANSWER FROM THESE RULINGS")
+    result = answer("How much did it have to pay?", settings=model_settings(settings, llm.url), history=history)
+    assert llm.requests[1]["messages"][-1]["content"].endswith("Question: How much did it have to pay?")
+    assert result.resolved == "How much did it have to pay?" and result.scope == (ULTRAMAN,)

@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from conftest import ULTRAMAN
 from rag import answer
 from rag.backends import local_model_path
 from rag.models import Answer
@@ -78,6 +79,16 @@ def test_the_local_backend_keeps_the_contract_on_real_questions(settings, lib, s
     s = settings.model_copy(update={"llm": "local", "llm_structured": structured, "llm_max_tokens": 256})
     for question in QUESTIONS:
         assert_contract(answer(question, settings=s), lib, "local")
+
+
+def test_a_follow_up_through_the_local_model_keeps_to_the_conversations_ruling(settings, lib):
+    """The model is asked to rewrite the follow-up; whatever it writes, the answer keeps the contract
+    and stays on the ruling the conversation is about."""
+    s = settings.model_copy(update={"llm": "local", "llm_max_tokens": 256})
+    first = answer("And in the Ultraman case, who was held liable?", settings=settings)
+    follow_up = answer("How much did it have to pay?", settings=s, history=[first])
+    assert_contract(follow_up, lib, "local")
+    assert follow_up.scope == (ULTRAMAN,) and {p.doc_id for p in follow_up.passages} == {ULTRAMAN}
 
 
 def test_the_openai_backend_against_a_real_llama_cpp_server(settings, lib, server, gguf):
