@@ -45,13 +45,14 @@ SWITCH = re.compile(  # words that leave the document of the last turns for anot
 )
 BACK = re.compile(  # a question that returns to a document discussed before the last one
     r"\b(?:back to|return(?:ing)? to|revisit(?:ing)?)\b"
-    r"|\bthe (?:first|earlier|previous|prior|original|other) (?:case|ruling|opinion|order|decision|one|court|dispute)\b",
+    r"|\bthe (?:first|earlier|previous|prior|original|other)"
+    r" (?:case|ruling|opinion|order|decision|one|court|dispute)\b",
     re.I,
 )
-STAYS_WITHIN = 3  # passages: a question that does not lean back stays if its conversation's documents hold one
-CONDENSE = """Given a conversation between a user and a legal research assistant about court rulings, and a follow-up question,
-rewrite the follow-up as one standalone question that names the ruling or parties it is about and keeps the user's meaning.
-Write only the question.
+STAYS_WITHIN = 3  # "turning to …" stays only if the conversation's documents hold one of its best passages
+CONDENSE = """Given a conversation between a user and a legal research assistant about court rulings, and a
+follow-up question, rewrite the follow-up as one standalone question that names the ruling or parties it is about
+and keeps the user's meaning. Write only the question.
 
 Conversation:
 {history}

@@ -357,7 +357,8 @@ def test_the_eval_suite_runs_against_a_model_backend(settings, llm, tmp_path):
 
 
 def test_a_model_rewrites_a_follow_up_and_the_rewrite_is_searched(settings, llm):
-    history = [answer("Did the court grant the publishers a preliminary injunction against Anthropic?", settings=settings)]
+    first = "Did the court grant the publishers a preliminary injunction against Anthropic?"
+    history = [answer(first, settings=settings)]
     rewrite = "How much did the AI platform in the Ultraman case have to pay?"
     llm.enqueue(rewrite)
     llm.enqueue("CANNOT ANSWER FROM THESE RULINGS")

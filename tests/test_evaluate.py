@@ -439,7 +439,8 @@ def test_the_llamaindex_baseline_runs_beside_ours(settings, tmp_path):
             "turn 1: a turn has exactly the keys",
         ),
         (
-            '{"id": "c", "turns": [{"question": "Why?", "answerable": true, "about": [], "evidence": [], "facts": []}]}',
+            '{"id": "c", "turns": [{"question": "Why?", "answerable": true, "about": [], '
+            '"evidence": [], "facts": []}]}',
             "turn 1: an answerable question needs evidence",
         ),
     ],
