@@ -570,7 +570,8 @@ def test_a_model_answer_shows_its_verified_citation_and_flags_the_unsupported_se
             lambda r: "In June 2021, Mann downloaded at least five million copies of books from Library Genesis "
             f"[{passage_with(r, 'Library Genesis')}]. {claim} [1]."
         )
-        llm.enqueue(status=401, error="Incorrect API key provided: sk-ui-SECRET")
+        for _ in ("rewriting the follow-up", "answering it"):  # the second question follows the first
+            llm.enqueue(status=401, error="Incorrect API key provided: sk-ui-SECRET")
         model = {"llm": "openai", "llm_base_url": llm.url, "llm_model": "scripted", "llm_api_key": SecretStr("sk-ui-SECRET")}
         app, url = serve(ui_settings.model_copy(update={**model, "llm_timeout": 5.0, "llm_max_retries": 0}))
         context = browser.new_context(viewport=VIEWPORT)
@@ -588,7 +589,7 @@ def test_a_model_answer_shows_its_verified_citation_and_flags_the_unsupported_se
             failed = ask(tab, "How many books did Anthropic download from LibGen?")
             assert "check RAG_LLM_API_KEY" in failed.locator(".notice").inner_text()
             assert "sk-ui-SECRET" not in tab.content()
-            assert len(llm.requests) == 2  # starting the app spent no model call
+            assert len(llm.requests) == 3  # starting the app spent no model call
         finally:
             context.close()
             app.close()
