@@ -46,9 +46,14 @@ def _run(fn):
     except Exception as exc:
         if os.environ.get("RAG_DEBUG"):
             raise
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        typer.echo(f"error: unexpected {type(exc).__name__}: {first} (RAG_DEBUG=1 shows the traceback)", err=True)
+        typer.echo(_unexpected(exc), err=True)
         raise typer.Exit(2) from None
+
+
+def _unexpected(exc: Exception) -> str:
+    """One line for an error that is a bug, not the user's doing."""
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"error: unexpected {type(exc).__name__}: {first} (RAG_DEBUG=1 shows the traceback)"
 
 
 def _ensure_index() -> None:
@@ -146,24 +151,17 @@ def chat(
             typer.echo("(new conversation)\n")
             continue
         try:
-            result = _run_quietly(lambda: answer(question, k=k, filters=filters, backend=backend, history=history))
-        except RagError as exc:
+            result = answer(question, k=k, filters=filters, backend=backend, history=history)
+        except RagError as exc:  # the question's fault: say so, and the conversation goes on
             typer.echo(f"error: {exc}\n", err=True)
+            continue
+        except Exception as exc:
+            if os.environ.get("RAG_DEBUG"):
+                raise
+            typer.echo(_unexpected(exc) + "\n", err=True)
             continue
         history.append(result)
         typer.echo(format_answer(result) + "\n")
-
-
-def _run_quietly(fn):
-    """`_run` for one turn of a chat: package errors go back to the caller instead of ending the chat."""
-    from rag.errors import RagError
-
-    try:
-        return fn()
-    except RagError:
-        raise
-    except Exception:
-        return _run(fn)
 
 
 def format_answer(result) -> str:
@@ -172,7 +170,7 @@ def format_answer(result) -> str:
     from rag.retrieve import library
 
     lines = [f"note: {result.notice}", ""] if result.notice else []
-    shown = understood(result, library().docs) if result.resolved or result.scope else None
+    shown = understood(result, library().docs)
     lines += [shown, ""] if shown else []
     lines += [result.text, ""]
     for sentence in result.unsupported:

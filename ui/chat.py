@@ -20,7 +20,6 @@ def ask(question: str, turns: list[Turn], doc_ids, k, settings, backend: str | N
     """Add a turn for the question and yield the conversation as the answer comes in."""
     from rag.answer import stream
     from rag.errors import RagError
-
     from rag.followup import understood
     from rag.retrieve import library
 
