@@ -142,6 +142,11 @@ def _client(index_dir: str, url: str | None):
         raise IndexStoreError(f"cannot reach the Chroma server at {url} ({type(exc).__name__})") from exc
 
 
+def client(settings: Settings):
+    """The Chroma client for these settings: embedded under the index folder, or the server's."""
+    return _client(str(settings.index_dir), settings.chroma_url)
+
+
 def collection(settings: Settings, create: bool = False):
     """The collection for these settings; None when it does not exist and create is False."""
     client = _client(str(settings.index_dir), settings.chroma_url)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rag import encoder, index, lexical
+from rag import encoder, index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_manifest, slug
 from rag.errors import CorpusError
 from rag.models import date_int
@@ -200,9 +200,10 @@ def skipped_files(settings: Settings) -> set[str]:
 
 
 def is_built(settings: Settings) -> bool:
-    """Whether the index for these settings holds any document."""
+    """Whether the index for these settings holds any document (on a Chroma server: whether the
+    server does; its files come to the index folder when the library loads, `rag.remote`)."""
     col = index.collection(settings)
-    return col is not None and col.count() > 0 and settings.store_dir.is_dir()
+    return col is not None and col.count() > 0 and (bool(settings.chroma_url) or settings.store_dir.is_dir())
 
 
 def _save_lexical(settings: Settings) -> None:
@@ -261,6 +262,8 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     report = IngestReport()
     manifest = load_manifest(settings.corpus_dir)
     col = index.collection(settings, create=True)
+    if settings.chroma_url:  # what another machine ingested need not be embedded again here
+        remote.pull(settings)
     indexed = _indexed_hashes(col)
     seen: set[str] = set()
     files = corpus_files(settings.corpus_dir)
@@ -283,6 +286,8 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         or not (lexical.folder(settings) / lexical.ORDER_FILE).is_file()
     ):
         _save_lexical(settings)
+    if settings.chroma_url:
+        remote.push(settings)
     if not encoder.is_exported(settings):
         _export_encoder(settings)
     report.seconds = time.perf_counter() - started

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rag import index, lexical
+from rag import index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
 from rag.ingest import Chunk, Units, indexed_text, is_built, load_units, skipped_files
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 RRF_K = 60
 CANDIDATES = 30  # per ranker, before fusion
 NOISE_COS = 0.2  # a best dense match below this cosine is no match at all
+RECHECK_SECONDS = 5.0  # with a Chroma server, how often a loaded library asks whether the index changed
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Library:
     chunks: list[tuple[str, Chunk]]
     collection: object
     bm25: object = None
+    version: str | None = None  # with a Chroma server: the server's index version this was loaded from
+    checked: float = 0.0  # when that version was last compared with the server's (time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def chunk_texts(self) -> list[str]:
@@ -65,9 +69,18 @@ def library(settings: Settings | None = None) -> Library:
     settings = settings or get_settings()
     with _load_lock:
         key = settings.index_key()
-        if key not in _libraries:
+        if key not in _libraries or _changed_elsewhere(_libraries[key]):
             _libraries[key] = _load(settings)
         return _libraries[key]
+
+
+def _changed_elsewhere(lib: Library) -> bool:
+    """With a Chroma server: whether another machine has ingested since this library was loaded
+    (asked of the server at most every `RECHECK_SECONDS`)."""
+    if not lib.settings.chroma_url or time.monotonic() - lib.checked < RECHECK_SECONDS:
+        return False
+    lib.checked = time.monotonic()
+    return remote.version(lib.settings) != lib.version
 
 
 def forget(settings: Settings | None = None) -> None:
@@ -86,6 +99,10 @@ def _load(settings: Settings) -> Library:
         raise IndexStoreError(
             f"the index in {settings.index_dir} is empty: run `rag ingest` to build it from {settings.corpus_dir}"
         )
+    version = None
+    if settings.chroma_url:  # the server holds the index's files; this folder is a copy of them
+        version = remote.version(settings)
+        remote.pull(settings)
     col = index.collection(settings)
     docs, units, vectors = {}, {}, {}
     for path in sorted(settings.store_dir.glob("*.units.json")):
@@ -97,7 +114,7 @@ def _load(settings: Settings) -> Library:
         raise IndexStoreError(f"the index is empty: no readable documents in {settings.corpus_dir}")
     _warn_if_stale(settings, docs)
     chunks = [(d, c) for d in docs for c in units[d].chunks]
-    return Library(settings, docs, units, vectors, chunks, col)
+    return Library(settings, docs, units, vectors, chunks, col, version=version, checked=time.monotonic())
 
 
 def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:
@@ -108,6 +125,8 @@ def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:
     except Exception:  # a broken corpus folder is ingest's business, not retrieval's
         return
     indexed = {d.sha256 for d in docs.values()}
+    if settings.chroma_url and not on_disk:  # an app server without the corpus: the Chroma server's copy is the index
+        return
     entries_changed = any(
         e.id in docs and docs[e.id].meta.model_dump(mode="json") != e.model_dump(mode="json") for e in manifest.values()
     )
