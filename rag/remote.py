@@ -22,6 +22,7 @@ import base64
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 
 from rag.errors import IndexStoreError
@@ -166,7 +167,7 @@ def _version_of(hashes: dict[str, str]) -> str:
 def _write(path: Path, data: bytes) -> None:
     """Write a file whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two processes may fetch into one folder
     partial.write_bytes(data)
     partial.replace(path)
 
