@@ -289,6 +289,7 @@ def _local_idf(asked: set[str], candidates: dict[str, set[int]], vocab: Vocabula
     return {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in asked}
 
 
+@lru_cache(maxsize=1 << 16)  # per sentence text: the same sentences come back question after question
 def _is_heading(sentence: str) -> bool:
     """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
     United States Court of Appeals") answers nothing: too short, or mostly capitals, or a
@@ -311,6 +312,7 @@ def _asks_decision(question: str) -> bool:
     return not PRESUPPOSES.search(question) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
 
 
+@lru_cache(maxsize=1 << 16)
 def _states_holding(sentence: str) -> bool:
     """Whether a sentence is phrased as a decision ("We affirm", "The motion is DENIED")."""
     return bool(_holding_pattern().search(sentence))

@@ -181,7 +181,7 @@ def search(
             fused[i] = fused.get(i, 0.0) + weight / (RRF_K + rank + 1)
     ranked = sorted(fused.items(), key=lambda item: -item[1])
     chunks = [(*lib.chunks[i], score) for i, score in ranked]
-    return Hits(passages=_merge(lib, chunks)[: k or settings.top_k], chunks=chunks, qvec=qvec)
+    return Hits(passages=_merge(lib, chunks, k or settings.top_k), chunks=chunks, qvec=qvec)
 
 
 def _dense_weight(best_cos: float) -> float:
@@ -219,24 +219,24 @@ def _sparse(lib: Library, question: str, filters: Filters) -> list[int]:
     return [int(i) for i in best if scores[i] > 0]
 
 
-def _merge(lib: Library, chunks: list[tuple[str, Chunk, float]]) -> list[Passage]:
-    """One passage per run of overlapping retrieved chunks, scored by its best chunk."""
+def _merge(lib: Library, chunks: list[tuple[str, Chunk, float]], k: int) -> list[Passage]:
+    """The k best passages: one per run of overlapping retrieved chunks, scored by its best chunk."""
     by_doc: dict[str, list[tuple[Chunk, float]]] = {}
     for doc_id, chunk, score in chunks:
         by_doc.setdefault(doc_id, []).append((chunk, score))
-    passages = []
+    spans = []  # (doc_id, start, end, best score)
     for doc_id, hits in by_doc.items():
-        doc = lib.docs[doc_id]
         hits.sort(key=lambda h: h[0].start)
         start, end, best = hits[0][0].start, hits[0][0].end, hits[0][1]
         for chunk, score in hits[1:]:
             if chunk.start < end:
                 end, best = max(end, chunk.end), max(best, score)
             else:
-                passages.append(_passage(doc, start, end, best))
+                spans.append((doc_id, start, end, best))
                 start, end, best = chunk.start, chunk.end, score
-        passages.append(_passage(doc, start, end, best))
-    return sorted(passages, key=lambda p: -p.score)
+        spans.append((doc_id, start, end, best))
+    spans.sort(key=lambda span: -span[3])
+    return [_passage(lib.docs[d], start, end, score) for d, start, end, score in spans[:k]]
 
 
 def _passage(doc: Document, start: int, end: int, score: float) -> Passage:
