@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rag import encoder, index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_manifest, slug
-from rag.errors import CorpusError
+from rag.errors import CorpusError, IndexStoreError
 from rag.models import date_int
 from rag.readers import read_file
 from rag.settings import Settings, get_settings
@@ -302,9 +302,12 @@ def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, sett
     if doc_id in seen:
         raise CorpusError(f"{path.name}: document id {doc_id!r} is already used by another file")
     seen.add(doc_id)
-    if indexed.get(doc_id) == sha and _stored_entry(settings.store_dir / f"{doc_id}.json") == _entry_key(entry):
+    unchanged = indexed.get(doc_id) == sha and _stored_entry(settings.store_dir / f"{doc_id}.json") == _entry_key(entry)
+    if unchanged and (damage := stored_damage(doc_id, settings, col)) is None:
         report.unchanged.append(doc_id)
         return
+    if unchanged:
+        log.warning("%s: %s; indexing it again", path.name, damage)
     doc = read_document(path, entry, sha)
     units = build_units(doc, settings)
     if not units.chunks:
@@ -322,6 +325,38 @@ def read_document(path: Path, entry=None, sha: str | None = None) -> Document:
     info["manifest_entry"] = _entry_key(entry)
     meta = entry or guess_meta(path, text, info, layout)
     return Document(meta=meta, text=text, layout=layout, sha256=sha or file_sha256(path), info=info)
+
+
+def load_stored(doc_id: str, settings: Settings) -> tuple[Document, Units, object]:
+    """A document's stored pieces: its text and layout, its sentences and chunks, its sentence
+    vectors; IndexStoreError naming what is missing, unreadable or inconsistent."""
+    import numpy as np
+
+    store = settings.store_dir
+    try:
+        doc = Document.load(store / f"{doc_id}.json")
+        units = load_units(store / f"{doc_id}.units.json")
+        vectors = np.load(store / f"{doc_id}.sentences.npy")
+    except FileNotFoundError as exc:
+        raise IndexStoreError(f"{Path(exc.filename).name} is missing") from None
+    except (OSError, ValueError, KeyError, TypeError, CorpusError) as exc:
+        raise IndexStoreError(f"a stored piece of {doc_id} is unreadable ({type(exc).__name__})") from None
+    if vectors.ndim != 2 or len(vectors) != len(units.sentences) or not units.chunks:
+        raise IndexStoreError(f"{doc_id}.sentences.npy does not match its sentences")
+    if units.chunks[-1].end > len(doc.text):
+        raise IndexStoreError(f"{doc_id}.units.json does not match its text")
+    return doc, units, vectors
+
+
+def stored_damage(doc_id: str, settings: Settings, col) -> str | None:
+    """What is wrong with a document's stored pieces or its chunks in Chroma; None when all are sound."""
+    try:
+        _, units, _ = load_stored(doc_id, settings)
+    except IndexStoreError as exc:
+        return str(exc)
+    if len(col.get(where={"doc_id": doc_id}, include=[])["ids"]) != len(units.chunks):
+        return "its chunks in Chroma do not match its stored chunks"
+    return None
 
 
 def _entry_key(entry) -> dict | None:

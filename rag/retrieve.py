@@ -21,7 +21,7 @@ from functools import cached_property
 from rag import index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
-from rag.ingest import Chunk, Units, indexed_text, is_built, load_units, skipped_files
+from rag.ingest import Chunk, Units, indexed_text, is_built, load_stored, skipped_files
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
 from rag.text import terms
@@ -93,8 +93,6 @@ def forget(settings: Settings | None = None) -> None:
 
 
 def _load(settings: Settings) -> Library:
-    import numpy as np
-
     if not is_built(settings):
         raise IndexStoreError(
             f"the index in {settings.index_dir} is empty: run `rag ingest` to build it from {settings.corpus_dir}"
@@ -105,11 +103,12 @@ def _load(settings: Settings) -> Library:
         remote.pull(settings)
     col = index.collection(settings)
     docs, units, vectors = {}, {}, {}
-    for path in sorted(settings.store_dir.glob("*.units.json")):
-        doc_id = path.name.removesuffix(".units.json")
-        docs[doc_id] = Document.load(settings.store_dir / f"{doc_id}.json")
-        units[doc_id] = load_units(path)
-        vectors[doc_id] = np.load(settings.store_dir / f"{doc_id}.sentences.npy")
+    stored = {p.name.split(".", 1)[0] for p in settings.store_dir.glob("*.json") if not p.name.startswith("_")}
+    for doc_id in sorted(stored):
+        try:
+            docs[doc_id], units[doc_id], vectors[doc_id] = load_stored(doc_id, settings)
+        except IndexStoreError as exc:
+            raise IndexStoreError(f"the index is damaged ({exc}); run `rag ingest` to repair it") from None
     if not docs:
         raise IndexStoreError(f"the index is empty: no readable documents in {settings.corpus_dir}")
     _warn_if_stale(settings, docs)

@@ -155,3 +155,37 @@ def test_a_ruling_without_manifest_entry_is_named_from_its_caption(tmp_path):
     )
     start = doc.text.index("We affirm the judgment of the district court.")
     assert doc.meta.full_citation(doc.locate(start, start + 10)) == "United States v. Wilson, No. 07-1306, at 2 (8th Cir. Feb. 5, 2010)"
+
+
+DAMAGES = {
+    "deleted": lambda path: path.unlink(),
+    "truncated": lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+    "garbage": lambda path: path.write_bytes(b"\x00garbage\xff" * 7),
+}
+
+
+@pytest.mark.parametrize("piece", [".json", ".units.json", ".sentences.npy", "chroma"])
+def test_a_damaged_piece_is_named_and_the_next_ingest_restores_identical_answers(tmp_path, piece):
+    from rag.answer import answer
+    from rag.errors import IndexStoreError
+
+    s = small_settings(tmp_path, [CONCORD_FILE, ULTRAMAN_FILE])
+    assert ingest(settings=s).errors == []
+    question = "Why did the court refuse the injunction?"
+    clean = answer(question, settings=s).to_dict()
+    for damage in DAMAGES if piece != "chroma" else ["deleted"]:
+        if piece == "chroma":  # the document's chunks gone from the vector store
+            index.collection(s).delete(where={"doc_id": CONCORD})
+        else:
+            DAMAGES[damage](s.store_dir / f"{CONCORD}{piece}")
+        forget(s)
+        try:
+            damaged = answer(question, settings=s).to_dict()
+            assert damaged["citations"] == clean["citations"] or piece == "chroma"  # never a wrong citation
+        except IndexStoreError as exc:  # or it says what to run
+            assert str(exc).endswith("run `rag ingest` to repair it") and CONCORD in str(exc)
+        report = ingest(settings=s)
+        assert report.added + report.updated == [CONCORD] and report.unchanged == [ULTRAMAN], (piece, damage)
+        forget(s)
+        repaired = answer(question, settings=s).to_dict()
+        assert repaired["citations"] == clean["citations"] and repaired["text"] == clean["text"], (piece, damage)
