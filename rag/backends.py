@@ -28,7 +28,7 @@ from typing import Protocol
 
 from rag.errors import BackendError, ConfigError
 from rag.models import Passage
-from rag.settings import Settings
+from rag.settings import Settings, redact
 from rag.verify import Claim
 
 LOCAL_CONTEXT = 4096  # tokens: the system prompt, six passages of about 200 words, the question and the answer
@@ -471,7 +471,7 @@ def describe(exc: Exception, name: str, settings: Settings) -> BackendError:
     """A one-line, key-free BackendError for an exception from an LLM client."""
     status = _status(exc)
     kind = type(exc).__name__
-    where = settings.llm_base_url or name
+    where = redact(settings.llm_base_url) or name
     if "context window" in str(exc).lower():  # llama.cpp: the prompt does not fit the model
         return BackendError(f"{name} backend: the passages do not fit the model's context window; lower RAG_TOP_K")
     if "Timeout" in kind or "timed out" in str(exc).lower():

@@ -15,7 +15,7 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 from rag.errors import IndexStoreError
-from rag.settings import DEFAULT_MODEL, Settings
+from rag.settings import DEFAULT_MODEL, Settings, redact
 
 BUNDLED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 
@@ -139,7 +139,7 @@ def _client(index_dir: str, url: str | None):
             settings=chroma_settings,
         )
     except Exception as exc:  # chromadb raises ValueError, httpx errors... when it cannot connect
-        raise IndexStoreError(f"cannot reach the Chroma server at {url} ({type(exc).__name__})") from exc
+        raise IndexStoreError(f"cannot reach the Chroma server at {redact(url)} ({type(exc).__name__})") from exc
 
 
 def client(settings: Settings):
@@ -167,5 +167,5 @@ def collection(settings: Settings, create: bool = False):
     except IndexStoreError:
         raise
     except Exception as exc:
-        where = settings.chroma_url or settings.index_dir
+        where = redact(settings.chroma_url) or settings.index_dir
         raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc

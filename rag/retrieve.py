@@ -172,6 +172,8 @@ def search(
     question = check_question(question, settings)
     filters = Filters(**filters) if isinstance(filters, dict) else (filters or Filters())
     lib = library(settings)
+    if unknown := [d for d in filters.doc_ids or () if d not in lib.docs]:
+        raise QuestionError(f"no document with id {unknown[0]!r} in the index; `rag docs` lists the ids")
     qvec = index.embed_question(question, settings)
     dense, best_cos = _dense(lib, qvec, filters)
     fused: dict[int, float] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -84,10 +85,29 @@ class Settings(BaseSettings):
         return self.index_dir / self.collection
 
     def public(self) -> dict:
-        """The effective settings as JSON-safe values (for `rag settings`)."""
+        """The effective settings as JSON-safe values (for `rag settings`), URLs without credentials."""
         data = self.model_dump(mode="json")
         data["collection"] = self.collection
+        for name in ("llm_base_url", "chroma_url"):
+            data[name] = redact(data[name])
         return data
+
+
+SECRET_PARAMS = re.compile(r"key|token|secret|password|auth|sig", re.I)
+
+
+def redact(url: str | None) -> str | None:
+    """A URL fit to print: without a user and password ("http://user:key@host") or secret query values."""
+    if not url:
+        return url
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url if "://" in url else f"//{url}")
+    host = parts.hostname or ""
+    netloc = f"{'***@' if parts.username or parts.password else ''}{host}{f':{parts.port}' if parts.port else ''}"
+    query = urlencode([(k, "***" if SECRET_PARAMS.search(k) else v) for k, v in parse_qsl(parts.query)], safe="*")
+    clean = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return clean if "://" in url else clean.removeprefix("//")
 
 
 @lru_cache(maxsize=1)

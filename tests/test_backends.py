@@ -3,6 +3,7 @@ and every citation that reaches the answer is still verbatim, at its pinpoint, a
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -378,3 +379,16 @@ def test_a_rewrite_that_answers_instead_of_asking_is_not_used(settings, llm):
     result = answer("How much did it have to pay?", settings=model_settings(settings, llm.url), history=history)
     assert llm.requests[1]["messages"][-1]["content"].endswith("Question: How much did it have to pay?")
     assert result.resolved == "How much did it have to pay?" and result.scope == (ULTRAMAN,)
+
+
+def test_credentials_in_a_url_are_never_printed(settings):
+    from rag.settings import redact
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: nothing listens there
+    url = f"http://user:{KEY}@127.0.0.1:{port}/v1?api_key={KEY}&model=m"
+    result = answer(LIBGEN, settings=model_settings(settings, url, llm_max_retries=0))
+    assert result.backend == "extractive" and result.notice.startswith("cannot connect to the openai backend at http://***@")
+    assert KEY not in result.notice and KEY not in json.dumps(settings.model_copy(update={"llm_base_url": url}).public())
+    assert redact("localhost:8000") == "localhost:8000" and redact(f"https://{KEY}@h/v1") == "https://***@h/v1"

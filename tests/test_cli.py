@@ -90,6 +90,12 @@ def test_chat_answers_follow_ups_and_survives_bad_questions(settings):
     assert answers[1].strip().startswith("The rulings in this corpus don't answer that.")
 
 
+def test_an_unknown_document_id_is_named(settings):
+    out = run(["ask", "What harm did the publishers claim?", "--doc", "no-such-ruling"], settings)
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.strip() == "error: no document with id 'no-such-ruling' in the index; `rag docs` lists the ids"
+
+
 def test_docs_and_settings(settings):
     out = run(["docs", "--json"], settings)
     assert {d["id"] for d in json.loads(out.stdout)} >= {BARTZ, CONCORD}
