@@ -73,6 +73,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # files whose content another file already brought
     chunks_embedded: int = 0
     seconds: float = 0.0
 
@@ -81,7 +82,8 @@ class IngestReport:
         return f"{', '.join(parts) or 'nothing to do'}; {self.chunks_embedded} chunks embedded in {self.seconds:.1f} s"
 
     def _counts(self) -> dict[str, list]:
-        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed}
+        counts = {"added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed}
+        return counts | {"duplicates skipped": self.duplicates}
 
 
 @lru_cache(maxsize=1)
@@ -268,9 +270,15 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     seen: set[str] = set()
     files = corpus_files(settings.corpus_dir)
     skipped: list[str] = []
+    if indexed and not files:  # an empty folder (a wrong RAG_CORPUS_DIR, an unmounted disk) empties nothing
+        raise CorpusError(
+            f"the corpus folder {settings.corpus_dir} holds no rulings but the index holds {len(indexed)}; "
+            f"nothing was removed (to empty the index, delete {settings.index_dir})"
+        )
+    contents: dict[str, str] = {}  # file hash -> the file indexed with that content
     for path in _progress(files, progress, "Reading and embedding"):
         try:
-            _ingest_file(path, manifest, indexed, seen, col, settings, report)
+            _ingest_file(path, manifest, indexed, seen, contents, col, settings, report)
         except CorpusError as exc:
             report.errors.append(str(exc))
             skipped.append(file_sha256(path))
@@ -294,11 +302,21 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     return report
 
 
-def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, settings: Settings, report) -> None:
-    """Index one file unless the index already holds it unchanged (same bytes, same manifest entry)."""
+def _ingest_file(
+    path: Path, manifest: dict, indexed: dict, seen: set, contents: dict, col, settings: Settings, report
+) -> None:
+    """Index one file unless the index already holds it unchanged (same bytes, same manifest entry),
+    or another file of the same content is indexed already."""
     sha = file_sha256(path)
+    if sha in contents:
+        log.warning("%s has the same content as %s: indexed once", path.name, contents[sha])
+        report.duplicates.append(path.name)
+        return
+    contents[sha] = path.name
     entry = manifest.get(path.name)
     doc_id = entry.id if entry else slug(path.stem)
+    if doc_id in seen and not entry:  # "ruling.pdf" and "Ruling!.pdf", or names without letters
+        doc_id = f"{doc_id}-{sha[:8]}"
     if doc_id in seen:
         raise CorpusError(f"{path.name}: document id {doc_id!r} is already used by another file")
     seen.add(doc_id)
@@ -308,7 +326,7 @@ def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, sett
         return
     if unchanged:
         log.warning("%s: %s; indexing it again", path.name, damage)
-    doc = read_document(path, entry, sha)
+    doc = read_document(path, entry, sha, doc_id)
     units = build_units(doc, settings)
     if not units.chunks:
         raise CorpusError(f"{path.name}: nothing to index after extraction")
@@ -318,12 +336,14 @@ def _ingest_file(path: Path, manifest: dict, indexed: dict, seen: set, col, sett
     report.chunks_embedded += len(units.chunks)
 
 
-def read_document(path: Path, entry=None, sha: str | None = None) -> Document:
+def read_document(path: Path, entry=None, sha: str | None = None, doc_id: str | None = None) -> Document:
     """One file read into a Document: its canonical text and layout, named by its manifest entry
-    or else from what its caption says."""
+    or else from what its caption says (under `doc_id`, when ingest gave it another id than its name's)."""
     text, layout, info = read_file(path)
     info["manifest_entry"] = _entry_key(entry)
     meta = entry or guess_meta(path, text, info, layout)
+    if doc_id and meta.id != doc_id:
+        meta = meta.model_copy(update={"id": doc_id})
     return Document(meta=meta, text=text, layout=layout, sha256=sha or file_sha256(path), info=info)
 
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import BARTZ, CONCORD, CORPUS, ULTRAMAN, small_settings
+from conftest import BARTZ, CONCORD, CORPUS, ULTRAMAN, ruling_file, small_settings
 from rag import index
 from rag.ingest import ingest
 from rag.retrieve import forget, library
@@ -189,3 +189,34 @@ def test_a_damaged_piece_is_named_and_the_next_ingest_restores_identical_answers
         forget(s)
         repaired = answer(question, settings=s).to_dict()
         assert repaired["citations"] == clean["citations"] and repaired["text"] == clean["text"], (piece, damage)
+
+
+def test_the_same_ruling_under_two_names_is_indexed_once_and_names_without_letters_get_their_own_ids(tmp_path, caplog):
+    s = small_settings(tmp_path, [CONCORD_FILE])
+    shutil.copy(s.corpus_dir / CONCORD_FILE, s.corpus_dir / "copy-of-the-concord-commentary.txt")
+    wilson = ruling_file("ca8_us_v_wilson")
+    lopez = ruling_file("ca7_lopez")
+    shutil.copy(wilson, s.corpus_dir / "１２３.pdf")  # names whose slug is empty
+    shutil.copy(lopez, s.corpus_dir / "４５６.pdf")
+    with caplog.at_level(logging.WARNING):
+        report = ingest(settings=s)
+    assert report.errors == [] and report.duplicates == ["copy-of-the-concord-commentary.txt"]
+    assert "copy-of-the-concord-commentary.txt has the same content as" in caplog.text
+    ids = set(library(s).docs)
+    assert len(ids) == 3 and CONCORD in ids and "document" in ids, (ids, report)
+    other = (ids - {CONCORD, "document"}).pop()
+    assert other.startswith("document-")
+    assert {library(s).docs[d].meta.title for d in ids - {CONCORD}} == {"United States v. Wilson", "Lopez v. Thurmer"}
+    assert "1 duplicates skipped" in report.summary()
+
+
+def test_an_empty_corpus_folder_never_empties_the_index(tmp_path):
+    from rag.errors import CorpusError
+
+    s = small_settings(tmp_path, [CONCORD_FILE])
+    assert ingest(settings=s).added == [CONCORD]
+    (s.corpus_dir / CONCORD_FILE).unlink()
+    with pytest.raises(CorpusError, match=r"holds no rulings but the index holds 1; nothing was removed"):
+        ingest(settings=s)
+    forget(s)
+    assert set(library(s).docs) == {CONCORD}
