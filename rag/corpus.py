@@ -122,6 +122,8 @@ def load_manifest(corpus_dir: Path) -> dict[str, DocMeta]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         entries = [DocMeta(**e) for e in raw.get("document", [])]
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: the manifest is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except (tomllib.TOMLDecodeError, ValidationError, TypeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CorpusError(f"{path}: invalid manifest ({first})") from exc

@@ -307,6 +307,12 @@ def _ingest_file(
 ) -> None:
     """Index one file unless the index already holds it unchanged (same bytes, same manifest entry),
     or another file of the same content is indexed already."""
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > settings.max_file_mb:
+        raise CorpusError(
+            f"{path.name} is {size_mb:.1f} MB, over the {settings.max_file_mb:g} MB limit (RAG_MAX_FILE_MB); "
+            "split it, or raise the limit if it really is one ruling"
+        )
     sha = file_sha256(path)
     if sha in contents:
         log.warning("%s has the same content as %s: indexed once", path.name, contents[sha])

@@ -148,6 +148,10 @@ def check_question(question: str, settings: Settings) -> str:
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty")
     question = " ".join(question.split())
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: what a broken decoder makes of invalid bytes
+        raise QuestionError(f"the question has a character that is not valid text at position {exc.start}") from None
     if len(question) > settings.max_question_chars:
         raise QuestionError(
             f"the question is {len(question):,} characters long; the limit is {settings.max_question_chars:,}"

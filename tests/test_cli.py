@@ -60,7 +60,9 @@ def test_refusal_offers_closest_passages_not_citations(settings):
 
 
 def test_bad_questions_are_one_line_errors(settings):
-    for question, message in (("", "the question is empty"), ("x" * 50_000, "characters long")):
+    invalid = "Why was the injunction \udcff denied?"  # how Python passes an invalid UTF-8 byte of argv
+    bad = (("", "the question is empty"), ("x" * 50_000, "characters long"), (invalid, "not valid text at position 23"))
+    for question, message in bad:
         out = run(["ask", question], settings)
         assert out.returncode == 1
         assert out.stderr.startswith("error: ") and message in out.stderr

@@ -220,3 +220,22 @@ def test_an_empty_corpus_folder_never_empties_the_index(tmp_path):
         ingest(settings=s)
     forget(s)
     assert set(library(s).docs) == {CONCORD}
+
+
+def test_a_file_over_the_size_limit_is_named_and_the_rest_indexed(tmp_path):
+    s = small_settings(tmp_path, [CONCORD_FILE], max_file_mb=0.5)
+    (s.corpus_dir / "huge.txt").write_text("The court held that the motion is denied. " * 20_000, encoding="utf-8")
+    report = ingest(settings=s)
+    assert report.added == [CONCORD]
+    assert report.errors == [
+        "huge.txt is 0.8 MB, over the 0.5 MB limit (RAG_MAX_FILE_MB); split it, or raise the limit if it really is one ruling"
+    ]
+
+
+def test_a_manifest_that_is_not_utf8_is_named(tmp_path):
+    from rag.errors import CorpusError
+
+    s = small_settings(tmp_path, [CONCORD_FILE])
+    (s.corpus_dir / "manifest.toml").write_bytes("title = 'Caf\u00e9'\n".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"manifest.toml: the manifest is not UTF-8 text \(byte 12\); save it as UTF-8"):
+        ingest(settings=s)
