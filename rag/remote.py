@@ -117,7 +117,8 @@ def _collection(settings: Settings, create: bool = False):
         names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
         return client.get_collection(name, embedding_function=None) if name in names else None
     except Exception as exc:
-        raise IndexStoreError(f"Chroma at {redact(settings.chroma_url)} failed: {type(exc).__name__}: {_first(exc)}") from exc
+        where = redact(settings.chroma_url)
+        raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {_first(exc)}") from exc
 
 
 def _hashes(col) -> dict[str, str]:
@@ -182,7 +183,8 @@ def _call(fn, settings: Settings):
     except IndexStoreError:
         raise
     except Exception as exc:
-        raise IndexStoreError(f"Chroma at {redact(settings.chroma_url)} failed: {type(exc).__name__}: {_first(exc)}") from exc
+        where = redact(settings.chroma_url)
+        raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {_first(exc)}") from exc
 
 
 def _first(exc: Exception) -> str:

@@ -334,7 +334,8 @@ class Grounded:
 INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts?|rules)"
     r"|\bsystem prompt\b|\btell the user\b|\byou are (?:an? )?(?:ai|assistant|language model)\b"
-    r"|\b(?:every|each|all) (?:answers?|responses?|replies)\b(?:\W+\w+){0,6}?\W+(?:must|should) (?:cite|say|mention|quote|tell)\b"
+    r"|\b(?:every|each|all) (?:answers?|responses?|replies)\b(?:\W+\w+){0,6}?\W+(?:must|should)"
+    r" (?:cite|say|mention|quote|tell)\b"
     r"|\b(?:always )?cite this (?:document|passage|memo|file)\b",
     re.I,
 )
