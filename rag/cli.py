@@ -66,16 +66,26 @@ def _ensure_index() -> None:
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files to copy into the corpus folder first.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Only report what needs doing; change nothing.")] = False,
 ):
     """Bring the index up to date with the corpus folder.
 
-    Unchanged documents are skipped, changed ones re-indexed, removed ones dropped.
-    A file that cannot be read is reported and skipped; the rest are still indexed.
+    Unchanged documents are skipped, changed ones re-indexed, removed ones dropped, damaged ones
+    (a stored piece missing or unreadable) indexed again. A file that cannot be read is reported
+    and skipped; the rest are still indexed. `--check` reports all this and exits 1 if anything
+    needs doing.
 
-    Examples:  rag ingest    |    rag ingest ~/Downloads/kadrey-v-meta.pdf
+    Examples:  rag ingest    |    rag ingest ~/Downloads/kadrey-v-meta.pdf    |    rag ingest --check
     """
     from rag.ingest import ingest as run_ingest
     from rag.retrieve import forget
+
+    if check:
+        from rag.ingest import check as check_index
+
+        problems = _run(check_index)
+        typer.echo("\n".join(problems) if problems else "the index is up to date and every stored piece is sound")
+        raise typer.Exit(1 if problems else 0)
 
     report = _run(lambda: run_ingest(paths=paths, progress=sys.stderr.isatty()))
     forget()

@@ -302,6 +302,34 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     return report
 
 
+def check(settings: Settings | None = None) -> list[str]:
+    """What `ingest` would repair or change, one line each, without changing anything (empty: all sound)."""
+    settings = settings or get_settings()
+    col = index.collection(settings)
+    if col is None:
+        return [f"the index is empty: `rag ingest` builds it from {settings.corpus_dir}"]
+    manifest = load_manifest(settings.corpus_dir)
+    indexed = _indexed_hashes(col)
+    problems, ids, shas = [], set(), set()
+    for path in corpus_files(settings.corpus_dir):
+        entry = manifest.get(path.name)
+        doc_id, sha = (entry.id if entry else slug(path.stem)), file_sha256(path)
+        ids.add(doc_id)
+        shas.add(sha)
+        if sha in skipped_files(settings):
+            problems.append(f"{path.name}: could not be read at the last ingest")
+        elif indexed.get(doc_id) != sha and sha not in indexed.values():
+            problems.append(f"{path.name}: {'changed' if doc_id in indexed else 'new'}, not indexed yet")
+    for doc_id, sha in sorted(indexed.items()):
+        if doc_id not in ids and sha not in shas:
+            problems.append(f"{doc_id}: its file is gone from the corpus folder")
+        elif damage := stored_damage(doc_id, settings, col):
+            problems.append(f"{doc_id}: {damage}")
+    if indexed and not (lexical.folder(settings) / lexical.ORDER_FILE).is_file():
+        problems.append("the saved BM25 index is missing")
+    return problems
+
+
 def _ingest_file(
     path: Path, manifest: dict, indexed: dict, seen: set, contents: dict, col, settings: Settings, report
 ) -> None:

@@ -239,3 +239,24 @@ def test_a_manifest_that_is_not_utf8_is_named(tmp_path):
     (s.corpus_dir / "manifest.toml").write_bytes("title = 'Caf\u00e9'\n".encode("latin-1"))
     with pytest.raises(CorpusError, match=r"manifest.toml: the manifest is not UTF-8 text \(byte 12\); save it as UTF-8"):
         ingest(settings=s)
+
+
+def test_ingest_check_reports_what_needs_doing_and_changes_nothing(tmp_path):
+    from rag.ingest import check
+
+    s = small_settings(tmp_path, [CONCORD_FILE, ULTRAMAN_FILE])
+    assert check(s) == [f"the index is empty: `rag ingest` builds it from {s.corpus_dir}"]
+    ingest(settings=s)
+    assert check(s) == []
+    (s.store_dir / f"{CONCORD}.sentences.npy").unlink()
+    (s.corpus_dir / ULTRAMAN_FILE).unlink()
+    (s.corpus_dir / "new.txt").write_text("A new memo on the injunction.\n", encoding="utf-8")
+    before = sorted(p.name for p in s.store_dir.iterdir())
+    assert check(s) == [
+        "new.txt: new, not indexed yet",
+        f"{CONCORD}: {CONCORD}.sentences.npy is missing",
+        f"{ULTRAMAN}: its file is gone from the corpus folder",
+    ]
+    assert sorted(p.name for p in s.store_dir.iterdir()) == before  # nothing changed
+    ingest(settings=s)
+    assert check(s) == []
