@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import time
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlparse
 
 from rag.errors import IndexStoreError
 from rag.settings import DEFAULT_MODEL, Settings, redact
 
 BUNDLED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
+DAMAGED = re.compile(r"malformed|not a database|disk image|database corrupt|no such table", re.I)  # SQLite's words
+log = logging.getLogger(__name__)
 
 
 def resolve_model(name: str) -> str:
@@ -148,24 +153,55 @@ def client(settings: Settings):
 
 
 def collection(settings: Settings, create: bool = False):
-    """The collection for these settings; None when it does not exist and create is False."""
-    client = _client(str(settings.index_dir), settings.chroma_url)
+    """The collection for these settings; None when it does not exist and create is False.
+
+    An embedded Chroma database that cannot be opened (a damaged file) is moved aside when
+    `create` (ingest then rebuilds it from the stored texts); otherwise the error says so.
+    """
     try:
-        if create:
-            return client.get_or_create_collection(
-                settings.collection,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embed_model": settings.embed_model, "chunk_tokens": settings.chunk_tokens},
-                embedding_function=None,
-            )
-        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        return (
-            client.get_collection(settings.collection, embedding_function=None)
-            if settings.collection in names
-            else None
-        )
+        return _open_collection(settings, create)
     except IndexStoreError:
         raise
     except Exception as exc:
-        where = redact(settings.chroma_url) or settings.index_dir
-        raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if settings.chroma_url or not DAMAGED.search(first):
+            where = redact(settings.chroma_url) or settings.index_dir
+            raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {first}") from exc
+        folder = Path(settings.index_dir) / "chroma"
+        if not create:
+            raise IndexStoreError(
+                f"the Chroma database in {folder} cannot be opened ({first}); run `rag ingest`"
+            ) from exc
+        aside = folder.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        _forget_clients()
+        folder.rename(aside)
+        log.warning(
+            "the Chroma database in %s could not be opened (%s); moved it to %s and rebuilding", folder, first, aside
+        )
+        return _open_collection(settings, create)
+
+
+def _open_collection(settings: Settings, create: bool):
+    client = _client(str(settings.index_dir), settings.chroma_url)
+    if create:
+        col = client.get_or_create_collection(
+            settings.collection,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embed_model": settings.embed_model, "chunk_tokens": settings.chunk_tokens},
+            embedding_function=None,
+        )
+    else:
+        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        if settings.collection not in names:
+            return None
+        col = client.get_collection(settings.collection, embedding_function=None)
+    col.count()  # a damaged database fails here rather than in the middle of a question
+    return col
+
+
+def _forget_clients() -> None:
+    """Close what this process holds open of the embedded databases (before one is moved)."""
+    from chromadb.api.client import SharedSystemClient
+
+    _client.cache_clear()
+    SharedSystemClient.clear_system_cache()

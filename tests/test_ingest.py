@@ -260,3 +260,32 @@ def test_ingest_check_reports_what_needs_doing_and_changes_nothing(tmp_path):
     assert sorted(p.name for p in s.store_dir.iterdir()) == before  # nothing changed
     ingest(settings=s)
     assert check(s) == []
+
+
+def test_a_damaged_chroma_database_is_moved_aside_and_rebuilt(tmp_path):
+    """As a user meets it: each command in its own process."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    s = small_settings(tmp_path, [CONCORD_FILE, ULTRAMAN_FILE])
+    env = {**os.environ, "RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir)}
+
+    def rag(*args):
+        return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, env=env)
+
+    question = ["ask", "Why did the court refuse the injunction?", "--json"]
+    assert rag("ingest").returncode == 0
+    clean = json.loads(rag(*question).stdout)
+    database = s.index_dir / "chroma" / "chroma.sqlite3"
+    database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
+    damaged = rag(*question)
+    assert damaged.returncode == 1 and damaged.stdout == ""
+    assert damaged.stderr.startswith(f"error: the Chroma database in {s.index_dir / 'chroma'} cannot be opened (")
+    assert damaged.stderr.strip().endswith("run `rag ingest`") and len(damaged.stderr.strip().splitlines()) == 1
+    rebuilt = rag("ingest")
+    assert rebuilt.returncode == 0 and "moved it to" in rebuilt.stderr and rebuilt.stdout.startswith("2 added;")
+    [aside] = [p for p in s.index_dir.iterdir() if p.name.startswith("chroma.damaged-")]
+    assert (aside / "chroma.sqlite3").is_file()  # the damaged database is kept, not deleted
+    assert json.loads(rag(*question).stdout)["citations"] == clean["citations"]
