@@ -15,9 +15,10 @@ without a model, the same way for any ruling:
 - a question that leans on the earlier turns (a pronoun, "that …", a leading "and", "what
   about") stays; one with no content word of its own ("Why?") also takes the previous
   question as its subject and is searched with it;
-- any other question stays too, unless it uses a word the conversation's documents never use
-  and that marks out other documents ("pirated" after a conversation about an injunction):
-  then the history is left aside and it is answered as a first question.
+- any other question stays too, unless it names someone the conversation's documents never
+  mention, or uses a word they never use that marks out other documents ("pirated" after a
+  conversation about an injunction): then the history is left aside and it is answered as a
+  first question.
 
 A model backend rewrites the follow-up into a standalone question instead (`condense`), and
 the same rules then decide the documents from that rewrite.
@@ -130,9 +131,14 @@ def _documents(earlier, lib) -> tuple[str, ...]:
 
 
 def _foreign(question: str, focus: tuple[str, ...], vocab) -> bool:
-    """Whether the question uses a word that the conversation's documents never use and that marks out
-    other documents (fewer than half of the rest use it: "pirated", not "asked")."""
+    """Whether the question names someone the conversation's documents never mention ("Kadrey v.
+    Meta"), or uses a word they never use that marks out other documents (fewer than half of the
+    rest use it: "pirated", not "asked")."""
     here = frozenset().union(*(vocab.doc_terms[d] for d in focus))
+    first = re.match(r"\W*\w+", question)
+    names = [m.group(0) for m in NAME.finditer(question) if not first or m.start() >= first.end()]
+    if set(terms(" ".join(names))) - here:
+        return True
     others = [t for d, t in vocab.doc_terms.items() if d not in focus]
     return any(0 < sum(word in t for t in others) < len(others) / 2 for word in set(terms(question)) - here)
 

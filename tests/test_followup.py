@@ -119,3 +119,10 @@ def test_the_users_document_filter_wins_over_the_conversation(testbed_settings):
     history = converse([f"What did the court decide in {title(a, testbed_settings)}?"], testbed_settings)
     got = answer("Why?", settings=testbed_settings, history=history, filters={"doc_ids": (b,)})
     assert {c.doc_id for c in got.citations} <= {b}
+
+
+def test_a_question_about_a_case_no_ruling_mentions_is_refused_without_the_history(testbed_settings):
+    opening = f"What did the court decide in {title(RULINGS[0], testbed_settings)}?"
+    first, other = converse([opening, "What did Judge Smith hold in Kadrey v. Meta?"], testbed_settings)
+    assert first.citations and other.refused and other.scope == () and other.resolved is None
+    assert "Kadrey" in other.text
