@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     answer_pool: int = Field(30, ge=1, le=200, description="Sentences are drawn from this many best chunks")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
     max_file_mb: float = Field(
-        32.0, gt=0, description="Largest corpus file ingest reads (a 300-page opinion is a few MB; a scan, tens)"
+        10.0, gt=0, description="Largest corpus file ingest reads (a 300-page opinion is 1-5 MB; raise it for scans)"
     )
     llm: Literal["extractive", "openai", "anthropic", "ollama", "local"] = Field("extractive", description="Answer backend")
     llm_base_url: str | None = Field(None, description="Model server URL (OpenAI-compatible /v1, Ollama, Anthropic)")
