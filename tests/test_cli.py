@@ -131,3 +131,39 @@ def test_the_first_ask_builds_the_index_and_says_so(tmp_path):
     assert "the index is empty: building it from" in first.stderr and "[1]" in first.stdout
     again = run(["ask", "Why was the preliminary injunction denied?"], s)
     assert again.returncode == 0 and "building it" not in again.stderr and again.stdout == first.stdout
+
+
+def test_the_server_logs_one_line_per_rejected_input(settings, tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    from gradio_client import Client
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "RAG_CORPUS_DIR": str(settings.corpus_dir), "RAG_INDEX_DIR": str(settings.index_dir)}
+    log = tmp_path / "serve.log"
+    server = subprocess.Popen(RAG + ["serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()[-2000:]
+                time.sleep(0.5)
+        client = Client(url, verbose=False)
+        for bad in ("   ", "x" * 5000):
+            with pytest.raises(Exception):
+                client.predict(bad, api_name="/ask")
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    lines = log.read_text().splitlines()
+    assert "Traceback (most recent call last):" not in lines
+    assert "warning: /ask rejected: the question is empty" in lines
+    assert "warning: /ask rejected: the question is 5,000 characters long; the limit is 2,000" in lines

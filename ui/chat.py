@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 from collections.abc import Iterator
 
 from ui.transcript import Turn
 
+log = logging.getLogger(__name__)
 _feedback_lock = threading.Lock()
 
 
@@ -38,6 +40,7 @@ def ask(question: str, turns: list[Turn], doc_ids, k, settings, backend: str | N
                 turn.understood = understood(piece, library(settings).docs)
             yield turns
     except RagError as exc:
+        log.warning("question rejected: %s", exc)
         turn.error = str(exc)
         yield turns
     except Exception as exc:  # show it in the chat, then let gradio log it
@@ -101,8 +104,9 @@ def api_answer(question: str, documents: list[str] | None, settings, history: li
     try:
         earlier = _history(history or [], filters, settings)
         return answer(question, filters=filters, settings=settings, history=earlier).to_dict()
-    except RagError as exc:
-        raise gr.Error(str(exc)) from None
+    except RagError as exc:  # the caller's to fix: one line in the server log, no traceback
+        log.warning("/ask rejected: %s", exc)
+        raise gr.Error(str(exc), print_exception=False) from None
 
 
 def _history(items: list, filters, settings) -> list:
