@@ -10,7 +10,7 @@ up to date from it before loading, fetching only the files whose hash differs. A
 `rag serve` processes, each with its own empty index folder, then answer with the same citations.
 
 A record "_version" holds a hash of every file's hash, so an app server notices an ingest made
-elsewhere (`changed_since`) without listing the files.
+elsewhere (`version`, asked by `rag.retrieve.library` every few seconds) without listing the files.
 
 The question encoder (the ONNX export, `rag.encoder`) is not mirrored: each machine makes its
 own from the installed model.
@@ -96,11 +96,6 @@ def version(settings: Settings) -> str | None:
         return None
     got = _call(lambda: col.get(ids=[VERSION], include=["metadatas"]), settings)
     return got["metadatas"][0]["sha256"] if got["ids"] else None
-
-
-def local_version(settings: Settings) -> str:
-    """The same hash over the local index folder."""
-    return _version_of({name: _sha256(path) for name, path in files(settings).items()})
 
 
 # ---- records ---------------------------------------------------------------------------------
