@@ -72,22 +72,13 @@ def _encode(session, tokenizer, texts: list[str], batch: int = 32):
     """Normalised vectors, in length-sorted batches (little padding)."""
     import numpy as np
 
+    from rag.encoder import run
+
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), 384), dtype=np.float32)
     for b in range(0, len(order), batch):
         rows = order[b : b + batch]
-        encodings = tokenizer.encode_batch([texts[i] for i in rows])
-        width = max(len(e.ids) for e in encodings)
-
-        def padded(values):
-            return np.array([list(v) + [0] * (width - len(v)) for v in values], dtype=np.int64)
-
-        feeds = {
-            "input_ids": padded(e.ids for e in encodings),
-            "attention_mask": padded(e.attention_mask for e in encodings),
-            "token_type_ids": padded(e.type_ids for e in encodings),
-        }
-        out[rows] = session.run(None, feeds)[0]
+        out[rows] = run(session, tokenizer, [texts[i] for i in rows])
     return out
 
 

@@ -146,9 +146,13 @@ def encode(texts: list[str], settings: Settings):
     """Normalised embeddings of `texts` (numpy float32), or None when no encoder was exported."""
     if not is_exported(settings):
         return None
+    return run(*_session(str(folder(settings))), texts)
+
+
+def run(session, tokenizer, texts: list[str]):
+    """The vectors an ONNX Runtime session of the exported graph gives for `texts` (one padded batch)."""
     import numpy as np
 
-    session, tokenizer = _session(str(folder(settings)))
     encodings = tokenizer.encode_batch(texts)
     width = max(len(e.ids) for e in encodings)
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from rag.errors import GoldError
-from rag.evaluate import answerer, schema_problem
+from rag.evaluate import answerer, read_jsonl, schema_problem
 from rag.metrics import score
 from rag.settings import Settings, get_settings
 
@@ -49,18 +49,8 @@ def run_cli(path: Path, k: int | None = None, json_out: Path | None = None, sett
 
 def load(path: Path) -> list[dict]:
     """The conversations of a JSONL file, each turn checked like a gold question."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldError(f"cannot read the conversations {path}: {exc}") from None
     conversations = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    for n, item in read_jsonl(path, "conversations"):
         turns = item.get("turns") if isinstance(item, dict) else None
         if not isinstance(turns, list) or not turns:
             raise GoldError(f"{path}:{n}: a conversation needs a non-empty list of turns")

@@ -90,20 +90,26 @@ def run_cli(
     return 0 if passed(verdict) else 1
 
 
-def load_gold(path: Path) -> list[dict]:
-    """The gold questions, each checked against the schema in evals/README.md."""
+def read_jsonl(path: Path, what: str) -> list[tuple[int, object]]:
+    """(line number, object) for each non-blank line of a JSON Lines file; GoldError naming the line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise GoldError(f"cannot read the gold file {path}: {exc.strerror}") from None
-    items = []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"cannot read the {what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    out = []
     for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        if line.strip():
+            try:
+                out.append((n, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise GoldError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    return out
+
+
+def load_gold(path: Path) -> list[dict]:
+    """The gold questions, each checked against the schema in evals/README.md."""
+    items = []
+    for n, item in read_jsonl(path, "gold file"):
         if problem := schema_problem(item):
             raise GoldError(f"{path}:{n}: {problem}")
         items.append(item)
