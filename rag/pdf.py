@@ -54,6 +54,7 @@ MARK = re.compile(r"^\[?¶\s*(\d{1,4})\]?\s")  # a paragraph the court numbers
 EDGE = 0.15  # share of the page height where running heads, footers and page numbers sit
 SUPERSCRIPT = 0.75  # a word under this share of the body size is a superscript mark
 BULLETS = ("•", "◦", "▪", "·")
+INCH = 72.0  # PDF points
 GLYPHS = {"\uf0b7": "•", "\u00a0": " ", "\ufb01": "fi", "\ufb02": "fl"}
 
 
@@ -305,9 +306,10 @@ def _line_number(row: Row, margin: list[dict]) -> int | None:
 
 
 def _edge_rows(page: Page) -> list[Row]:
-    """The first two and last two body rows of a page: where running heads and footers sit."""
+    """The first three and last three body rows of a page: where running heads and footers sit
+    (a head can take three lines: the case name, its citation, "Opinion of the Court")."""
     body = [r for r in page.rows if not r.in_footnote]
-    return body[:2] + body[-2:] if len(body) > 4 else body
+    return body[:3] + body[-3:] if len(body) > 6 else body
 
 
 def _key(row: Row) -> str:
@@ -489,6 +491,9 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     right margin; the line moves right of the previous one (first-line indent, block quote);
     it moves left other than from a first-line indent back to the margin; or two lines in a
     row sit at the first-line indent (a one-line paragraph, then the next paragraph).
+    A line that begins in the left margin (a paragraph number hung outside it) opens a
+    paragraph that the next line at the margin continues. A first-line indent is up to 2.5 ems, or up to an inch when that first line runs (nearly)
+    to the right margin (court filings indent half an inch: 36 points, 3 ems of 12-point type).
     """
     step = row.size * 1.5
     if row.footnote is not None or row.in_footnote != prev.in_footnote or row.text.startswith(BULLETS):
@@ -496,11 +501,15 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     if _is_heading(row) or _is_heading(prev) or prev.x1 < left + (right - left) * 0.6:
         return True
     first_line_indent = row.size * 2.5
+    if prev.x0 < left - step and abs(row.x0 - left) <= step:
+        return False  # the line before began in the left margin (a court's "¶ 12"): the paragraph goes on
     if abs(row.x0 - prev.x0) <= step:
         return prev_opens and step < row.x0 - left < first_line_indent
     if row.x0 > prev.x0:
         return True
-    return not (prev_opens and prev.x0 - left < first_line_indent)
+    indent = prev.x0 - left
+    filled = prev.x1 >= left + (right - left) * 0.85  # ragged right stops short of the margin
+    return not (prev_opens and (indent < first_line_indent or (filled and indent <= INCH)))
 
 
 def _is_heading(row: Row) -> bool:

@@ -22,7 +22,7 @@ from rag.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # Bump when readers or chunking change what is stored, so old collections are not reused.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 class Settings(BaseSettings):
@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     )
     answer_type_bonus: float = Field(
         0.2, ge=0, description="Added for the date, number or amount a compound question asks for"
+    )
+    answer_length_norm: float = Field(
+        0.3, ge=0, description="A sentence of n > 25 words keeps (25/n)**this of its lexical score"
+    )
+    answer_argument_penalty: float = Field(
+        0.1, ge=0, description="Taken from a sentence attributing a position to a party, unless one is asked for"
     )
     answer_min_score: float = Field(0.5, description="Refuse when no sentence scores this much")
     answer_keep_within: float = Field(

@@ -69,6 +69,34 @@ def test_a_known_sentence_is_on_the_page_the_court_printed(name, sentence, expec
     assert pinpoint(name, sentence) == expected
 
 
+def paragraph_of(name: str, sentence: str) -> str:
+    text, layout, _ = read(name)
+    start = text.index(sentence)
+    return next(text[s:e] for _, s, e in layout.paragraphs if s <= start < e)
+
+
+@pytest.mark.parametrize(
+    "name, opening, continued",
+    [
+        # a first line indented half an inch (36 pt of 13-point type), then the line at the margin
+        ("mo_ctapp_jagels", "As a result of our review of the record in this case", "to either prong of Strickland"),
+        ("us_tax_court_bordelon", "The Commissioner stresses that the Many Loan", "collateralized, that it was not"),
+        # the same in E.D. Cal. pleading paper with ragged right lines
+        ("still_v_commissioner", "An award of § 406(b) fees must be", "offset by any prior award"),
+    ],
+)
+def test_a_paragraph_with_a_half_inch_first_line_indent_is_one_paragraph(name, opening, continued):
+    paragraph = paragraph_of(name, opening)
+    assert continued in paragraph, paragraph
+
+
+def test_a_running_head_of_three_lines_is_left_out_of_the_text():
+    text, _, _ = read("nc_supreme_gift_surplus")
+    assert "Opinion of the Court" not in text  # under the case name and "2022-NCSC-1" on every page
+    # and the sentence the head interrupted runs on across the page break
+    assert "the trial court correctly determined that chance did not predominate" in text
+
+
 @pytest.mark.slow
 def test_every_ruling_file_is_read_with_pages_in_order():
     for path in sorted(TESTBED.glob("*.pdf")):
