@@ -15,13 +15,17 @@
    Dispositions, events, court levels: rag/legal.toml, the same for every ruling.
 3. **Score** each candidate sentence:
 
-       score = lexical + dense_weight * cosine + holding_bonus * states_holding
+       score = lexical * brevity + dense_weight * cosine
+               + holding_bonus * states_holding - argument_penalty * attributes_argument
 
    `lexical` is the share of the question's terms found in the sentence, each weighted by its
    IDF among the candidates (the forms of one disposition count as one word: "refused" is
-   found in "DENIED"); `cosine` compares the question's and the sentence's embeddings;
-   `states_holding` is 1 when the question asks what was decided and the sentence is phrased
-   as a decision ("We affirm", "The motion is DENIED"). Headings and caption fragments are
+   found in "DENIED"); `brevity` discounts it for a sentence longer than a typical one, which
+   holds more words of any question; `cosine` compares the question's and the sentence's
+   embeddings; `states_holding` is 1 when the question asks what was decided and the sentence
+   is phrased as a decision ("We affirm", "The motion is DENIED"); `attributes_argument` is 1
+   when the sentence gives a party's position ("Tarrant argues ...") and the question does not
+   ask for one: it restates the dispute rather than resolving it. Headings and caption fragments are
    skipped. A "how much", "how many", "when" or case-number question keeps only sentences
    with an amount, a number, a date or the docket.
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
@@ -49,6 +53,7 @@ from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
 MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
+TYPICAL_WORDS = 25  # a sentence of a ruling; a longer one's lexical score is discounted
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
 DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
 ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers it contains)
@@ -226,7 +231,8 @@ def _rank(
         cosines = lib.sentence_vectors[doc_id][order] @ np.asarray(hits.qvec)
         lexical = _lexical(weights, [vocab.sentence_terms[doc_id][i] for i in order], vocab.name_terms(doc_id))
         text, spans = lib.docs[doc_id].text, lib.units[doc_id].sentences
-        for i, base in zip(order, lexical + settings.answer_dense_weight * cosines):
+        brevity = _brevity([text[spans[i][0] : spans[i][1]] for i in order], settings.answer_length_norm)
+        for i, base in zip(order, lexical * brevity + settings.answer_dense_weight * cosines):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
                 out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence))))
@@ -243,12 +249,22 @@ def _lexical(weights: dict[str, float], sentences: list[frozenset[str]], names: 
     )
 
 
+def _brevity(sentences: list[str], power: float):
+    """Per sentence, (TYPICAL_WORDS / words) ** power, at most 1."""
+    import numpy as np
+
+    words = np.array([max(1, len(s.split())) for s in sentences], dtype=float)
+    return np.minimum(1.0, (TYPICAL_WORDS / words) ** power)
+
+
 class _Bonus:
     """What a sentence scores beyond its words: stating a decision when one is asked for, and
-    being of the kind the question asks for (a standard of review, the judges, a date)."""
+    being of the kind the question asks for (a standard of review, the judges, a date); less
+    when it only gives a party's position and the question does not ask for one."""
 
     def __init__(self, question: str, settings: Settings):
         self.holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
+        self.argument = 0.0 if _argument_pattern().search(question) else settings.answer_argument_penalty
         self.per_type = settings.answer_type_bonus
         self.wanted = [has for asks, has in legal.answer_types().values() if asks.search(question)]
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
@@ -256,7 +272,8 @@ class _Bonus:
 
     def __call__(self, sentence: str) -> float:
         stated = self.holding if self.holding and _states_holding(sentence) else 0.0
-        return stated + self.per_type * sum(1 for has in self.wanted if has.search(sentence))
+        argued = self.argument if self.argument and _attributes_argument(sentence) else 0.0
+        return stated - argued + self.per_type * sum(1 for has in self.wanted if has.search(sentence))
 
     def keeps_heading(self, sentence: str) -> bool:
         """A heading or caption line answers only a case-number question or one asking for what
@@ -293,15 +310,17 @@ def _local_idf(asked: set[str], candidates: dict[str, set[int]], vocab: Vocabula
 def _is_heading(sentence: str) -> bool:
     """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
     United States Court of Appeals") answers nothing: too short, or mostly capitals, or a
-    short line without a sentence's closing punctuation, or a short line naming the judges
-    ("Before SMITH and JONES, Circuit Judges.", unless the question asks for them)."""
+    short line without a sentence's closing punctuation, or an unclosed line that ends in a
+    comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
+    Litigation,"), or a short line naming the judges ("Before SMITH and JONES, Circuit
+    Judges.", unless the question asks for them)."""
     words = re.findall(r"\w+", sentence)
     letters = [c for c in sentence if c.isalpha()]
     closed = sentence.rstrip().rstrip("”’\"')").endswith((".", "?", "!", ":", ";"))
     return (
         len(words) < MIN_WORDS
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
-        or (not closed and len(words) < 12)
+        or (not closed and (len(words) < 12 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
         or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))
     )
 
@@ -322,6 +341,19 @@ def _states_holding(sentence: str) -> bool:
 def _holding_pattern() -> re.Pattern:
     phrases = sorted(legal.phrases("holdings", "phrases"), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
+
+
+@lru_cache(maxsize=1 << 16)
+def _attributes_argument(sentence: str) -> bool:
+    """Whether a sentence gives a party's position ("Plaintiffs contend ...") rather than a decision."""
+    return bool(_argument_pattern(verbs_only=True).search(sentence)) and not _states_holding(sentence)
+
+
+@lru_cache(maxsize=2)
+def _argument_pattern(verbs_only: bool = False) -> re.Pattern:
+    """The verbs that attribute a position to a party; with the nouns, what asks about one."""
+    words = legal.phrases("arguments", "verbs") + ([] if verbs_only else legal.phrases("arguments", "asked"))
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 
 def _compound(question: str) -> bool:

@@ -48,7 +48,7 @@ def test_every_event_is_found_where_a_ruling_mentions_it_and_refused_where_none_
     [
         ("8th Cir.", "affirm"),
         ("D.C. Cir.", "reverse"),
-        ("1st Cir.", "vacate"),
+        ("N.D. Cal.", "vacate"),  # a scheduling order vacating dates
         ("E.D. Cal.", "grant"),
         ("N.D. Cal.", "deny"),
     ],
@@ -68,7 +68,7 @@ def test_every_disposition_is_stated_by_a_ruling_and_is_no_false_premise_there(t
     [
         ("8th Cir.", "affirm", "reverse"),
         ("8th Cir.", "affirm", "vacate"),
-        ("1st Cir.", "vacate", "affirm"),
+        ("N.D. Cal.", "vacate", "affirm"),
         ("E.D. Cal.", "grant", "deny"),
         ("N.D. Cal.", "deny", "grant"),
     ],
@@ -95,6 +95,23 @@ def test_every_holding_phrase_states_a_decision_in_a_testbed_ruling(testbed):
         with_it = [s for s in found if re.search(rf"\b{re.escape(phrase)}\b", s, re.I)]
         assert with_it, phrase
         assert all(extractive._states_holding(s) for s in with_it)
+
+
+def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yields_to_the_court(testbed):
+    from rag import extractive, legal
+
+    found = sentences(testbed)
+    settings = testbed.settings.model_copy(update={"answer_argument_penalty": 0.1, "answer_holding_bonus": 0.0})
+    decided = extractive._Bonus("Why did the court rule against the plaintiffs?", settings)
+    asked = extractive._Bonus("What did the plaintiffs argue?", settings)
+    for verb in legal.phrases("arguments", "verbs"):
+        with_it = [s for s in found if re.search(rf"\b{re.escape(verb)}\b", s, re.I)]
+        assert with_it, verb
+        positions = [s for s in with_it if not extractive._states_holding(s)]
+        assert positions, verb
+        assert all(decided(s) == pytest.approx(-0.1) and asked(s) == 0.0 for s in positions), verb
+    for noun in legal.phrases("arguments", "asked"):
+        assert extractive._Bonus(f"What was the government's {noun}?", settings).argument == 0.0, noun
 
 
 def test_every_answer_type_is_asked_for_and_found(testbed):
