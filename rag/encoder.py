@@ -1,11 +1,12 @@
-"""Questions encoded without torch: the embedding model exported once to ONNX, run by ONNX Runtime.
+"""Embedding without torch: the embedding model exported once to ONNX, run by ONNX Runtime.
 
-Importing torch and transformers to embed one question is most of a cold `rag ask`. So ingest
-exports a plain sentence-transformers model (Transformer, then mean pooling, then
-normalisation, as all-MiniLM-L6-v2 is) to `<store_dir>/encoder/model.onnx`, with the pooling
-and normalisation inside the graph, beside the model's own fast tokenizer (`tokenizer.json`).
-`rag.index.embed_question` uses it when it is there and falls back to sentence-transformers
-when it is not (another kind of model, or an index built before). The export is made once per
+Importing torch and transformers to embed one question is most of a cold `rag ask`, and loading
+them is about 5 s of every ingest. So ingest first exports a plain sentence-transformers model
+(Transformer, then mean pooling, then normalisation, as all-MiniLM-L6-v2 is) to
+`<store_dir>/encoder/model.onnx`, with the pooling and normalisation inside the graph, beside
+the model's own fast tokenizer (`tokenizer.json`). `rag.index.embed`, `embed_question` and the
+token counts of chunking use it when it is there and fall back to sentence-transformers when it
+is not (another kind of model, or an index built before). The export is made once per
 machine and model, in the user's cache folder (`~/.cache/rag-rulings/encoders`). tests/test_encoder.py checks
 that the two give the same vectors.
 """
@@ -67,6 +68,7 @@ def export(settings: Settings) -> bool:
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)  # whole or not at all: a reader never sees half an export
     _session.cache_clear()
+    _counter.cache_clear()
     return True
 
 
@@ -147,6 +149,49 @@ def encode(texts: list[str], settings: Settings):
     if not is_exported(settings):
         return None
     return run(*_session(str(folder(settings))), texts)
+
+
+def encode_many(texts: list[str], settings: Settings, batch: int = 8):
+    """`encode` for many texts: in batches of similar length (little padding), rows in the given order."""
+    import numpy as np
+
+    if not is_exported(settings):
+        return None
+    session, tokenizer = _session(str(folder(settings)))
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = None
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        vectors = run(session, tokenizer, [texts[i] for i in rows])
+        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32) if out is None else out
+        out[rows] = vectors
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+
+def window(settings: Settings) -> int | None:
+    """The exported model's window in word pieces (special tokens included), or None."""
+    if not is_exported(settings):
+        return None
+    return int(json.loads((folder(settings) / CONFIG_FILE).read_text())["max_length"])
+
+
+def count_tokens(texts: list[str], settings: Settings) -> list[int] | None:
+    """Word pieces per text without special tokens, by the exported tokenizer, or None."""
+    if not is_exported(settings):
+        return None
+    counter = _counter(str(folder(settings)))
+    return [len(e.ids) for e in counter.encode_batch(texts, add_special_tokens=False)]
+
+
+@lru_cache(maxsize=2)
+def _counter(path: str):
+    """The exported tokenizer without truncation: counts whole texts."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(path) / TOKENIZER_FILE))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
 
 
 def run(session, tokenizer, texts: list[str]):

@@ -262,6 +262,8 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     for path in paths or []:
         _add_to_corpus(Path(path), settings.corpus_dir)
     report = IngestReport()
+    if not encoder.is_exported(settings):  # before anything is counted or embedded: then torch is never loaded
+        _export_encoder(settings)
     manifest = load_manifest(settings.corpus_dir)
     col = index.collection(settings, create=True)
     if settings.chroma_url:  # what another machine ingested need not be embedded again here
@@ -296,8 +298,6 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         _save_lexical(settings)
     if settings.chroma_url:
         remote.push(settings)
-    if not encoder.is_exported(settings):
-        _export_encoder(settings)
     report.seconds = time.perf_counter() - started
     return report
 

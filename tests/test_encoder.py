@@ -92,3 +92,29 @@ def test_an_export_that_fails_leaves_ingest_and_questions_working(tmp_path, monk
     assert report.added == [CONCORD] and not report.errors and not encoder.is_exported(s)
     assert "could not export the question encoder (ImportError: No module named 'onnx')" in caplog.text
     assert answer("What did the publishers ask the court to restrain Anthropic from doing?", settings=s).citations
+
+
+def test_ingest_with_an_exported_encoder_embeds_without_torch_and_as_sentence_transformers(settings, tmp_path):
+    from conftest import small_settings
+    from rag.ingest import load_stored, sentence_contexts
+
+    encoder.export(settings)  # the machine's export exists (made at most once per machine)
+    other = small_settings(tmp_path, ["concord-v-anthropic-injunction-commentary.txt"])
+    script = (
+        "import json, sys; from rag.ingest import ingest; r = ingest(); "
+        "print(json.dumps([r.added, 'torch' in sys.modules, 'sentence_transformers' in sys.modules]))"
+    )
+    env = {**os.environ, "RAG_CORPUS_DIR": str(other.corpus_dir), "RAG_INDEX_DIR": str(other.index_dir)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    added, torch_loaded, st_loaded = json.loads(out.stdout.splitlines()[-1])
+    assert added == ["concord-v-anthropic-commentary"] and not torch_loaded and not st_loaded, out.stderr[-2000:]
+    doc, units, vectors = load_stored(added[0], other)
+    expected = reference(sentence_contexts(doc, units), other)
+    assert vectors.shape == expected.shape and (vectors * expected).sum(axis=1).min() >= 0.999
+
+
+def test_many_texts_come_back_in_the_order_given(settings):
+    texts = ["A much longer sentence about the fair use of books in training.", "Short.", "Medium length one."] * 5
+    many = encoder.encode_many(texts, settings, batch=4)
+    one_by_one = np.vstack([encoder.encode([t], settings) for t in texts])
+    assert np.allclose(many, one_by_one, atol=1e-5)
