@@ -24,6 +24,7 @@ from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE = "model.onnx", "tokenizer.json", "encoder.json"
+INT8_FILE = "model-int8.onnx"  # ONNX Runtime's dynamic int8 quantisation of ONNX_FILE (RAG_EMBED_INT8)
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 EXPORT_VERSION = 1  # bump when the exported graph changes
 
@@ -33,13 +34,18 @@ def folder(settings: Settings) -> Path:
     return settings.store_dir / "encoder"
 
 
+def graph(settings: Settings) -> str:
+    """The file of the graph this index embeds with: fp32, or int8 when `embed_int8` is set."""
+    return INT8_FILE if settings.embed_int8 else ONNX_FILE
+
+
 def is_exported(settings: Settings) -> bool:
-    """Whether this index has an exported encoder for its embedding model."""
+    """Whether this index has an exported encoder for its embedding model (in the wanted precision)."""
     try:
         config = json.loads((folder(settings) / CONFIG_FILE).read_text())
     except (OSError, ValueError):
         return False
-    return config.get("model") == settings.embed_model and (folder(settings) / ONNX_FILE).is_file()
+    return config.get("model") == settings.embed_model and (folder(settings) / graph(settings)).is_file()
 
 
 def export(settings: Settings) -> bool:
@@ -57,11 +63,13 @@ def export(settings: Settings) -> bool:
     made = _cached_export(path, settings.embed_model)
     if made is None:
         return False
+    if settings.embed_int8 and not (made / INT8_FILE).is_file():
+        _quantise(made / ONNX_FILE, made / INT8_FILE)
     target = folder(settings)
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    for name in (ONNX_FILE, TOKENIZER_FILE):
+    for name in (graph(settings), TOKENIZER_FILE):
         _link_or_copy(made / name, partial / name)
     config = json.loads((made / CONFIG_FILE).read_text())
     (partial / CONFIG_FILE).write_text(json.dumps({**config, "model": settings.embed_model}))
@@ -99,6 +107,15 @@ def _cached_export(path: Path, name: str) -> Path | None:
     except OSError:  # another process made it meanwhile
         shutil.rmtree(partial, ignore_errors=True)
     return cached
+
+
+def _quantise(source: Path, target: Path) -> None:
+    """The int8 (dynamic) quantisation of an exported graph, written whole or not at all."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    partial = target.with_name(f"{target.stem}.partial-{os.getpid()}.onnx")
+    quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8)
+    partial.replace(target)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -148,7 +165,7 @@ def encode(texts: list[str], settings: Settings):
     """Normalised embeddings of `texts` (numpy float32), or None when no encoder was exported."""
     if not is_exported(settings):
         return None
-    return run(*_session(str(folder(settings))), texts)
+    return run(*_session(str(folder(settings)), graph(settings)), texts)
 
 
 def encode_many(texts: list[str], settings: Settings, batch: int = 8):
@@ -157,7 +174,7 @@ def encode_many(texts: list[str], settings: Settings, batch: int = 8):
 
     if not is_exported(settings):
         return None
-    session, tokenizer = _session(str(folder(settings)))
+    session, tokenizer = _session(str(folder(settings)), graph(settings))
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = None
     for start in range(0, len(order), batch):
@@ -212,15 +229,15 @@ def run(session, tokenizer, texts: list[str]):
     return session.run(None, feeds)[0].astype(np.float32)
 
 
-@lru_cache(maxsize=2)
-def _session(path: str):
+@lru_cache(maxsize=4)
+def _session(path: str, name: str = ONNX_FILE):
     """The ONNX Runtime session and the tokenizer (truncating at the model's window), loaded once."""
     import onnxruntime
     from tokenizers import Tokenizer
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(str(Path(path) / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(str(Path(path) / name), options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_file(str(Path(path) / TOKENIZER_FILE))
     tokenizer.no_padding()
     tokenizer.enable_truncation(json.loads((Path(path) / CONFIG_FILE).read_text())["max_length"])

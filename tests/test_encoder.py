@@ -118,3 +118,26 @@ def test_many_texts_come_back_in_the_order_given(settings):
     many = encoder.encode_many(texts, settings, batch=4)
     one_by_one = np.vstack([encoder.encode([t], settings) for t in texts])
     assert np.allclose(many, one_by_one, atol=1e-5)
+
+
+def test_the_int8_encoder_is_a_separate_index_that_ingests_and_answers_without_torch(settings, tmp_path):
+    from conftest import small_settings
+
+    other = small_settings(tmp_path, ["concord-v-anthropic-injunction-commentary.txt"], embed_int8=True)
+    assert other.collection != other.model_copy(update={"embed_int8": False}).collection  # fp32 vectors not mixed in
+    script = (
+        "import json, sys; from rag.ingest import ingest; from rag import answer; r = ingest(); "
+        "a = answer('Why did the court deny the preliminary injunction against Anthropic?'); "
+        "print(json.dumps([r.added, len(a.citations), 'torch' in sys.modules]))"
+    )
+    env = {**os.environ, "RAG_CORPUS_DIR": str(other.corpus_dir), "RAG_INDEX_DIR": str(other.index_dir)}
+    env["RAG_EMBED_INT8"] = "true"
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    added, cited, torch_loaded = json.loads(out.stdout.splitlines()[-1])
+    assert added == ["concord-v-anthropic-commentary"] and cited >= 1 and not torch_loaded, out.stderr[-2000:]
+    assert (encoder.folder(other) / encoder.INT8_FILE).is_file()
+    assert not (encoder.folder(other) / encoder.ONNX_FILE).exists()
+    texts = ["The court denied the motion for a preliminary injunction.", "Anthropic trained Claude on lyrics."]
+    int8, fp32 = encoder.encode(texts, other), reference(texts, other)
+    cosines = (int8 * fp32).sum(axis=1)
+    assert 0.85 < cosines.min() and cosines.max() < 0.9999  # close to the fp32 vectors, and not them
