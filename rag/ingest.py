@@ -21,6 +21,7 @@ import logging
 import re
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -268,7 +269,7 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     col = index.collection(settings, create=True)
     if settings.chroma_url:  # what another machine ingested need not be embedded again here
         remote.pull(settings)
-    indexed = _indexed_hashes(col)
+    indexed = _indexed(col)
     seen: set[str] = set()
     files = corpus_files(settings.corpus_dir)
     skipped: list[str] = []
@@ -309,7 +310,8 @@ def check(settings: Settings | None = None) -> list[str]:
     if col is None:
         return [f"the index is empty: `rag ingest` builds it from {settings.corpus_dir}"]
     manifest = load_manifest(settings.corpus_dir)
-    indexed = _indexed_hashes(col)
+    indexed = _indexed(col)
+    hashes = {sha for sha, _ in indexed.values()}
     problems, ids, shas = [], set(), set()
     for path in corpus_files(settings.corpus_dir):
         entry = manifest.get(path.name)
@@ -318,12 +320,12 @@ def check(settings: Settings | None = None) -> list[str]:
         shas.add(sha)
         if sha in skipped_files(settings):
             problems.append(f"{path.name}: could not be read at the last ingest")
-        elif indexed.get(doc_id) != sha and sha not in indexed.values():
+        elif indexed.get(doc_id, ("", 0))[0] != sha and sha not in hashes:
             problems.append(f"{path.name}: {'changed' if doc_id in indexed else 'new'}, not indexed yet")
-    for doc_id, sha in sorted(indexed.items()):
+    for doc_id, (sha, chunks) in sorted(indexed.items()):
         if doc_id not in ids and sha not in shas:
             problems.append(f"{doc_id}: its file is gone from the corpus folder")
-        elif damage := stored_damage(doc_id, settings, col):
+        elif damage := stored_damage(doc_id, settings, chunks):
             problems.append(f"{doc_id}: {damage}")
     if indexed and not (lexical.folder(settings) / lexical.ORDER_FILE).is_file():
         problems.append("the saved BM25 index is missing")
@@ -354,8 +356,9 @@ def _ingest_file(
     if doc_id in seen:
         raise CorpusError(f"{path.name}: document id {doc_id!r} is already used by another file")
     seen.add(doc_id)
-    unchanged = indexed.get(doc_id) == sha and _stored_entry(settings.store_dir / f"{doc_id}.json") == _entry_key(entry)
-    if unchanged and (damage := stored_damage(doc_id, settings, col)) is None:
+    sha_then, chunks = indexed.get(doc_id, ("", 0))
+    unchanged = sha_then == sha and _stored_entry(settings.store_dir / f"{doc_id}.json") == _entry_key(entry)
+    if unchanged and (damage := stored_damage(doc_id, settings, chunks)) is None:
         report.unchanged.append(doc_id)
         return
     if unchanged:
@@ -402,13 +405,14 @@ def load_stored(doc_id: str, settings: Settings) -> tuple[Document, Units, objec
     return doc, units, vectors
 
 
-def stored_damage(doc_id: str, settings: Settings, col) -> str | None:
-    """What is wrong with a document's stored pieces or its chunks in Chroma; None when all are sound."""
+def stored_damage(doc_id: str, settings: Settings, chunks_in_chroma: int) -> str | None:
+    """What is wrong with a document's stored pieces, or with the number of its chunks in Chroma;
+    None when all are sound."""
     try:
         _, units, _ = load_stored(doc_id, settings)
     except IndexStoreError as exc:
         return str(exc)
-    if len(col.get(where={"doc_id": doc_id}, include=[])["ids"]) != len(units.chunks):
+    if chunks_in_chroma != len(units.chunks):
         return "its chunks in Chroma do not match its stored chunks"
     return None
 
@@ -502,10 +506,12 @@ def load_units(path: Path) -> Units:
     return Units(sentences=[tuple(x) for x in data["sentences"]], chunks=chunks)
 
 
-def _indexed_hashes(col) -> dict[str, str]:
-    """doc_id -> file hash, for every document with chunks in the collection."""
-    got = col.get(include=["metadatas"])
-    return {m["doc_id"]: m["sha256"] for m in got["metadatas"] or []}
+def _indexed(col) -> dict[str, tuple[str, int]]:
+    """doc_id -> (file hash, number of chunks), for every document with chunks in the collection:
+    one read of the metadata, not one query per document."""
+    metas = col.get(include=["metadatas"])["metadatas"] or []
+    counts = Counter(m["doc_id"] for m in metas)
+    return {m["doc_id"]: (m["sha256"], counts[m["doc_id"]]) for m in metas}
 
 
 def _drop(doc_id: str, col, settings: Settings) -> None:

@@ -164,7 +164,7 @@ DAMAGES = {
 }
 
 
-@pytest.mark.parametrize("piece", [".json", ".units.json", ".sentences.npy", "chroma"])
+@pytest.mark.parametrize("piece", [".json", ".units.json", ".sentences.npy", "chroma", "one chunk"])
 def test_a_damaged_piece_is_named_and_the_next_ingest_restores_identical_answers(tmp_path, piece):
     from rag.answer import answer
     from rag.errors import IndexStoreError
@@ -173,15 +173,17 @@ def test_a_damaged_piece_is_named_and_the_next_ingest_restores_identical_answers
     assert ingest(settings=s).errors == []
     question = "Why did the court refuse the injunction?"
     clean = answer(question, settings=s).to_dict()
-    for damage in DAMAGES if piece != "chroma" else ["deleted"]:
+    for damage in DAMAGES if not piece.startswith(("chroma", "one")) else ["deleted"]:
         if piece == "chroma":  # the document's chunks gone from the vector store
             index.collection(s).delete(where={"doc_id": CONCORD})
+        elif piece == "one chunk":  # one of them gone
+            index.collection(s).delete(ids=[f"{CONCORD}:0000"])
         else:
             DAMAGES[damage](s.store_dir / f"{CONCORD}{piece}")
         forget(s)
         try:
             damaged = answer(question, settings=s).to_dict()
-            assert damaged["citations"] == clean["citations"] or piece == "chroma"  # never a wrong citation
+            assert damaged["citations"] == clean["citations"] or piece in ("chroma", "one chunk")  # never a wrong one
         except IndexStoreError as exc:  # or it says what to run
             assert str(exc).endswith("run `rag ingest` to repair it") and CONCORD in str(exc)
         report = ingest(settings=s)
