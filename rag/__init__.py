@@ -1,4 +1,4 @@
-"""Ask court rulings on generative AI and copyright; every answer sentence carries a verified pinpoint.
+"""Ask court rulings; every answer sentence carries a verified pinpoint.
 
     from rag import answer
     a = answer("Was training Claude on the authors' books a fair use?")

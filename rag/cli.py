@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 app = typer.Typer(
-    help="Ask court rulings on generative AI and copyright; every sentence of an answer carries a verified pinpoint citation.",
+    help="Ask court rulings; every sentence of an answer carries a verified pinpoint citation.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

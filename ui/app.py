@@ -116,10 +116,11 @@ def _layout(gr, settings, docs) -> SimpleNamespace:
 
 def _masthead(docs) -> str:
     """The tool's name and what it promises."""
+    courts = sorted({d.meta.court for d in docs.values() if d.meta.court})
+    held = f"{len(docs)} documents" + (f" from {len(courts)} courts" if len(courts) > 1 else "")
     return (
-        f'<header class="masthead"><div class="brand">{TITLE}</div><div class="tagline">Court rulings on generative AI '
-        f"and copyright ({len(docs)} documents). Answers are quoted verbatim, and every pinpoint is checked against "
-        "the document.</div></header>"
+        f'<header class="masthead"><div class="brand">{TITLE}</div><div class="tagline">Court rulings ({held}). '
+        "Answers are quoted verbatim, and every pinpoint is checked against the document.</div></header>"
     )
 
 
