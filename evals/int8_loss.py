@@ -28,9 +28,10 @@ def main(golds: list[str]) -> None:
     import numpy as np
 
     from rag import encoder, index
-    from rag.retrieve import library
+    from rag.encoder import run_many
     from rag.evaluate import load_gold
     from rag.metrics import locate_evidence, retrieval, span_of
+    from rag.retrieve import library
     from rag.settings import get_settings
 
     settings = get_settings()
@@ -39,16 +40,16 @@ def main(golds: list[str]) -> None:
     fp32_session, tokenizer = encoder._session(str(encoder.folder(settings)))
     int8 = _quantised(encoder.folder(settings) / encoder.ONNX_FILE)
     started = time.perf_counter()
-    fp32_vectors = _encode(fp32_session, tokenizer, texts)
+    fp32_vectors = run_many(fp32_session, tokenizer, texts)
     fp32_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    int8_vectors = _encode(int8, tokenizer, texts)
+    int8_vectors = run_many(int8, tokenizer, texts)
     int8_seconds = time.perf_counter() - started
     cosines = (fp32_vectors * int8_vectors).sum(axis=1)
     items = [i for path in golds for i in load_gold(Path(path)) if i["answerable"]]
     as_built = _scores(items, lib, settings, retrieval, locate_evidence, span_of)
     lib.collection = _collection([c.id for _, c in lib.chunks], int8_vectors)
-    index.embed_question = lambda text, s: _encode(int8, tokenizer, [text])[0]
+    index.embed_question = lambda text, s: run_many(int8, tokenizer, [text])[0]
     quantised = _scores(items, lib, settings, retrieval, locate_evidence, span_of)
     print(f"{len(items)} answerable questions from {', '.join(golds)}; {len(texts)} chunks")
     print(f"encoder over the chunks: fp32 {fp32_seconds:.1f} s, int8 {int8_seconds:.1f} s")
@@ -59,27 +60,14 @@ def main(golds: list[str]) -> None:
 
 
 def _quantised(model: Path):
-    """An ONNX Runtime session of the int8 (dynamic) quantisation of the exported encoder."""
+    """An ONNX Runtime session of the int8 quantisation of the exported encoder (as RAG_EMBED_INT8 makes it)."""
     import onnxruntime
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from rag.encoder import _quantise
 
     out = Path(tempfile.mkdtemp()) / "encoder-int8.onnx"
-    quantize_dynamic(str(model), str(out), weight_type=QuantType.QInt8)
+    _quantise(model, out)
     return onnxruntime.InferenceSession(str(out), providers=["CPUExecutionProvider"])
-
-
-def _encode(session, tokenizer, texts: list[str], batch: int = 32):
-    """Normalised vectors, in length-sorted batches (little padding)."""
-    import numpy as np
-
-    from rag.encoder import run
-
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    for b in range(0, len(order), batch):
-        rows = order[b : b + batch]
-        out[rows] = run(session, tokenizer, [texts[i] for i in rows])
-    return out
 
 
 def _collection(ids: list[str], vectors):

@@ -170,11 +170,15 @@ def encode(texts: list[str], settings: Settings):
 
 def encode_many(texts: list[str], settings: Settings, batch: int = 8):
     """`encode` for many texts: in batches of similar length (little padding), rows in the given order."""
-    import numpy as np
-
     if not is_exported(settings):
         return None
-    session, tokenizer = _session(str(folder(settings)), graph(settings))
+    return run_many(*_session(str(folder(settings)), graph(settings)), texts, batch)
+
+
+def run_many(session, tokenizer, texts: list[str], batch: int = 8):
+    """`run` over many texts in length-sorted batches, rows in the given order."""
+    import numpy as np
+
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = None
     for start in range(0, len(order), batch):

@@ -1,4 +1,5 @@
-"""What the corpus says, as word tables the answerer reads: built once per loaded index.
+"""What the corpus says, as word tables the answerer reads: built once per loaded index (the
+per-document ones when a document is first read: a question reads the few its search found).
 
 - the content terms of every indexed sentence (for the answerer's lexical score);
 - every word of every document and of its metadata, lower-cased (to tell whether a name in a
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -26,19 +28,21 @@ class Vocabulary:
     units: dict  # doc_id -> Units
 
     @cached_property
-    def sentence_terms(self) -> dict[str, list[frozenset[str]]]:
+    def sentence_terms(self) -> Mapping[str, list[frozenset[str]]]:
         """The content terms of every indexed sentence, per document."""
-        out = {}
-        for doc_id, units in self.units.items():
-            text = self.docs[doc_id].text
-            out[doc_id] = [frozenset(t) for t in terms_many([text[s:e] for s, e in units.sentences])]
-        return out
+        return PerDocument(self.units, self._sentence_terms)
 
     @cached_property
-    def doc_terms(self) -> dict[str, frozenset[str]]:
+    def doc_terms(self) -> Mapping[str, frozenset[str]]:
         """Every content term each document uses, in its text or its metadata."""
-        about = dict(zip(self.docs, terms_many([self._about(d) for d in self.docs.values()])))
-        return {doc_id: frozenset().union(*sets, about[doc_id]) for doc_id, sets in self.sentence_terms.items()}
+        return PerDocument(self.units, self._doc_terms)
+
+    def _sentence_terms(self, doc_id: str) -> list[frozenset[str]]:
+        text = self.docs[doc_id].text
+        return [frozenset(t) for t in terms_many([text[s:e] for s, e in self.units[doc_id].sentences])]
+
+    def _doc_terms(self, doc_id: str) -> frozenset[str]:
+        return frozenset().union(*self.sentence_terms[doc_id], terms(self._about(self.docs[doc_id])))
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -95,6 +99,29 @@ class Vocabulary:
     @staticmethod
     def _about(doc) -> str:
         return f"{doc.meta.about_text()} {legal.court_name(doc.meta.court)}"
+
+
+class PerDocument(Mapping):
+    """doc_id -> a table made the first time that document is read, then kept."""
+
+    def __init__(self, doc_ids, make: Callable[[str], object]):
+        self._ids = list(doc_ids)
+        self._known = set(self._ids)
+        self._make = make
+        self._made: dict[str, object] = {}
+
+    def __getitem__(self, doc_id: str):
+        if doc_id not in self._made:
+            if doc_id not in self._known:
+                raise KeyError(doc_id)
+            self._made[doc_id] = self._make(doc_id)  # two threads at once make the same table: no harm
+        return self._made[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 @lru_cache(maxsize=1)

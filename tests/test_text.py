@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.text import AMOUNT, COUNT, DATE, DOCKET, NAME, claim_terms, digits, legal_forms, terms
 
 
@@ -45,3 +47,15 @@ def test_answer_types_recognise_amounts_counts_and_dates():
     assert (
         DATE.search("decided June 13, 2013") and DATE.search("filed 3/23/2021") and not DATE.search("28 U.S.C. § 2254")
     )
+
+
+def test_a_per_document_table_is_made_when_first_read_and_lists_every_document():
+    from rag.vocabulary import PerDocument
+
+    made = []
+    table = PerDocument(["a", "b", "c"], lambda d: made.append(d) or d.upper())
+    assert list(table) == ["a", "b", "c"] and len(table) == 3 and made == []  # nothing made yet
+    assert table["b"] == "B" and table["b"] == "B" and made == ["b"]  # made once
+    assert dict(table.items()) == {"a": "A", "b": "B", "c": "C"} and sorted(made) == ["a", "b", "c"]
+    with pytest.raises(KeyError):
+        table["z"]
