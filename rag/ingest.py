@@ -243,7 +243,9 @@ def ensure_index(settings: Settings | None = None, progress: bool = False) -> In
     """
     settings = settings or get_settings()
     if is_built(settings):
-        if not encoder.is_exported(settings):  # an index built before questions went through ONNX
+        # An fp32 index built before questions went through ONNX gets its export now; an int8 one
+        # without it was embedded by sentence-transformers (its export failed): its questions must be too.
+        if not encoder.is_exported(settings) and not settings.embed_int8:
             log.warning("exporting the question encoder beside the index (once)")
             _export_encoder(settings)
         return None

@@ -94,6 +94,18 @@ def test_an_export_that_fails_leaves_ingest_and_questions_working(tmp_path, monk
     assert answer("What did the publishers ask the court to restrain Anthropic from doing?", settings=s).citations
 
 
+def test_an_int8_index_whose_export_failed_never_gets_int8_questions_later(tmp_path, monkeypatch):
+    from conftest import small_settings
+    from rag.ingest import ensure_index, ingest
+
+    s = small_settings(tmp_path, ["concord-v-anthropic-injunction-commentary.txt"], embed_int8=True)
+    real = encoder.export
+    monkeypatch.setattr(encoder, "export", lambda settings: False)  # as for a model that cannot be exported
+    ingest(settings=s)  # its vectors come from sentence-transformers
+    monkeypatch.setattr(encoder, "export", real)
+    assert ensure_index(s) is None and not encoder.is_exported(s)  # so questions do too, not int8
+
+
 def test_ingest_with_an_exported_encoder_embeds_without_torch_and_as_sentence_transformers(settings, tmp_path):
     from conftest import small_settings
     from rag.ingest import load_stored, sentence_contexts
