@@ -52,8 +52,9 @@ def _run(fn):
 
 def _unexpected(exc: Exception) -> str:
     """One line for an error that is a bug, not the user's doing."""
-    first = str(exc).splitlines()[0] if str(exc) else ""
-    return f"error: unexpected {type(exc).__name__}: {first} (RAG_DEBUG=1 shows the traceback)"
+    from rag.errors import first_line
+
+    return f"error: unexpected {type(exc).__name__}: {first_line(exc)} (RAG_DEBUG=1 shows the traceback)"
 
 
 def _ensure_index() -> None:

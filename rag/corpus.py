@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from rag import legal
-from rag.errors import CorpusError
+from rag.errors import CorpusError, first_line
 from rag.layout import Layout, Pinpoint
 from rag.text import CASE_NAME, PROPER_NAME
 
@@ -125,8 +125,7 @@ def load_manifest(corpus_dir: Path) -> dict[str, DocMeta]:
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: the manifest is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except (tomllib.TOMLDecodeError, ValidationError, TypeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CorpusError(f"{path}: invalid manifest ({first})") from exc
+        raise CorpusError(f"{path}: invalid manifest ({first_line(exc, type(exc).__name__)})") from exc
     ids = [e.id for e in entries]
     if dupes := sorted({i for i in ids if ids.count(i) > 1}):
         raise CorpusError(f"{path}: duplicate document id {dupes[0]!r}")

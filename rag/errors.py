@@ -1,6 +1,11 @@
 """The package's errors. The CLI turns each into one line and a non-zero exit."""
 
 
+def first_line(exc: Exception, default: str = "") -> str:
+    """An exception's message cut to its first line (`default` when it has none): what one line can show."""
+    return str(exc).splitlines()[0] if str(exc) else default
+
+
 class RagError(Exception):
     """Base class: something the user can fix, explained in one line."""
 

@@ -48,7 +48,7 @@ from functools import lru_cache
 from rag import legal
 from rag.retrieve import Hits, Library
 from rag.settings import Settings
-from rag.text import AMOUNT, COUNT, DATE, DOCKET, MONEY_WORDS, NAME, digits, place_forms, terms
+from rag.text import AMOUNT, COUNT, DATE, DOCKET, MONEY_WORDS, NAME, digits, later_names, place_forms, terms
 from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
@@ -129,12 +129,9 @@ def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str
 
 def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
     """Capitalised words and long numbers of the question (after its first word) that no document contains."""
-    first = re.match(r"\W*\w+", question)
     unknown = []
-    for match in NAME.finditer(question):
-        if first and match.start() < first.end():
-            continue
-        word = match.group(0).rstrip(".")
+    for name in later_names(question):
+        word = name.rstrip(".")
         key = re.sub(r"[’']s$", "", word).lower()
         known = key in vocab.words or digits(key) in vocab.numbers or any(p in vocab.words for p in place_forms(key))
         if not known and word not in unknown:

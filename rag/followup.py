@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text import NAME, terms
+from rag.text import NAME, later_names, terms
 
 OWN_TERMS = 1  # a question with no content word of its own ("Why?") takes the previous question as its subject
 LEANS = re.compile(  # words that point back at an earlier turn
@@ -135,9 +135,7 @@ def _foreign(question: str, focus: tuple[str, ...], vocab) -> bool:
     Meta"), or uses a word they never use that marks out other documents (fewer than half of the
     rest use it: "pirated", not "asked")."""
     here = frozenset().union(*(vocab.doc_terms[d] for d in focus))
-    first = re.match(r"\W*\w+", question)
-    names = [m.group(0) for m in NAME.finditer(question) if not first or m.start() >= first.end()]
-    if set(terms(" ".join(names))) - here:
+    if set(terms(" ".join(later_names(question)))) - here:
         return True
     others = [t for d, t in vocab.doc_terms.items() if d not in focus]
     return any(0 < sum(word in t for t in others) < len(others) / 2 for word in set(terms(question)) - here)

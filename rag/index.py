@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-from rag.errors import IndexStoreError
+from rag.errors import IndexStoreError, first_line
 from rag.settings import DEFAULT_MODEL, Settings, redact
 
 BUNDLED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
@@ -179,7 +179,7 @@ def collection(settings: Settings, create: bool = False):
     except IndexStoreError:
         raise
     except Exception as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = first_line(exc, type(exc).__name__)
         if settings.chroma_url or not DAMAGED.search(first):
             where = redact(settings.chroma_url) or settings.index_dir
             raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {first}") from exc
@@ -207,12 +207,17 @@ def _open_collection(settings: Settings, create: bool):
             embedding_function=None,
         )
     else:
-        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        if settings.collection not in names:
+        col = existing_collection(client, settings.collection)
+        if col is None:
             return None
-        col = client.get_collection(settings.collection, embedding_function=None)
     col.count()  # a damaged database fails here rather than in the middle of a question
     return col
+
+
+def existing_collection(client, name: str):
+    """The named collection of a Chroma client, or None when there is none (never created here)."""
+    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    return client.get_collection(name, embedding_function=None) if name in names else None
 
 
 def _forget_clients() -> None:

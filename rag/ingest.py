@@ -28,7 +28,7 @@ from pathlib import Path
 
 from rag import encoder, index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_manifest, slug
-from rag.errors import CorpusError, IndexStoreError
+from rag.errors import CorpusError, IndexStoreError, first_line
 from rag.models import date_int
 from rag.readers import read_file
 from rag.settings import Settings, get_settings
@@ -231,7 +231,7 @@ def _export_encoder(settings: Settings) -> None:
         log.warning(
             "could not export the question encoder (%s: %s); questions use sentence-transformers",
             type(exc).__name__,
-            str(exc).splitlines()[0] if str(exc) else "",
+            first_line(exc),
         )
 
 

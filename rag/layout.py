@@ -68,7 +68,7 @@ class Layout:
     parts: list[tuple[str, int, int]] = field(default_factory=list)  # (name, start, end) of separately paginated parts
     marks: list[tuple[int, int, int]] = field(default_factory=list)  # (number, start, end) of the court's ¶ numbers
     ocr: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of text read by OCR
-    _starts: dict = field(default_factory=dict, repr=False, compare=False)  # (id, length, key) -> (list, starts)
+    _starts: dict = field(default_factory=dict, repr=False, compare=False)  # span kind -> (count, their starts)
 
     def add_page(self, page: int, start: int, end: int, part: str | None = None, ocr: bool = False) -> None:
         self.pages.append((page, start, end))
@@ -118,33 +118,34 @@ class Layout:
         if end <= start:
             raise ValueError(f"empty span {start}:{end}")
         if not self.paginated:
-            first = self._containing(self.paragraphs, start, key=1)
-            last = self._containing(self.paragraphs, end - 1, key=1)
+            first = self._containing("paragraphs", start)
+            last = self._containing("paragraphs", end - 1)
             return Pinpoint(paragraph=first and first[0], paragraph_end=last and last[0])
-        first = self._containing(self.pages, start, key=1)
-        last = self._containing(self.pages, end - 1, key=1)
+        first = self._containing("pages", start)
+        last = self._containing("pages", end - 1)
         note = next((n for p, n, s, e in self.footnotes if s <= start and end <= e), None)
-        part = self._containing(self.parts, start, key=1) if self.parts else None
+        part = self._containing("parts", start) if self.parts else None
         marks = (None, None)
         if self.marks and start >= self.marks[0][1]:  # the caption above the first ¶ has no number
-            marks = (self._containing(self.marks, start, key=1), self._containing(self.marks, end - 1, key=1))
+            marks = (self._containing("marks", start), self._containing("marks", end - 1))
         return Pinpoint(
             page=first and first[0], page_end=last and last[0], lines=self._line_range(start, end), footnote=note,
             part=part and part[0], paragraph=marks[0] and marks[0][0], paragraph_end=marks[1] and marks[1][0],
         )
 
     def _line_range(self, start: int, end: int) -> tuple[int, int] | None:
-        first = self._containing(self.lines, start, key=2)
-        last = self._containing(self.lines, end - 1, key=2)
+        first = self._containing("lines", start)
+        last = self._containing("lines", end - 1)
         if not first or not last or first[1] is None or last[1] is None:
             return None
         return (first[1], last[1])
 
-    def _containing(self, spans: list[tuple], offset: int, key: int) -> tuple | None:
-        """`_containing` with the spans' starts kept between calls (a list that grows gets new ones)."""
-        kept = self._starts.get((id(spans), len(spans), key))
-        if kept is None or kept[0] is not spans:  # (the list itself is kept, so its id is not reused)
-            kept = self._starts[(id(spans), len(spans), key)] = (spans, [s[key] for s in spans])
+    def _containing(self, kind: str, offset: int) -> tuple | None:
+        """`_containing` over one kind of span, its starts kept between calls (made again when spans are added)."""
+        spans, key = getattr(self, kind), 2 if kind == "lines" else 1  # a line is (page, line, start, end)
+        kept = self._starts.get(kind)
+        if kept is None or kept[0] != len(spans):
+            kept = self._starts[kind] = (len(spans), [s[key] for s in spans])
         return _containing(spans, offset, key, kept[1])
 
     def to_dict(self) -> dict:

@@ -25,7 +25,7 @@ import logging
 import os
 from pathlib import Path
 
-from rag.errors import IndexStoreError
+from rag.errors import IndexStoreError, first_line
 from rag.settings import Settings, redact
 
 log = logging.getLogger(__name__)
@@ -106,14 +106,9 @@ def _collection(settings: Settings, create: bool = False):
 
     client = index.client(settings)
     name = f"{settings.collection}-files"
-    try:
-        if create:
-            return client.get_or_create_collection(name, embedding_function=None)
-        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        return client.get_collection(name, embedding_function=None) if name in names else None
-    except Exception as exc:
-        where = redact(settings.chroma_url)
-        raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {_first(exc)}") from exc
+    if create:
+        return _call(lambda: client.get_or_create_collection(name, embedding_function=None), settings)
+    return _call(lambda: index.existing_collection(client, name), settings)
 
 
 def _hashes(col) -> dict[str, str]:
@@ -179,8 +174,4 @@ def _call(fn, settings: Settings):
         raise
     except Exception as exc:
         where = redact(settings.chroma_url)
-        raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {_first(exc)}") from exc
-
-
-def _first(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else ""
+        raise IndexStoreError(f"Chroma at {where} failed: {type(exc).__name__}: {first_line(exc)}") from exc

@@ -69,6 +69,12 @@ _CAPITALISED = r"[A-Z][\w.&’'-]*"
 CASE_NAME = re.compile(rf"({_CAPITALISED}(?:,? {_CAPITALISED})*),? v\. ({_CAPITALISED}(?: {_CAPITALISED})*)")
 
 
+def later_names(question: str) -> list[str]:
+    """The capitalised words and long numbers of a question after its first word (which any question capitalises)."""
+    first = re.match(r"\W*\w+", question)
+    return [m.group(0) for m in NAME.finditer(question) if not first or m.start() >= first.end()]
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words (the BM25 vocabulary)."""
     return terms_many([text])[0]
