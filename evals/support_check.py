@@ -51,18 +51,21 @@ def check(pairs: list[dict]) -> list[tuple[dict, object]]:
     """Each pair with what `supports` says of it."""
     from rag.verify import supports
 
-    abouts = {name: about(name) for name in {p["doc"] for p in pairs}}
-    return [(p, supports(p["sentence"], p["passage"], about=abouts[p["doc"]])) for p in pairs]
+    docs = {name: read(name) for name in {p["doc"] for p in pairs}}
+    return [
+        (p, supports(p["sentence"], p["passage"], about=docs[p["doc"]][0], document=docs[p["doc"]][1])) for p in pairs
+    ]
 
 
-def about(name: str) -> str:
-    """The document's particulars as the reader finds them (title, court, date, docket, judge)."""
+def read(name: str) -> tuple[str, str]:
+    """The document's particulars as the reader finds them (title, court, date, docket, judge), and its text."""
     from rag.ingest import read_document
 
     path = next((folder / name for folder in FOLDERS if (folder / name).is_file()), None)
     if path is None:
         raise SystemExit(f"error: {name} is in none of {', '.join(map(str, FOLDERS))}")
-    return read_document(path).meta.about_text()
+    doc = read_document(path)
+    return doc.meta.about_text(), doc.text
 
 
 def report(results: list[tuple[dict, object]], split: str) -> str:

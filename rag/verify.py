@@ -44,16 +44,58 @@ from rag.text import (
 SUPPORT_OVERLAP = 0.5
 MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
 # English negation, and how many words after it it reaches ("did not promptly appeal").
-NEGATIONS = frozenset(
-    "not no never neither nor none nothing cannot without lacks lacked lack fails failed fail".split()
+NEGATIONS = frozenset("not no never neither nor none nothing cannot without lacks lacked lack".split())
+# Verbs that negate what follows only with "to": "refused to return" (but "the talks failed and ...").
+NEGATING_VERBS = frozenset("fail fails failed failure refuse refuses refused decline declines declined".split())
+PREVENTING = frozenset(
+    "keep keeps kept prevent prevents prevented preclude precludes precluded bar bars barred prohibit prohibits prohibited".split()
 )
+COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
+UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
-NEAR_WORDS = 4  # parties this close are in some relation to each other
+NEAR_WORDS = 4
+# Words that may stand between a party and the word it is tied to: "Hostess had agreed", "the
+# motion of the plaintiff".
+BINDING_SKIP_AFTER = frozenset(
+    "had has have was were is are did does do then also thereafter would will could may might should must".split()
+)
+BINDING_SKIP_BEFORE = frozenset("the a an of for to by against from with on".split())
+ARTICLES = frozenset("the a an".split())
+ORDINAL_VALUES = {
+    w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+}
+MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)  # parties this close are in some relation to each other
 SYMMETRIC = frozenset("and or nor the v vs both".split())  # "a contract between the lessor and the lessee"
-TITLES = frozenset("judge justice chief magistrate honorable".split())  # "Judge Alsup": the name is what counts
+TITLES = frozenset(
+    "judge judges justice justices chief magistrate honorable".split()
+)  # "Judge Alsup": the name is what counts
 NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis")
 # Words that make a claim absolute; a sentence may use one only where its passage does.
-ABSOLUTES = frozenset("all every always only entirely solely automatically categorically".split())
+# Words of one group say the same ("every" sentence = "all" sentences); "nearly all" is not absolute.
+ABSOLUTES = {
+    "all": "all",
+    "every": "all",
+    "only": "only",
+    "sole": "only",
+    "solely": "only",
+    "exclusively": "only",
+    "always": "always",
+    "invariably": "always",
+    "whenever": "always",
+    "necessarily": "always",
+    "entirely": "entirely",
+    "wholly": "entirely",
+    "altogether": "entirely",
+    "automatically": "automatically",
+    "categorically": "categorically",
+}
+QUALIFIERS = frozenset("nearly almost virtually substantially practically not".split())
+JUDGE_NAMES = re.compile(
+    r"\b(?:Judges?|Justices?|Chief Judge|Chief Justice|Magistrate Judge)\s+((?:[A-Z][\w’'.-]+(?:,?\s+(?:and\s+)?)?)+)"
+)
 QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 INNER_NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")  # a capitalised word that does not open the sentence
 
@@ -115,7 +157,9 @@ class Support:
         return self.ok
 
 
-def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP, about: str = "") -> Support:
+def supports(
+    sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP, about: str = "", document: str = ""
+) -> Support:
     """Is `sentence` backed by `cited`? Quotes verbatim, numbers, names and parties present, no
     contradiction, enough overlap.
 
@@ -130,8 +174,11 @@ def supports(sentence: str, cited: str, threshold: float = SUPPORT_OVERLAP, abou
     missing += _missing_numbers(sentence, cited, about)
     lowered, context = " ".join(cited.split()).lower(), " ".join(about.split()).lower()
     names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + _roles(sentence)
-    missing += [n for n in dict.fromkeys(names) if n.lower() not in lowered and n.lower() not in context]
-    resolved = [n for n in names if n.lower() not in lowered]
+    judges = _judges_named(sentence, " ".join(document.split()).lower()) if document else set()
+    missing += [
+        n for n in dict.fromkeys(names) if not _named(n, lowered) and n.lower() not in context and n not in judges
+    ]
+    resolved = [n for n in names if not _named(n, lowered)]
     resolved += [n for n in NUMBER.findall(sentence) if digits(n) not in {digits(m) for m in NUMBER.findall(cited)}]
     from_context = {t for n in resolved for t in terms(n)}
     words = set(claim_terms(sentence)) - from_context
@@ -146,13 +193,61 @@ def _bare(name: str) -> str:
     return re.sub(r"[’']s?$", "", name.rstrip("."))
 
 
+def _judges_named(sentence: str, document: str) -> set[str]:
+    """The names the sentence gives a judge ("Judge Barron", "Judges Melloy and Shepherd",
+    "Justice Sotomayor's opinion") that the cited document names too: the passage need not."""
+    out = set()
+    for m in JUDGE_NAMES.finditer(sentence):
+        out |= {
+            n
+            for n in re.findall(r"[A-Z][\w’'-]+", m.group(1))
+            if re.search(rf"\b{re.escape(_bare(n).lower())}\b", document)
+        }
+    return {_bare(n) for n in out}
+
+
+def _named(name: str, lowered: str) -> bool:
+    """Does the (lower-cased, whitespace-collapsed) passage name it: as written, across a line-end
+    hyphen ("Chicka-saw"), in the singular ("plaintiffs" for "plaintiff"), or spelled out when it
+    is an acronym ("TRO": "temporary restraining order")?"""
+    word = name.lower()
+    if word in lowered or word in lowered.replace("-", "") or word.rstrip("s") in lowered:
+        return True
+    if name.isupper() and 2 <= len(name) <= 6:
+        words = re.findall(r"[a-z]+", lowered)
+        initials = "".join(w[0] for w in words)
+        return any(initials[i : i + len(word)] == word for i in range(len(initials) - len(word) + 1))
+    return False
+
+
 def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
     """The sentence's numbers (in digits or words) that neither the passage nor the document's
     particulars give."""
-    known = number_values(f"{cited} {about}")
+    known = number_values(cited)
+    out = [w for w, value in numbers_written(sentence) if value not in known and not _particular(w, sentence, about)]
     lowered = f"{cited} {about}".lower()
-    out = [written for written, value in numbers_written(sentence) if value not in known]
-    return out + [w for w in ORDINALS.findall(sentence) if w.lower() not in lowered]
+    # "first affirmed" is an adverb and "second-guess" a verb, not numbers
+    ordinals = [
+        m.group(1)
+        for m in ORDINALS.finditer(sentence)
+        if m.group(1).lower() != "first" and sentence[m.end() : m.end() + 1] != "-"
+    ]
+    return out + [w for w in ordinals if w.lower() not in lowered and ORDINAL_VALUES[w.lower()] not in known]
+
+
+def _particular(written: str, sentence: str, about: str) -> bool:
+    """Is this number of the sentence one the document's particulars give in the same role: the
+    year of its date, its day after the same month ("February 5"), or part of its docket number or
+    a name ("No. 07-30815", "Nelson v. K2")? A "5" elsewhere in the sentence ("five grams") is not the date's 5."""
+    if re.fullmatch(r"(?:1[89]|20)\d\d", written) and re.search(rf"\b{written}\b", about):
+        return True
+    for m in re.finditer(rf"\b({MONTH_NAMES})\.?\s+{re.escape(written)}\b", sentence):
+        if re.search(rf"\b{m.group(1)}\.?\s+{re.escape(written)}\b", about):
+            return True
+    tokens = {t.strip(".,;()") for t in about.split()}
+    return any(
+        t.strip(".,;()") in tokens for t in sentence.split() if written in t and re.search(r"[A-Za-z]\d|\d[-:–]\w", t)
+    )
 
 
 def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
@@ -160,8 +255,9 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     found = (
         _outcome_conflicts(sentence, cited) + _negation_conflicts(sentence, cited) + _prefix_antonyms(sentence, cited)
     )
-    found += _role_conflicts(sentence, cited, about)
-    return found + [w for w in _absolutes(sentence) if w not in _absolutes(cited)]
+    found += _role_conflicts(sentence, cited, about) + _binding_conflicts(sentence, cited)
+    theirs = {ABSOLUTES[w] for w in _absolutes(cited)}
+    return found + [w for w in _absolutes(sentence) if ABSOLUTES[w] not in theirs]
 
 
 def _outcome_conflicts(sentence: str, cited: str) -> list[str]:
@@ -200,27 +296,59 @@ def _negation_conflicts(sentence: str, cited: str) -> list[str]:
 
 def _polarities(text: str) -> dict[str, set]:
     """For each content word (stemmed), at each occurrence: True where a negation governs it (the
-    first content word after "not", "no", "never", "failed to" ...), False in a clause without any
-    negation, None otherwise (a clause with a negation elsewhere)."""
+    words after "not", "never", "failed to" ..., the noun after "no", and what follows "no evidence that"), False in a clause without
+    any negation, None otherwise (a clause with a negation elsewhere). Names are not negated."""
     out: dict[str, set] = {}
-    for clause in re.split(r"[.;:!?,]|\b(?:but|however|although|whereas)\b", text.lower()):
-        tokens = re.findall(r"[a-z][a-z'’-]*", clause)
-        stems = terms_many(tokens) if tokens else []
-        negators = [i for i, t in enumerate(tokens) if t in NEGATIONS or t.endswith(("n't", "n’t"))]
-        governed = {i for n in negators for i in range(n + 1, min(len(tokens), n + 1 + NEGATION_REACH))}
+    text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o active synovitis": the court's alteration, read through
+    for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", text, flags=re.I):
+        tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", clause)
+        lowered = [t.lower() for t in tokens]
+        stems = terms_many(lowered) if tokens else []
+        governed, negated = set(), False
+        for n, token in enumerate(lowered):
+            reach = _negation_reach(lowered, n)
+            negated |= reach > 0
+            for i in range(n + 1, min(len(tokens), n + 1 + reach)):
+                if lowered[i] == "until":  # "not … until after": a time, not a negation
+                    break
+                governed.add(i)
         for i, stem in enumerate(stems):
-            if stem and tokens[i] not in NEGATIONS:
-                out.setdefault(stem[0], set()).add(True if i in governed else (None if negators else False))
+            if stem and lowered[i] not in NEGATIONS and not (i and tokens[i][:1].isupper()):
+                out.setdefault(stem[0], set()).add(True if i in governed else (None if negated else False))
     return out
 
 
+def _negation_reach(tokens: list[str], at: int) -> int:
+    """How many words after tokens[at] its negation governs: 0 when it is none ("no later than",
+    "failed and"), 2 for a determiner ("no active synovitis"), NEGATION_REACH for "not", "never",
+    "failed to"."""
+    word, after, then = (tokens[at : at + 3] + ["", ""])[:3]
+    if word in NEGATING_VERBS:
+        return NEGATION_REACH if after == "to" else 0
+    if word == "rather" and after == "than":  # "a right to move, rather than to be resentenced"
+        return 1 + NEGATION_REACH
+    if word in PREVENTING:  # "prevents us from reaching the merits"
+        return NEGATION_REACH if "from" in tokens[at + 1 : at + 3] else 0
+    if not (word in NEGATIONS or word.endswith(("n't", "n’t"))) or (
+        after in COMPARATIVES and then == "than"
+    ):  # "no later than seven days"
+        return 0
+    if word == "no" and then == "that":  # "no evidence that counsel engaged", but "no dispute that it is"
+        return 0 if after in UNDISPUTED else 2 + NEGATION_REACH
+    return 2 if word == "no" else NEGATION_REACH
+
+
 def _prefix_antonyms(sentence: str, cited: str) -> list[str]:
-    """ "unreasonable" said of what the passage calls "reasonable", in a clause without a negation."""
-    ours, theirs = set(terms(sentence)), _polarities(cited)
+    """ "unreasonable" said of what the passage calls "reasonable", or "sufficient" of what it
+    calls "insufficient", each side in a clause without a negation."""
+    ours, theirs = _polarities(sentence), _polarities(cited)
     out = []
-    for word in ours - set(theirs):
+    for word, polarity in ours.items():
+        if polarity != {False} or word in theirs:
+            continue
         base = next((word[len(p) :] for p in NEGATING_PREFIXES if word.startswith(p) and len(word) - len(p) >= 5), None)
-        if base and theirs.get(base) == {False}:
+        prefixed = [p + word for p in NEGATING_PREFIXES if len(word) >= 5 and theirs.get(p + word) == {False}]
+        if (base and theirs.get(base) == {False}) or prefixed:
             out.append(word)
     return out
 
@@ -249,6 +377,80 @@ def _role_conflicts(sentence: str, cited: str, about: str) -> list[str]:
             elif (ours_near := _near(sentence, a, b)) and (theirs := _near(cited, a, b)) and not ours_near & theirs:
                 out.append(f"{a} / {b}")
     return out
+
+
+def _binding_conflicts(sentence: str, cited: str) -> list[str]:
+    """Two parties the sentence gives each other's words: it ties a word to A ("Finjan's motion",
+    "Dammann sent", "argued for the appellee") that the passage ties to B, a party the sentence
+    also names (not as part of A's own name), and never to A. Parties are the names and roles
+    both texts use."""
+    ours, theirs = _bindings(sentence), _bindings(cited)
+    shared = ours.mentioned & theirs.mentioned
+    out = []
+    for (entity, word), name in ours.ties.items():
+        if entity not in shared or (entity, word) in theirs.ties:
+            continue
+        rivals = sorted(e for e, w in theirs.ties if w == word and e in shared and e not in name)
+        out += [f"{entity} / {rivals[0]}"] if rivals else []
+    return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class Bindings:
+    """The parties a text mentions (each word of their names), and the words tied to them:
+    (party word, (relation, stem)) -> all the words of the name it is part of."""
+
+    mentioned: frozenset[str]
+    ties: dict
+
+
+def _bindings(text: str) -> Bindings:
+    """For each mention of a party (a run of capitalised words, or a role), the content word it
+    is tied to in its clause: the word after it ("Dammann sent", "Finjan's motion", auxiliaries
+    and adverbs skipped), and the word before it with the preposition between ("argued for the
+    appellee": "before for" + "argu"; "sentenced Wilson": "before" + "sentenc")."""
+    mentioned, ties = set(), {}
+    for clause in re.split(r"[.,;:!?()]", text):
+        tokens = re.findall(r"[A-Za-z][\w&’'-]*", clause)
+        if not tokens:
+            continue
+        stems = terms_many([t.lower() for t in tokens])
+        for name, first, last in _parties(tokens):
+            mentioned |= name
+            after = next((j for j in range(last + 1, len(tokens)) if tokens[j].lower() not in BINDING_SKIP_AFTER), None)
+            before = next((j for j in range(first - 1, -1, -1) if tokens[j].lower() not in BINDING_SKIP_BEFORE), None)
+            linking = " ".join(t.lower() for t in tokens[(before or 0) + 1 : first] if t.lower() not in ARTICLES)
+            for relation, j in (("after", after), (f"before {linking}".strip(), before)):
+                if j is not None and stems[j] and tokens[j].lower() not in NEGATIONS and not _party_word(tokens[j]):
+                    for word in name:
+                        ties[(word, (relation, stems[j][0]))] = name
+    return Bindings(frozenset(mentioned), ties)
+
+
+def _parties(tokens: list[str]) -> list[tuple[frozenset[str], int, int]]:
+    """The parties a clause names: (the words of the name, first token, last token) of each run of
+    capitalised words that are not common words ("Gift Surplus"), and of each role word
+    ("plaintiffs" -> "plaintiff")."""
+    out, i = [], 0
+    while i < len(tokens):
+        if not _party_word(tokens[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and _party_word(tokens[j + 1]) and not _role_word().match(_bare(tokens[j + 1])):
+            j += 1
+        words = frozenset(re.sub(r"s(?=$|-)", "", _bare(t).lower()) for t in tokens[i : j + 1])
+        out.append((words, i, j))
+        i = j + 1
+    return out
+
+
+def _party_word(token: str) -> bool:
+    bare = _bare(token)
+    lowered = bare.lower()
+    if _role_word().match(bare):
+        return True
+    return bare[:1].isupper() and lowered not in _common_words() and lowered not in TITLES and lowered not in MONTHS
 
 
 def _actors(text: str, about: str) -> list[str]:
@@ -302,7 +504,15 @@ def _find(text: str, word: str) -> int | None:
 
 
 def _absolutes(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if w in ABSOLUTES}
+    """The absolute words a text uses, but not where qualified ("nearly all", "not always")."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return {w for i, w in enumerate(words) if w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS)}
+
+
+@lru_cache(maxsize=1)
+def _role_word() -> re.Pattern:
+    """A party role as one word, with its double role ("plaintiff-appellee")."""
+    return re.compile(rf"(?:{'|'.join(legal.phrases('parties', 'roles'))})(?:-\w+)?$", re.I)
 
 
 @lru_cache(maxsize=1)

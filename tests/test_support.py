@@ -1,0 +1,163 @@
+"""`rag.verify.supports` on passages of testbed rulings of several courts: what a model's
+sentence may say of a passage and what it may not.
+
+Each passage is found in the ruling as the reader gives it (nothing is copied here but a few
+of its words to find it), and each case pairs a sentence a model could write, faithful or
+wrong, with what the check must say. evals/support_check.py measures the check on labelled
+sets; these tests pin the behaviours one at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pytest
+
+from conftest import TESTBED
+
+pytestmark = pytest.mark.slow  # reads PDFs
+
+
+@lru_cache(maxsize=None)
+def ruling(prefix: str):
+    from rag.ingest import read_document
+
+    return read_document(next(TESTBED.glob(f"{prefix}*.pdf")))
+
+
+def passage(prefix: str, start: str, end: str) -> str:
+    """The ruling's text from the sentence that begins with `start` to the end of `end`."""
+    text = " ".join(ruling(prefix).text.split())
+    m = re.search(re.escape(start) + r".*?" + re.escape(end), text)
+    assert m, (prefix, start)
+    return m.group(0)
+
+
+def check(prefix: str, sentence: str, cited: str, document: bool = True):
+    from rag.verify import supports
+
+    doc = ruling(prefix)
+    return supports(sentence, cited, about=doc.meta.about_text(), document=doc.text if document else "")
+
+
+def test_two_parties_swapped_around_a_possessive_or_a_verb_are_caught():
+    # N.D. Cal.: whose motion, whose expert.
+    cited = passage("finjan_v_cisco_5-17-cv-00072-BLF_dkt551", "In conclusion, the Court GRANTS Cisco", "Valerdi.")
+    assert check(
+        "finjan_v_cisco_5-17-cv-00072-BLF_dkt551",
+        "The court granted Cisco's motion to exclude the testimony of Finjan's cost expert.",
+        cited,
+    )
+    swapped = check(
+        "finjan_v_cisco_5-17-cv-00072-BLF_dkt551",
+        "The court granted Finjan's motion to exclude the testimony of Cisco's cost expert.",
+        cited,
+    )
+    assert not swapped and swapped.conflicts
+    # 3d Cir.: who sent the letter to whom.
+    cited = passage("ca3_travelers", "In May 2004, IFF sent a letter", "claim.")
+    assert check(
+        "ca3_travelers", "In May 2004 IFF sent Dammann a letter claiming over five million dollars in damages.", cited
+    )
+    assert not check(
+        "ca3_travelers", "In May 2004 Dammann sent IFF a letter claiming over five million dollars in damages.", cited
+    )
+    # 10th Cir.: whose brief, whose reply.
+    cited = passage("ca10_triplet", "After receiving the State", "brief.")
+    assert check(
+        "ca10_triplet", "After the State's brief and Triplet's reply, the court appointed counsel for Triplet.", cited
+    )
+    assert not check(
+        "ca10_triplet", "After Triplet's brief and the State's reply, the court appointed counsel for Triplet.", cited
+    )
+
+
+def test_a_date_or_count_is_the_passages_not_a_digit_of_the_docket_or_date():
+    # The Holmes docket is 18-cr-00258 and the Martin opinion is dated February 5: neither
+    # makes "July 18" or "five grams" true.
+    cited = passage("us_v_holmes", "On July 8, 2020, this Court granted", "12.2(c).")
+    assert check("us_v_holmes", "On July 8, 2020, the court granted the government's motion for an examination.", cited)
+    assert not check(
+        "us_v_holmes", "On July 18, 2020, the court granted the government's motion for an examination.", cited
+    )
+    cited = passage("ca5_us_v_martin", "Jerrold Martin pled guilty", "841(a)(1).")
+    assert check("ca5_us_v_martin", "Martin pleaded guilty to possessing at least fifty grams of crack cocaine.", cited)
+    assert not check(
+        "ca5_us_v_martin", "Martin pleaded guilty to possessing at least five grams of crack cocaine.", cited
+    )
+    assert check(
+        "ca5_us_v_martin",
+        "On February 5, 2010, the Fifth Circuit recounted that Martin pleaded guilty to possessing at least fifty grams of crack cocaine.",
+        cited,
+    )
+
+
+def test_negations_are_read_as_english_reads_them():
+    # 6th Cir.: the court's "[n]o active synovitis" is "no active synovitis".
+    cited = passage("ca6_balmert", "After evaluating Balmert on October 21, 2004", "good control.”")
+    assert check(
+        "ca6_balmert", "Dr. Hackshaw found no active synovitis and said her arthritis was under good control.", cited
+    )
+    assert not check("ca6_balmert", "Dr. Hackshaw found active synovitis.", cited)
+    # 4th Cir.: "refused to return" is "would not return"; "failed" without "to" negates nothing.
+    cited = passage("ca4_weintraub", "Quicken Loans refused to return", "credit report.")
+    assert check(
+        "ca4_weintraub", "Quicken Loans would not return the full $500 deposit, though it refunded $129.41.", cited
+    )
+    assert not check("ca4_weintraub", "Quicken Loans returned the full $500 deposit.", cited)
+    # 1st Cir.: "prevents us from reaching" is "without reaching".
+    cited = passage("ca1_calvary", "In this venue, the Chapel renews", "appellate jurisdiction.")
+    assert check(
+        "ca1_calvary",
+        "The First Circuit dismissed the appeal for lack of appellate jurisdiction without reaching the substance of the Chapel's contentions.",
+        cited,
+    )
+    # 6th Cir.: "insufficient" is not "sufficient".
+    cited = passage("ca6_balmert", "However, because the record was constructed solely", "another basis.")
+    assert not check(
+        "ca6_balmert",
+        "The court found sufficient record evidence to support a finding of disability on another basis.",
+        cited,
+    )
+
+
+def test_an_outcome_said_another_way_must_still_be_the_passages():
+    cited = passage("ca10_triplet", "Triplet immediately sought to withdraw", "June 1, 2004.")
+    wrong = check("ca10_triplet", "On June 1, 2004, the trial court allowed Triplet to withdraw his plea.", cited)
+    assert not wrong and wrong.conflicts
+
+
+def test_absolute_words_count_by_meaning_and_qualified_ones_are_not_absolute():
+    # 10th Cir.: "every sentence" for "all of the sentences".
+    cited = passage("ca10_triplet", "Because Triplet’s attempted escape sentence", "were served.")
+    assert check(
+        "ca10_triplet",
+        "Triplet remained in custody on his attempted escape sentence for federal habeas purposes until every sentence in the consecutive series was served.",
+        cited,
+    )
+    # S.D.N.Y.: "nearly all" is no claim about all.
+    cited = passage("hostess", "The vast majority of the CBAs", "employees.")
+    assert check(
+        "hostess",
+        "Nearly all of the CBAs, 111 of 117, require Hostess to make payments to the B&C Fund on behalf of represented employees.",
+        cited,
+    )
+    # 4th Cir.: a limited right stated as one that holds whenever the debtor wants it.
+    cited = passage("ca4_weintraub", "Surely, what Congress intended instead", "second thoughts.")
+    assert not check(
+        "ca4_weintraub",
+        "Congress gave debtors a right to back out of loan obligations whenever they have second thoughts.",
+        cited,
+    )
+
+
+def test_a_judge_the_ruling_names_may_be_credited_with_a_passage_that_does_not_name_them():
+    cited = passage(
+        "ca1_calvary", "I agree that the denial of the temporary restraining order", "preliminary injunction."
+    )
+    sentence = "Concurring, Judge Barron agreed that the TRO denial did not have the practical effect of denying a preliminary injunction."
+    assert check("ca1_calvary", sentence, cited)  # "TRO" spells out "temporary restraining order"
+    assert check("ca1_calvary", sentence.replace("Barron", "Selya"), cited)  # both sat on the panel
+    assert not check("ca1_calvary", sentence.replace("Barron", "Kayatta"), cited)  # not in this ruling
+    assert not check("ca1_calvary", sentence, cited, document=False)  # without the ruling, the name is unaccounted for
