@@ -63,7 +63,12 @@ def run(question: str, settings) -> dict:
     for sentence, markers in split_claims(result.text):
         for n in markers:
             c = by_number.get(n)
-            failing += c is None or not supports(sentence, c.quote, about=lib.docs[c.doc_id].meta.about_text()).ok
+            failing += (
+                c is None
+                or not supports(
+                    sentence, c.quote, about=(d := lib.docs[c.doc_id]).meta.about_text(), document=d.text
+                ).ok
+            )
     return {
         "cited": bool(result.citations),
         "refused": result.refused,

@@ -165,10 +165,13 @@ def supports(
 
     `about` is what the reader knows of the cited document besides the passage (its title,
     court, date, docket, judge): a name or number from it may appear in the sentence ("Judge
-    Alsup held ...") without being in the passage, and does not count towards the overlap.
-    Quoted words must be in the passage itself. A contradiction is an outcome the passage
-    states the opposite of (granted for denied, a negation dropped or added), two parties in
-    each other's roles, or an absolute word ("always", "every") the passage does not use.
+    Alsup held ...") without being in the passage, and does not count towards the overlap; a
+    number from it only in the same role (its date's year or day, its docket). `document` is
+    the cited document's whole text: a judge the sentence names ("Judge Barron, concurring")
+    may be any it names. Quoted words must be in the passage itself. A contradiction is an
+    outcome the passage states the opposite of (granted for denied, a negation dropped or
+    added), two parties in each other's roles or trading the words tied to them, or an
+    absolute word ("always", "every") the passage does not use.
     """
     missing = [q for q in QUOTED.findall(sentence) if find_normalised(cited, q) is None]
     missing += _missing_numbers(sentence, cited, about)
@@ -653,7 +656,7 @@ def find_normalised(text: str, needle: str, start: int = 0, end: int | None = No
 
 def _backed(sentence: str, span: tuple[str, int, int], lib) -> bool:
     doc = lib.docs[span[0]]
-    return bool(supports(sentence, doc.text[span[1] : span[2]], about=doc.meta.about_text()))
+    return bool(supports(sentence, doc.text[span[1] : span[2]], about=doc.meta.about_text(), document=doc.text))
 
 
 def split_claims(text: str) -> list[tuple[str, tuple[int, ...]]]:
