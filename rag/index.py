@@ -150,7 +150,10 @@ def _client(index_dir: str, url: str | None):
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not url:
         os.makedirs(index_dir, exist_ok=True)
-        return chromadb.PersistentClient(path=os.path.join(index_dir, "chroma"), settings=chroma_settings)
+        path = os.path.join(index_dir, "chroma")
+        if os.path.isdir(path) and not writable(index_dir):
+            path = _private_copy(path)
+        return chromadb.PersistentClient(path=path, settings=chroma_settings)
     parsed = urlparse(url if "://" in url else f"http://{url}")
     try:
         return chromadb.HttpClient(
@@ -161,6 +164,33 @@ def _client(index_dir: str, url: str | None):
         )
     except Exception as exc:  # chromadb raises ValueError, httpx errors... when it cannot connect
         raise IndexStoreError(f"cannot reach the Chroma server at {redact(url)} ({type(exc).__name__})") from exc
+
+
+def writable(folder: str) -> bool:
+    """Whether files can be made in the folder (a read-only mount says no even to root)."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _private_copy(path: str) -> str:
+    """A copy of a read-only index's Chroma database that this process may open (SQLite writes
+    even to read), removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    copy = os.path.join(tempfile.mkdtemp(prefix="rag-chroma-"), "chroma")
+    shutil.copytree(path, copy)
+    atexit.register(shutil.rmtree, os.path.dirname(copy), True)
+    log.warning(
+        "the index folder %s is read-only: reading a copy of its Chroma database in %s", os.path.dirname(path), copy
+    )
+    return copy
 
 
 def client(settings: Settings):

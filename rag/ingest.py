@@ -262,6 +262,11 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
     """Bring the index up to date with the corpus folder (after copying in `paths`, if given)."""
     settings = settings or get_settings()
     started = time.perf_counter()
+    if Path(settings.index_dir).is_dir() and not index.writable(str(settings.index_dir)):
+        raise IndexStoreError(
+            f"the index folder {settings.index_dir} is read-only: `rag ingest` writes there "
+            "(questions can still be asked of it); make it writable or set RAG_INDEX_DIR to another folder"
+        )
     for path in paths or []:
         _add_to_corpus(Path(path), settings.corpus_dir)
     report = IngestReport()

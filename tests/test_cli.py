@@ -108,7 +108,11 @@ def test_docs_and_settings(settings):
 def test_invalid_setting_is_a_one_line_error(settings):
     env = {**os.environ, "RAG_TOP_K": "many"}
     out = subprocess.run(RAG + ["settings"], capture_output=True, text=True, env=env)
-    assert out.returncode == 1 and out.stderr.strip() == "error: RAG_TOP_K: Input should be a valid integer, unable to parse string as an integer"
+    assert (
+        out.returncode == 1
+        and out.stderr.strip()
+        == "error: RAG_TOP_K: Input should be a valid integer, unable to parse string as an integer"
+    )
 
 
 @pytest.mark.slow
@@ -145,7 +149,9 @@ def test_the_server_logs_one_line_per_rejected_input(settings, tmp_path):
         port = sock.getsockname()[1]
     env = {**os.environ, "RAG_CORPUS_DIR": str(settings.corpus_dir), "RAG_INDEX_DIR": str(settings.index_dir)}
     log = tmp_path / "serve.log"
-    server = subprocess.Popen(RAG + ["serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+    server = subprocess.Popen(
+        RAG + ["serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb")
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         for _ in range(240):
@@ -167,3 +173,29 @@ def test_the_server_logs_one_line_per_rejected_input(settings, tmp_path):
     assert "Traceback (most recent call last):" not in lines
     assert "warning: /ask rejected: the question is empty" in lines
     assert "warning: /ask rejected: the question is 5,000 characters long; the limit is 2,000" in lines
+
+
+def test_a_built_index_answers_from_a_read_only_folder_and_ingest_says_why_it_cannot(settings, tmp_path):
+    import shutil
+
+    copy, ro = tmp_path / "copy", tmp_path / "ro"
+    shutil.copytree(settings.index_dir, copy)
+    ro.mkdir()
+    mount = subprocess.run(["mount", "--bind", str(copy), str(ro)], capture_output=True)
+    if mount.returncode != 0:
+        pytest.skip("a read-only mount needs privileges this machine does not give")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)], check=True)
+        assert subprocess.run(["touch", str(ro / "x")], capture_output=True).returncode != 0  # root cannot write either
+        read_only = settings.model_copy(update={"index_dir": ro})
+        question = "How many books did Anthropic download from LibGen?"
+        want = json.loads(run(["ask", question, "--json"], settings).stdout)
+        out = run(["ask", question, "--json"], read_only)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["citations"] == want["citations"]
+        assert "is read-only: reading a copy of its Chroma database" in out.stderr
+        out = run(["ingest"], read_only)
+        assert out.returncode == 1 and out.stderr.startswith("error: the index folder") and "read-only" in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1
+    finally:
+        subprocess.run(["umount", str(ro)], capture_output=True)
