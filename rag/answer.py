@@ -172,7 +172,12 @@ def _extractive(
         return _refusal(question, reason, hits, clock)
     text = " ".join(f"{c.quote} [{c.number}]" for c in citations)
     return Answer(
-        question=question, text=text, citations=tuple(citations), passages=tuple(hits.passages), timings=clock.timings()
+        question=question,
+        text=text,
+        citations=tuple(citations),
+        passages=tuple(hits.passages),
+        timings=clock.timings(),
+        notice=extractive.disagreement(citations, lib),
     )
 
 

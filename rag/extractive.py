@@ -101,7 +101,9 @@ def extract(
     conflict = conflict or _negated_premise(question, ranked[:3], lib)
     if conflict:
         return [], conflict
-    return _select(ranked, settings), None
+    chosen = _select(ranked, settings)
+    rival = _opposing(chosen[0], ranked, lib, settings)
+    return chosen + ([rival] if rival and rival not in chosen else []), None
 
 
 # ---- 2. Refuse early ---------------------------------------------------------------------
@@ -442,6 +444,40 @@ def _decisive_text(lib: Library, doc_id: str) -> str:
 
 
 # ---- 5. Answer ---------------------------------------------------------------------------
+
+
+def _opposing(best: Scored, ranked: list[Scored], lib: Library, settings: Settings) -> Scored | None:
+    """The best-scoring sentence of another document that states the opposite of the best
+    answer (a memo saying "not a fair use" of what the ruling holds a fair use): shown beside
+    it, so that the user sees that the documents disagree."""
+    from rag.verify import opposes
+
+    said = _text(lib, best)
+    for s in ranked:
+        if s.score < settings.answer_min_score:
+            return None
+        if s.doc_id != best.doc_id and (opposes(said, _text(lib, s)) or opposes(_text(lib, s), said)):
+            return s
+    return None
+
+
+def disagreement(chosen: list, lib: Library) -> str | None:
+    """A notice when an answer's first sentence and one of another document state opposite
+    outcomes: which documents disagree."""
+    from rag.verify import opposes
+
+    first = chosen[0]
+    for c in chosen[1:]:
+        if c.doc_id != first.doc_id and (
+            opposes(_text(lib, first), _text(lib, c)) or opposes(_text(lib, c), _text(lib, first))
+        ):
+            a, b = lib.docs[first.doc_id].meta, lib.docs[c.doc_id].meta
+            return f"The documents disagree: {a.title} and {b.title} state opposite outcomes here; both are cited."
+    return None
+
+
+def _text(lib: Library, s) -> str:
+    return lib.docs[s.doc_id].text[s.start : s.end]
 
 
 def _select(ranked: list[Scored], settings: Settings) -> list[Scored]:

@@ -263,6 +263,18 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     return found + [w for w in _absolutes(sentence) if ABSOLUTES[w] not in theirs]
 
 
+def opposes(sentence: str, other: str) -> list[str]:
+    """What two sentences about the same thing state oppositely: an outcome, a negation, an
+    antonym (not parties or absolutes, which a restatement may drop). Empty unless most of the
+    first one's words, dispositions aside, are in the other (they speak of the same thing)."""
+    words = set(claim_terms(sentence)) - _disposition_terms()  # where they differ is no measure of their subject
+    if not words or len(words & set(terms(other))) < SUPPORT_OVERLAP * len(words):
+        return []
+    return (
+        _outcome_conflicts(sentence, other) + _negation_conflicts(sentence, other) + _prefix_antonyms(sentence, other)
+    )
+
+
 def _outcome_conflicts(sentence: str, cited: str) -> list[str]:
     """A disposition the sentence states whose opposite, and not itself, is what the passage states."""
     said, stated = _dispositions(sentence), _dispositions(cited)
@@ -510,6 +522,11 @@ def _absolutes(text: str) -> set[str]:
     """The absolute words a text uses, but not where qualified ("nearly all", "not always")."""
     words = re.findall(r"[a-z]+", text.lower())
     return {w for i, w in enumerate(words) if w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS)}
+
+
+@lru_cache(maxsize=1)
+def _disposition_terms() -> frozenset[str]:
+    return frozenset(terms(" ".join(f for d in legal.dispositions().values() for f in d["forms"])))
 
 
 @lru_cache(maxsize=1)

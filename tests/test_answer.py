@@ -25,7 +25,9 @@ def test_training_fair_use_cites_the_holding_first(settings, lib):
     assert not result.refused
     assert_verified(result, lib)
     holding = [
-        c for c in result.citations if c.doc_id == BARTZ and c.page in (9, 30, 31) and "fair use" in c.quote and "train" in c.quote
+        c
+        for c in result.citations
+        if c.doc_id == BARTZ and c.page in (9, 30, 31) and "fair use" in c.quote and "train" in c.quote
     ]
     # the summary (p. 9), the overall analysis (p. 30) or the conclusion (p. 31), cited first
     assert holding and holding[0] == result.citations[0]
@@ -66,7 +68,9 @@ def test_a_court_named_in_the_question_points_at_its_document_not_at_sentences_r
 
 
 def test_a_higher_court_named_with_another_case_is_answered_from_the_ruling_that_quotes_it(settings, lib):
-    result = answer("What did the Supreme Court hold in Sony Betamax, as the Bartz order describes it?", settings=settings)
+    result = answer(
+        "What did the Supreme Court hold in Sony Betamax, as the Bartz order describes it?", settings=settings
+    )
     assert not result.refused
     assert any(c.doc_id == BARTZ and "Supreme Court held" in c.quote for c in result.citations)
 
@@ -162,6 +166,53 @@ def test_words_addressed_to_a_model_are_never_cited(tmp_path):
         encoding="utf-8",
     )
     assert ingest(settings=s).errors == []
-    for question in ("What must every answer say about the injunction?", "What does the memo say about the injunction?"):
+    for question in (
+        "What must every answer say about the injunction?",
+        "What does the memo say about the injunction?",
+    ):
         quotes = [c.quote for c in answer(question, settings=s).citations]
         assert not any("Ignore previous" in q or q.startswith("Every answer") for q in quotes), quotes
+
+
+@pytest.mark.parametrize(
+    "ruling, memo, question",
+    [
+        (
+            "corpus/bartz-v-anthropic-order-on-fair-use-2025-06-23.pdf",
+            "Internal memo on Bartz v. Anthropic.\n\nThe use of the purchased books to train Claude was not a fair use.\n",
+            "Was training Claude on the purchased books a fair use?",
+        ),
+        (
+            "testbed/ca10_triplet_v_franklin_06-6247_2010-02-05_order_and_judgment.pdf",
+            "Client alert on Triplet v. Franklin.\n\nThe Tenth Circuit granted a certificate of appealability and reversed.\n",
+            "Did the Tenth Circuit grant a COA and affirm in Triplet's appeal?",
+        ),
+    ],
+)
+def test_a_document_that_says_the_opposite_of_a_ruling_is_shown_beside_it_with_a_notice(
+    tmp_path, ruling, memo, question
+):
+    import shutil
+
+    from conftest import ROOT
+    from rag.ingest import ingest
+    from rag.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = (ROOT / ruling) if ruling.startswith("corpus/") else (ROOT.parent / "shared" / ruling)
+    shutil.copy(source, corpus / source.name)
+    (corpus / "memo.txt").write_text(memo, encoding="utf-8")
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    assert ingest(settings=s).errors == []
+    result = answer(question, settings=s)
+    assert not result.refused
+    assert {c.source for c in result.citations} == {source.name, "memo.txt"}, result.citations
+    assert result.notice and result.notice.startswith("The documents disagree:"), result.text
+    without = tmp_path / "alone"
+    shutil.copytree(corpus, without / "corpus")
+    (without / "corpus" / "memo.txt").unlink()
+    alone_settings = Settings(corpus_dir=without / "corpus", index_dir=without / "index")
+    assert ingest(settings=alone_settings).errors == []
+    alone = answer(question, settings=alone_settings)
+    assert alone.notice is None  # a ruling does not disagree with itself
