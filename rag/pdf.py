@@ -56,6 +56,7 @@ SUPERSCRIPT = 0.75  # a word under this share of the body size is a superscript 
 BULLETS = ("•", "◦", "▪", "·")
 INCH = 72.0  # PDF points
 GLYPHS = {"\uf0b7": "•", "\u00a0": " ", "\ufb01": "fi", "\ufb02": "fl"}
+PROGRESS_PAGES = 10  # a file of this many pages shows a bar per page while it is read (on a terminal)
 
 
 @dataclass
@@ -92,7 +93,7 @@ def read_pdf(path: Path) -> tuple[str, Layout, dict]:
     """Return the canonical text, its layout (pages, lines, paragraphs, footnotes) and file metadata."""
     pdf = _open(path)
     try:
-        pages, unread = _read_pages(pdf)
+        pages, unread = _read_pages(pdf, path.name)
     finally:
         pdf.close()
     if not any(p.rows for p in pages):
@@ -119,10 +120,15 @@ def _open(path: Path):
         raise CorpusError(f"{path.name}: not a readable PDF ({exc})") from exc
 
 
-def _read_pages(pdf) -> tuple[list[Page], list[int]]:
+def _read_pages(pdf, name: str = "") -> tuple[list[Page], list[int]]:
     """Every page read (by OCR where its text layer has no body text); the indexes of pages left unread."""
+    from tqdm import tqdm
+
     pages, unread = [], []
-    for i in range(len(pdf)):
+    # A bar per page for a long file (OCR takes seconds a page), on a terminal only.
+    for i in tqdm(
+        range(len(pdf)), desc=name, unit="page", leave=False, disable=None if len(pdf) >= PROGRESS_PAGES else True
+    ):
         page = pdf[i]
         words = pdfwords.page_words(page)
         read = _read_page(words, i, page.get_width(), page.get_height())
@@ -176,8 +182,14 @@ def _plain_row(words: list[dict]) -> Row:
     """A row of words with no layout knowledge: no line number, no footnote."""
     text = " ".join(w["text"] for w in words)
     size = Counter(round(w["size"]) for w in words).most_common(1)[0][0]
-    return Row(text=text, x0=words[0]["x0"], x1=words[-1]["x1"], top=words[0]["top"],
-               bottom=max(w["bottom"] for w in words), size=size)
+    return Row(
+        text=text,
+        x0=words[0]["x0"],
+        x1=words[-1]["x1"],
+        top=words[0]["top"],
+        bottom=max(w["bottom"] for w in words),
+        size=size,
+    )
 
 
 def _classify(out: Page, words: list[dict]) -> None:
@@ -190,7 +202,12 @@ def _classify(out: Page, words: list[dict]) -> None:
         text = " ".join(w["text"] for w in row)
         edge = row[0]["top"] < out.height * EDGE or row[0]["top"] > out.height * (1 - EDGE)
         if edge and (m := ECF_HEADER.search(text)):
-            out.ecf = {"case": m["case"], "doc": m["doc"], "filed": m["filed"] or m["afiled"], "page": int(m["page"] or m["apage"])}
+            out.ecf = {
+                "case": m["case"],
+                "doc": m["doc"],
+                "filed": m["filed"] or m["afiled"],
+                "page": int(m["page"] or m["apage"]),
+            }
         elif edge and (i < 2 or i >= len(rows) - 2) and (number := _standalone_number(text)):
             out.numbers.append(number)
         else:
@@ -472,7 +489,9 @@ def _geometry(pages: list[Page]) -> dict:
     """
     return {
         "pdf_pages": {str(p.label): [p.index, p.width, p.height] for p in reversed(pages) if p.rows},
-        "line_boxes": [[round(r.x0, 1), round(r.top, 1), round(r.x1, 1), round(r.bottom, 1)] for p in pages for r in p.rows],
+        "line_boxes": [
+            [round(r.x0, 1), round(r.top, 1), round(r.x1, 1), round(r.bottom, 1)] for p in pages for r in p.rows
+        ],
     }
 
 
