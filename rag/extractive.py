@@ -17,6 +17,7 @@
 
        score = lexical * brevity + dense_weight * cosine
                + holding_bonus * states_holding - argument_penalty * attributes_argument
+               - keep_within * secondary
 
    `lexical` is the share of the question's terms found in the sentence, each weighted by its
    IDF among the candidates (the forms of one disposition count as one word: "refused" is
@@ -25,7 +26,10 @@
    embeddings; `states_holding` is 1 when the question asks what was decided and the sentence
    is phrased as a decision ("We affirm", "The motion is DENIED"); `attributes_argument` is 1
    when the sentence gives a party's position ("Tarrant argues ...") and the question does not
-   ask for one: it restates the dispute rather than resolving it. Headings and caption fragments are
+   ask for one: it restates the dispute rather than resolving it; `secondary` is 1 for a sentence
+   of commentary or of a file that is no court's text, when it discusses (by case name or docket)
+   a ruling whose sentences are also candidates: the court's own words come first unless none
+   of them would be kept beside it. Headings and caption fragments are
    skipped. A "how much", "how many", "when" or case-number question keeps only sentences
    with an amount, a number, a date or the docket.
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
@@ -48,7 +52,7 @@ from functools import lru_cache
 from rag import legal
 from rag.retrieve import Hits, Library
 from rag.settings import Settings
-from rag.text import AMOUNT, COUNT, DATE, DOCKET, MONEY_WORDS, NAME, digits, later_names, place_forms, terms
+from rag.text import AMOUNT, CASE_NAME, COUNT, DATE, DOCKET, MONEY_WORDS, NAME, digits, later_names, place_forms, terms
 from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
@@ -224,8 +228,11 @@ def _rank(
         asked -= set().union(*(vocab.name_terms(d) for d in named))  # the same for every sentence in scope
     weights = _local_idf(asked, candidates, vocab)
     bonus = _Bonus(question, settings)
+    yields = {d for d in candidates if any(_discusses(lib, d, r) for r in candidates if r != d)}
     out = []
     for doc_id, indices in candidates.items():
+        # A secondary source comes first only if no sentence of the ruling it discusses would be kept beside it.
+        secondary = settings.answer_keep_within if doc_id in yields else 0.0
         order = sorted(indices)
         cosines = lib.sentence_vectors[doc_id][order] @ np.asarray(hits.qvec)
         lexical = _lexical(weights, [vocab.sentence_terms[doc_id][i] for i in order], vocab.name_terms(doc_id))
@@ -234,8 +241,30 @@ def _rank(
         for i, base in zip(order, lexical * brevity + settings.answer_dense_weight * cosines):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
-                out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence))))
+                out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence) - secondary)))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+@lru_cache(maxsize=4096)
+def _discusses_cached(text: str, kind: str, title: str, docket: str) -> bool:
+    if kind != "ruling":
+        return False
+    for a, b in CASE_NAME.findall(title)[:1]:
+        name = rf"\b{re.escape(a.split()[-1])},?\s+v(?:s)?\.?\s+{re.escape(b.split()[0])}\b"
+        if re.search(name, text, re.I):
+            return True
+    number = re.search(r"\d+[-:]\d+(?:[-:]\d+)?", docket)  # "24-05417" of "No. C 24-05417 WHA"
+    return bool(number) and re.search(rf"(?<![\d-]){re.escape(number.group(0))}(?![\d])", text) is not None
+
+
+def _discusses(lib: Library, doc_id: str, ruling_id: str) -> bool:
+    """Whether a secondary source (commentary, or a file that is no court's text) discusses a
+    ruling of the corpus, by its case name ("Bartz v. Anthropic") or docket: then the court's own
+    words come before it."""
+    if lib.docs[doc_id].meta.kind == "ruling":
+        return False
+    r = lib.docs[ruling_id].meta
+    return _discusses_cached(lib.docs[doc_id].text, r.kind, r.title, r.docket)
 
 
 def _lexical(weights: dict[str, float], sentences: list[frozenset[str]], names: frozenset[str]):

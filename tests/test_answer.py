@@ -208,6 +208,7 @@ def test_a_document_that_says_the_opposite_of_a_ruling_is_shown_beside_it_with_a
     result = answer(question, settings=s)
     assert not result.refused
     assert {c.source for c in result.citations} == {source.name, "memo.txt"}, result.citations
+    assert result.citations[0].source == source.name  # the court's own words first, the memo that discusses it after
     assert result.notice and result.notice.startswith("The documents disagree:"), result.text
     without = tmp_path / "alone"
     shutil.copytree(corpus, without / "corpus")
