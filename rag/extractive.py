@@ -245,26 +245,22 @@ def _rank(
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
 
 
+def _discusses(lib: Library, doc_id: str, ruling_id: str) -> bool:
+    """Whether a secondary source (commentary, or a file that is no court's text) discusses a
+    ruling of the corpus: then the court's own words come before it."""
+    doc, ruling = lib.docs[doc_id], lib.docs[ruling_id].meta
+    return doc.meta.kind != "ruling" and ruling.kind == "ruling" and _names_case(doc.text, ruling.title, ruling.docket)
+
+
 @lru_cache(maxsize=4096)
-def _discusses_cached(text: str, kind: str, title: str, docket: str) -> bool:
-    if kind != "ruling":
-        return False
+def _names_case(text: str, title: str, docket: str) -> bool:
+    """Whether a text names the case of this title ("Bartz v. Anthropic") or its docket number."""
     for a, b in CASE_NAME.findall(title)[:1]:
         name = rf"\b{re.escape(a.split()[-1])},?\s+v(?:s)?\.?\s+{re.escape(b.split()[0])}\b"
         if re.search(name, text, re.I):
             return True
     number = re.search(r"\d+[-:]\d+(?:[-:]\d+)?", docket)  # "24-05417" of "No. C 24-05417 WHA"
     return bool(number) and re.search(rf"(?<![\d-]){re.escape(number.group(0))}(?![\d])", text) is not None
-
-
-def _discusses(lib: Library, doc_id: str, ruling_id: str) -> bool:
-    """Whether a secondary source (commentary, or a file that is no court's text) discusses a
-    ruling of the corpus, by its case name ("Bartz v. Anthropic") or docket: then the court's own
-    words come before it."""
-    if lib.docs[doc_id].meta.kind == "ruling":
-        return False
-    r = lib.docs[ruling_id].meta
-    return _discusses_cached(lib.docs[doc_id].text, r.kind, r.title, r.docket)
 
 
 def _lexical(weights: dict[str, float], sentences: list[frozenset[str]], names: frozenset[str]):
@@ -479,13 +475,10 @@ def _opposing(best: Scored, ranked: list[Scored], lib: Library, settings: Settin
     """The best-scoring sentence of another document that states the opposite of the best
     answer (a memo saying "not a fair use" of what the ruling holds a fair use): shown beside
     it, so that the user sees that the documents disagree."""
-    from rag.verify import opposes
-
-    said = _text(lib, best)
     for s in ranked:
         if s.score < settings.answer_min_score:
             return None
-        if s.doc_id != best.doc_id and (opposes(said, _text(lib, s)) or opposes(_text(lib, s), said)):
+        if s.doc_id != best.doc_id and _opposite(lib, best, s):
             return s
     return None
 
@@ -493,20 +486,20 @@ def _opposing(best: Scored, ranked: list[Scored], lib: Library, settings: Settin
 def disagreement(chosen: list, lib: Library) -> str | None:
     """A notice when an answer's first sentence and one of another document state opposite
     outcomes: which documents disagree."""
-    from rag.verify import opposes
-
     first = chosen[0]
     for c in chosen[1:]:
-        if c.doc_id != first.doc_id and (
-            opposes(_text(lib, first), _text(lib, c)) or opposes(_text(lib, c), _text(lib, first))
-        ):
+        if c.doc_id != first.doc_id and _opposite(lib, first, c):
             a, b = lib.docs[first.doc_id].meta, lib.docs[c.doc_id].meta
             return f"The documents disagree: {a.title} and {b.title} state opposite outcomes here; both are cited."
     return None
 
 
-def _text(lib: Library, s) -> str:
-    return lib.docs[s.doc_id].text[s.start : s.end]
+def _opposite(lib: Library, a, b) -> bool:
+    """Whether two sentences (Scored or Citation) state opposite things of the same subject."""
+    from rag.verify import opposes
+
+    first, second = (lib.docs[x.doc_id].text[x.start : x.end] for x in (a, b))
+    return bool(opposes(first, second) or opposes(second, first))
 
 
 def _select(ranked: list[Scored], settings: Settings) -> list[Scored]:

@@ -36,8 +36,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL; embedded Chroma under index_dir if unset")
     chunk_tokens: int = Field(200, ge=32, le=512, description="Chunk size in the embedding model's word pieces")
     embed_int8: bool = Field(
-        False,
-        description="Embed with the int8-quantised encoder: ingest about 1.9x faster, answers measured a little worse",
+        False, description="Embed with the int8-quantised encoder: ingest about 1.9x faster, answers measured a little worse"
     )
     top_k: int = Field(6, ge=1, le=50, description="Passages returned by retrieval")
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an extractive answer")
@@ -64,9 +63,7 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(
         10.0, gt=0, description="Largest corpus file ingest reads (a 300-page opinion is 1-5 MB; raise it for scans)"
     )
-    llm: Literal["extractive", "openai", "anthropic", "ollama", "local"] = Field(
-        "extractive", description="Answer backend"
-    )
+    llm: Literal["extractive", "openai", "anthropic", "ollama", "local"] = Field("extractive", description="Answer backend")
     llm_base_url: str | None = Field(None, description="Model server URL (OpenAI-compatible /v1, Ollama, Anthropic)")
     llm_model: str | None = Field(None, description="Model name on that server; for `local`, the path of a GGUF file")
     llm_api_key: SecretStr | None = Field(None, description="API key for the model server (never shown)")

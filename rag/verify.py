@@ -53,7 +53,7 @@ PREVENTING = frozenset(
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
-NEAR_WORDS = 4
+NEAR_WORDS = 4  # parties this close are in some relation to each other
 # Words that may stand between a party and the word it is tied to: "Hostess had agreed", "the
 # motion of the plaintiff".
 BINDING_SKIP_AFTER = frozenset(
@@ -64,14 +64,13 @@ ARTICLES = frozenset("the a an".split())
 ORDINAL_VALUES = {
     w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 }
-MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
-MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
-)  # parties this close are in some relation to each other
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+MONTH_NAMES = "|".join(
+    [*(m.title() for m in MONTHS), "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec"]
+)
 SYMMETRIC = frozenset("and or nor the v vs both".split())  # "a contract between the lessor and the lessee"
-TITLES = frozenset(
-    "judge judges justice justices chief magistrate honorable".split()
-)  # "Judge Alsup": the name is what counts
+# "Judge Alsup": the name is what counts
+TITLES = frozenset("judge judges justice justices chief magistrate honorable".split())
 NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis")
 # Words that make a claim absolute; a sentence may use one only where its passage does.
 # Words of one group say the same ("every" sentence = "all" sentences); "nearly all" is not absolute.
@@ -311,8 +310,9 @@ def _negation_conflicts(sentence: str, cited: str) -> list[str]:
 
 def _polarities(text: str) -> dict[str, set]:
     """For each content word (stemmed), at each occurrence: True where a negation governs it (the
-    words after "not", "never", "failed to" ..., the noun after "no", and what follows "no evidence that"), False in a clause without
-    any negation, None otherwise (a clause with a negation elsewhere). Names are not negated."""
+    words after "not", "never", "failed to" ..., the noun after "no", what follows "no evidence
+    that"), False in a clause without any negation, None otherwise (a clause with a negation
+    elsewhere). Names are not negated."""
     out: dict[str, set] = {}
     text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o active synovitis": the court's alteration, read through
     for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", text, flags=re.I):
@@ -344,9 +344,9 @@ def _negation_reach(tokens: list[str], at: int) -> int:
         return 1 + NEGATION_REACH
     if word in PREVENTING:  # "prevents us from reaching the merits"
         return NEGATION_REACH if "from" in tokens[at + 1 : at + 3] else 0
-    if not (word in NEGATIONS or word.endswith(("n't", "n’t"))) or (
-        after in COMPARATIVES and then == "than"
-    ):  # "no later than seven days"
+    if not (word in NEGATIONS or word.endswith(("n't", "n’t"))):
+        return 0
+    if after in COMPARATIVES and then == "than":  # "no later than seven days"
         return 0
     if word == "no" and then == "that":  # "no evidence that counsel engaged", but "no dispute that it is"
         return 0 if after in UNDISPUTED else 2 + NEGATION_REACH
