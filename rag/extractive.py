@@ -489,8 +489,8 @@ def disagreement(chosen: list, lib: Library) -> str | None:
     first = chosen[0]
     for c in chosen[1:]:
         if c.doc_id != first.doc_id and _opposite(lib, first, c):
-            a, b = lib.docs[first.doc_id].meta, lib.docs[c.doc_id].meta
-            return f"The documents disagree: {a.title} and {b.title} state opposite outcomes here; both are cited."
+            a, b = (lib.docs[x.doc_id].meta.title.rstrip(".") for x in (first, c))
+            return f"The documents disagree: {a} and {b} state opposite outcomes here; both are cited."
     return None
 
 

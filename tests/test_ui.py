@@ -411,6 +411,34 @@ def test_a_three_turn_conversation_follows_the_ruling_it_is_about(page, ui_setti
     assert fresh.locator(".understood").count() == 0
 
 
+@pytest.mark.slow
+def test_a_memo_that_contradicts_the_ruling_is_shown_after_it_with_a_notice(browser, tmp_path):
+    from rag.ingest import ingest
+
+    s = small_settings(tmp_path, ["bartz-v-anthropic-order-on-fair-use-2025-06-23.pdf"])
+    (s.corpus_dir / "memo.txt").write_text(
+        "Internal memo on Bartz v. Anthropic.\n\nThe use of the purchased books to train Claude was not a fair use.\n",
+        encoding="utf-8",
+    )
+    assert ingest(settings=s).errors == []
+    app, url = serve(s)
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        tab = context.new_page()
+        tab.goto(url)
+        tab.wait_for_selector("#question textarea")
+        turn = ask(tab, "Was training Claude on the purchased books a fair use?")
+        notice = turn.locator(".notice").inner_text()
+        assert notice.startswith("The documents disagree: Bartz v. Anthropic PBC") and "Internal memo" in notice
+        titles = tab.locator("#sources .card .title").all_inner_texts()
+        assert titles[0].startswith("Bartz v. Anthropic PBC") and any(t.startswith("Internal memo") for t in titles)
+        tab.mouse.move(0, 0)
+        shot(tab, "disagreement")
+    finally:
+        context.close()
+        app.close()
+
+
 # ---------------------------------------------------------------- the API
 
 
@@ -517,10 +545,21 @@ def test_every_panel_escapes_document_text():
     start = text.index("<script>")
     end = start + len("<script>alert(1)</script>")
     where = {"page": None, "page_end": None, "paragraph": 2, "lines": None, "pinpoint": "¶ 2"}
-    cite = Citation(number=1, doc_id="h", title=meta.title, source="h.txt", **where, citation=f"{meta.title} ¶ 2",
-                    quote=text[start:end], start=start, end=end, score=1.0)
-    passage = Passage(doc_id="h", title=meta.title, start=7, end=len(text), text=text[7:], pinpoint="¶ 2", paragraph=2,
-                      score=0.1)
+    cite = Citation(
+        number=1,
+        doc_id="h",
+        title=meta.title,
+        source="h.txt",
+        **where,
+        citation=f"{meta.title} ¶ 2",
+        quote=text[start:end],
+        start=start,
+        end=end,
+        score=1.0,
+    )
+    passage = Passage(
+        doc_id="h", title=meta.title, start=7, end=len(text), text=text[7:], pinpoint="¶ 2", paragraph=2, score=0.1
+    )
     answered = Answer(question="<script>q</script>", text=f"{cite.quote} [1]", citations=(cite,), passages=(passage,))
     refusal = "The rulings in this corpus don't answer that. <i>why</i>"
     refused = Answer(question="[q](javascript:z)", text=refusal, refused=True, passages=(passage,))
@@ -567,12 +606,19 @@ def test_a_model_answer_shows_its_verified_citation_and_flags_the_unsupported_se
     claim = "Anthropic later paid $1.5 billion to settle the claims"
     with ScriptedLLM() as llm:
         llm.enqueue(
-            lambda r: "In June 2021, Mann downloaded at least five million copies of books from Library Genesis "
-            f"[{passage_with(r, 'Library Genesis')}]. {claim} [1]."
+            lambda r: (
+                "In June 2021, Mann downloaded at least five million copies of books from Library Genesis "
+                f"[{passage_with(r, 'Library Genesis')}]. {claim} [1]."
+            )
         )
         for _ in ("rewriting the follow-up", "answering it"):  # the second question follows the first
             llm.enqueue(status=401, error="Incorrect API key provided: sk-ui-SECRET")
-        model = {"llm": "openai", "llm_base_url": llm.url, "llm_model": "scripted", "llm_api_key": SecretStr("sk-ui-SECRET")}
+        model = {
+            "llm": "openai",
+            "llm_base_url": llm.url,
+            "llm_model": "scripted",
+            "llm_api_key": SecretStr("sk-ui-SECRET"),
+        }
         app, url = serve(ui_settings.model_copy(update={**model, "llm_timeout": 5.0, "llm_max_retries": 0}))
         context = browser.new_context(viewport=VIEWPORT)
         try:
