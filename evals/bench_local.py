@@ -103,10 +103,10 @@ def tokens_per_second(model: str, max_tokens: int) -> float:
     from rag.backends import _load_gguf
 
     llm = _load_gguf(model)
-    messages = [{"role": "user", "content": "Explain what a court's preliminary injunction is."}]
-    llm.create_chat_completion(messages, max_tokens=8)  # warm
+    prompt = "A preliminary injunction is an order of a court that"  # plain continuation: no chat turn to end early
+    llm.create_completion(prompt, max_tokens=8)  # warm
     started = time.perf_counter()
-    reply = llm.create_chat_completion(messages, max_tokens=max_tokens, temperature=0.0)
+    reply = llm.create_completion(prompt, max_tokens=max_tokens, temperature=0.0)
     return reply["usage"]["completion_tokens"] / (time.perf_counter() - started)
 
 
