@@ -27,6 +27,7 @@ ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE = "model.onnx", "tokenizer.json", "encode
 INT8_FILE = "model-int8.onnx"  # ONNX Runtime's dynamic int8 quantisation of ONNX_FILE (RAG_EMBED_INT8)
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 EXPORT_VERSION = 1  # bump when the exported graph changes
+PROGRESS_TEXTS = 2000  # embedding this many texts takes about half a minute here: worth a bar
 
 
 def folder(settings: Settings) -> Path:
@@ -179,13 +180,25 @@ def run_many(session, tokenizer, texts: list[str], batch: int = 8):
     """`run` over many texts in length-sorted batches, rows in the given order."""
     import numpy as np
 
+    from tqdm import tqdm
+
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = None
+    # A long document (minutes of embedding) shows a bar, on a terminal only.
+    bar = tqdm(
+        total=len(texts),
+        desc="Embedding",
+        unit="text",
+        leave=False,
+        disable=None if len(texts) >= PROGRESS_TEXTS else True,
+    )
     for start in range(0, len(order), batch):
         rows = order[start : start + batch]
         vectors = run(session, tokenizer, [texts[i] for i in rows])
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32) if out is None else out
         out[rows] = vectors
+        bar.update(len(rows))
+    bar.close()
     return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
