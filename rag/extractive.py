@@ -254,12 +254,12 @@ def _discusses(lib: Library, doc_id: str, ruling_id: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _names_case(text: str, title: str, docket: str) -> bool:
-    """Whether a text names the case of this title ("Bartz v. Anthropic") or its docket number."""
+    """Whether a text names the case of this title ("Doe v. Acme") or its docket number."""
     for a, b in CASE_NAME.findall(title)[:1]:
         name = rf"\b{re.escape(a.split()[-1])},?\s+v(?:s)?\.?\s+{re.escape(b.split()[0])}\b"
         if re.search(name, text, re.I):
             return True
-    number = re.search(r"\d+[-:]\d+(?:[-:]\d+)?", docket)  # "24-05417" of "No. C 24-05417 WHA"
+    number = re.search(r"\d+[-:]\d+(?:[-:]\d+)?", docket)  # "21-01234" of "No. 3:21-cv-01234 ABC"
     return bool(number) and re.search(rf"(?<![\d-]){re.escape(number.group(0))}(?![\d])", text) is not None
 
 

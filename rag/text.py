@@ -55,7 +55,7 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
 _WORD_VALUES = {w: i + 1 for i, w in enumerate(_UNITS)} | {w: 10 * (i + 2) for i, w in enumerate(_TENS)}
 _NUMBER_WORD = rf"(?:{'|'.join([*_WORD_VALUES, *_SCALES])})"
-# "and" joins number words only after a scale ("two hundred and five"; "thirty-seven and forty-six" are two).
+# "and" joins number words only after a scale ("two hundred and five"; "ten and twelve" are two).
 _AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in _SCALES) + ")"
 # A number written in words ("eighteen", "three million", "twenty-one"), but not a lone "one".
 CARDINAL_RUN = re.compile(

@@ -29,6 +29,7 @@ from rag.corpus import Document
 from rag.models import Citation
 from rag.text import (
     CASE_NAME,
+    MONTHS as MONTH_PATTERN,
     NUMBER,
     ORDINALS,
     claim_terms,
@@ -45,7 +46,7 @@ SUPPORT_OVERLAP = 0.5
 MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
 # English negation, and how many words after it it reaches ("did not promptly appeal").
 NEGATIONS = frozenset("not no never neither nor none nothing cannot without lacks lacked lack".split())
-# Verbs that negate what follows only with "to": "refused to return" (but "the talks failed and ...").
+# Verbs that negate what follows only with "to": "refused to pay" (but "the talks failed and ...").
 NEGATING_VERBS = frozenset("fail fails failed failure refuse refuses refused decline declines declined".split())
 PREVENTING = frozenset(
     "keep keeps kept prevent prevents prevented preclude precludes precluded bar bars barred prohibit prohibits prohibited".split()
@@ -54,7 +55,7 @@ COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater s
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
 NEAR_WORDS = 4  # parties this close are in some relation to each other
-# Words that may stand between a party and the word it is tied to: "Hostess had agreed", "the
+# Words that may stand between a party and the word it is tied to: "Acme had agreed", "the
 # motion of the plaintiff".
 BINDING_SKIP_AFTER = frozenset(
     "had has have was were is are did does do then also thereafter would will could may might should must".split()
@@ -64,7 +65,7 @@ ARTICLES = frozenset("the a an".split())
 ORDINAL_VALUES = {
     w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 }
-MONTHS = frozenset("january february march april may june july august september october november december".split())
+MONTHS = frozenset(m.lower() for m in re.findall(r"[A-Z][a-z]+", MONTH_PATTERN))
 MONTH_NAMES = "|".join(
     [*(m.title() for m in MONTHS), "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec"]
 )
@@ -166,7 +167,7 @@ def supports(
     court, date, docket, judge): a name or number from it may appear in the sentence ("Judge
     Alsup held ...") without being in the passage, and does not count towards the overlap; a
     number from it only in the same role (its date's year or day, its docket). `document` is
-    the cited document's whole text: a judge the sentence names ("Judge Barron, concurring")
+    the cited document's whole text: a judge the sentence names ("Judge Roe, concurring")
     may be any it names. Quoted words must be in the passage itself. A contradiction is an
     outcome the passage states the opposite of (granted for denied, a negation dropped or
     added), two parties in each other's roles or trading the words tied to them, or an
@@ -176,7 +177,7 @@ def supports(
     missing += _missing_numbers(sentence, cited, about)
     lowered, context = " ".join(cited.split()).lower(), " ".join(about.split()).lower()
     names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + _roles(sentence)
-    judges = _judges_named(sentence, " ".join(document.split()).lower()) if document else set()
+    judges = _judges_named(sentence, document) if document and JUDGE_NAMES.search(sentence) else set()
     missing += [
         n for n in dict.fromkeys(names) if not _named(n, lowered) and n.lower() not in context and n not in judges
     ]
@@ -196,8 +197,9 @@ def _bare(name: str) -> str:
 
 
 def _judges_named(sentence: str, document: str) -> set[str]:
-    """The names the sentence gives a judge ("Judge Barron", "Judges Melloy and Shepherd",
-    "Justice Sotomayor's opinion") that the cited document names too: the passage need not."""
+    """The names the sentence gives a judge ("Judge Roe", "Judges Roe and Poe",
+    "Justice Roe's opinion") that the cited document names too: the passage need not."""
+    document = " ".join(document.split()).lower()
     out = set()
     for m in JUDGE_NAMES.finditer(sentence):
         out |= {
@@ -210,8 +212,8 @@ def _judges_named(sentence: str, document: str) -> set[str]:
 
 def _named(name: str, lowered: str) -> bool:
     """Does the (lower-cased, whitespace-collapsed) passage name it: as written, across a line-end
-    hyphen ("Chicka-saw"), in the singular ("plaintiffs" for "plaintiff"), or spelled out when it
-    is an acronym ("TRO": "temporary restraining order")?"""
+    hyphen ("Missis-sippi"), in the singular ("plaintiffs" for "plaintiff"), or spelled out when it
+    is an acronym ("FTC": "Federal Trade Commission")?"""
     word = name.lower()
     if word in lowered or word in lowered.replace("-", "") or word.rstrip("s") in lowered:
         return True
@@ -240,7 +242,7 @@ def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
 def _particular(written: str, sentence: str, about: str) -> bool:
     """Is this number of the sentence one the document's particulars give in the same role: the
     year of its date, its day after the same month ("February 5"), or part of its docket number or
-    a name ("No. 07-30815", "Nelson v. K2")? A "5" elsewhere in the sentence ("five grams") is not the date's 5."""
+    a name ("No. 21-01234", "Doe v. X2")? A "5" elsewhere in the sentence ("five grams") is not the date's 5."""
     if re.fullmatch(r"(?:1[89]|20)\d\d", written) and re.search(rf"\b{written}\b", about):
         return True
     for m in re.finditer(rf"\b({MONTH_NAMES})\.?\s+{re.escape(written)}\b", sentence):
@@ -314,7 +316,7 @@ def _polarities(text: str) -> dict[str, set]:
     that"), False in a clause without any negation, None otherwise (a clause with a negation
     elsewhere). Names are not negated."""
     out: dict[str, set] = {}
-    text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o active synovitis": the court's alteration, read through
+    text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o evidence": the court's alteration, read through
     for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", text, flags=re.I):
         tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", clause)
         lowered = [t.lower() for t in tokens]
@@ -335,7 +337,7 @@ def _polarities(text: str) -> dict[str, set]:
 
 def _negation_reach(tokens: list[str], at: int) -> int:
     """How many words after tokens[at] its negation governs: 0 when it is none ("no later than",
-    "failed and"), 2 for a determiner ("no active synovitis"), NEGATION_REACH for "not", "never",
+    "failed and"), 2 for a determiner ("no actual notice"), NEGATION_REACH for "not", "never",
     "failed to"."""
     word, after, then = (tokens[at : at + 3] + ["", ""])[:3]
     if word in NEGATING_VERBS:
@@ -348,7 +350,7 @@ def _negation_reach(tokens: list[str], at: int) -> int:
         return 0
     if after in COMPARATIVES and then == "than":  # "no later than seven days"
         return 0
-    if word == "no" and then == "that":  # "no evidence that counsel engaged", but "no dispute that it is"
+    if word == "no" and then == "that":  # "no evidence that it was", but "no dispute that it is"
         return 0 if after in UNDISPUTED else 2 + NEGATION_REACH
     return 2 if word == "no" else NEGATION_REACH
 
@@ -395,8 +397,8 @@ def _role_conflicts(sentence: str, cited: str, about: str) -> list[str]:
 
 
 def _binding_conflicts(sentence: str, cited: str) -> list[str]:
-    """Two parties the sentence gives each other's words: it ties a word to A ("Finjan's motion",
-    "Dammann sent", "argued for the appellee") that the passage ties to B, a party the sentence
+    """Two parties the sentence gives each other's words: it ties a word to A ("Acme's motion",
+    "Doe sent", "argued for the appellee") that the passage ties to B, a party the sentence
     also names (not as part of A's own name), and never to A. Parties are the names and roles
     both texts use."""
     ours, theirs = _bindings(sentence), _bindings(cited)
@@ -421,9 +423,9 @@ class Bindings:
 
 def _bindings(text: str) -> Bindings:
     """For each mention of a party (a run of capitalised words, or a role), the content word it
-    is tied to in its clause: the word after it ("Dammann sent", "Finjan's motion", auxiliaries
+    is tied to in its clause: the word after it ("Doe sent", "Acme's motion", auxiliaries
     and adverbs skipped), and the word before it with the preposition between ("argued for the
-    appellee": "before for" + "argu"; "sentenced Wilson": "before" + "sentenc")."""
+    appellee": "before for" + "argu"; "sentenced Doe": "before" + "sentenc")."""
     mentioned, ties = set(), {}
     for clause in re.split(r"[.,;:!?()]", text):
         tokens = re.findall(r"[A-Za-z][\w&’'-]*", clause)
@@ -444,7 +446,7 @@ def _bindings(text: str) -> Bindings:
 
 def _parties(tokens: list[str]) -> list[tuple[frozenset[str], int, int]]:
     """The parties a clause names: (the words of the name, first token, last token) of each run of
-    capitalised words that are not common words ("Gift Surplus"), and of each role word
+    capitalised words that are not common words ("Acme Widget"), and of each role word
     ("plaintiffs" -> "plaintiff")."""
     out, i = [], 0
     while i < len(tokens):
