@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from rag import legal
 from rag.errors import CorpusError, first_line
 from rag.layout import Layout, Pinpoint
-from rag.text import CASE_NAME, PROPER_NAME
+from rag.text import CASE_NAME, IN_RE, PROPER_NAME
 
 MANIFEST = "manifest.toml"
 SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
@@ -55,8 +55,8 @@ class DocMeta(BaseModel):
     def names(self) -> str:
         """The names a question uses to point at this document: the parties, the proper names of
         what it is about, the court, the judge."""
-        cases = CASE_NAME.findall(self.title)
-        return " ".join([*(f"{a} {b}" for a, b in cases), *PROPER_NAME.findall(self.about), self.court, self.judge])
+        cases = [f"{a} {b}" for a, b in CASE_NAME.findall(self.title)] + IN_RE.findall(self.title)
+        return " ".join([*cases, *PROPER_NAME.findall(self.about), self.court, self.judge])
 
     def full_citation(self, pinpoint: Pinpoint) -> str:
         """The citation with its pinpoint, e.g. "Doe v. Acme Corp., No. 3:21-cv-01234, Order at 31 (N.D. Cal. June 23, 2025)"."""

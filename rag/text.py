@@ -68,7 +68,10 @@ COUNT = re.compile(rf"\d|\b(?:{CARDINALS}|dozen|one)\b", re.I)
 DOCKET = re.compile(r"\bNos?\.\s*(?:[A-Za-z]{1,4}\s)?\d[\w:–-]*")
 PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."
 _CAPITALISED = r"[A-Z][\w.&’'-]*"
-CASE_NAME = re.compile(rf"({_CAPITALISED}(?:,? {_CAPITALISED})*),? v\. ({_CAPITALISED}(?: {_CAPITALISED})*)")
+_PARTY_WORD = r"[A-Z0-9][\w.&’'-]*"  # "Calvary Chapel of Bangor", "1955 Capital Fund I", "State ex rel. Cooper"
+_PARTY = rf"{_PARTY_WORD}(?:(?:,? | (?:of|and|for|the|de|la|ex rel\.) ){_PARTY_WORD})*"
+CASE_NAME = re.compile(rf"({_PARTY}),? v\. ({_PARTY})")
+IN_RE = re.compile(rf"\bIn re:? ({_PARTY})")  # "In re Acme Products Liability Litigation"
 
 
 def later_names(question: str) -> list[str]:

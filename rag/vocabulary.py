@@ -81,10 +81,31 @@ class Vocabulary:
         Acme" is Smith's, not every Acme case). A court's name alone does not point at its
         rulings (the question may name the court below); it counts in the scoring instead.
         """
-        asked = set(terms(" ".join(m.group(0) for m in NAME.finditer(question))))
-        matches = {doc_id: len(names & asked) for doc_id, names in self.party_terms.items()}
+        runs = self._name_runs(question)
+        matches = {doc_id: self._pointing(doc_id, names, runs) for doc_id, names in self.party_terms.items()}
         best = max(matches.values(), default=0)
         return {doc_id for doc_id, n in matches.items() if n == best} if best else set()
+
+    def _name_runs(self, question: str) -> list[frozenset[str]]:
+        """The terms of each name of the question: a run of capitalised words ("Harold Cooper"),
+        without the words of a judge's office ("Judge") or of no one in particular ("State")."""
+        runs: list[list[str]] = []
+        opening, last = re.match(r"\W*", question).end(), None
+        for m in NAME.finditer(question):
+            # a run goes on across one space, but not from the question's first word ("Describe Doe's ...")
+            if last is not None and last.start() != opening and question[last.end() : m.start()] == " ":
+                runs[-1].append(m.group(0))
+            else:
+                runs.append([m.group(0)])
+            last = m
+        plain = _generic_terms() | _office_terms()
+        return [frozenset(t) - plain for t in terms_many([" ".join(r) for r in runs])]
+
+    def _pointing(self, doc_id: str, names: frozenset[str], runs: list[frozenset[str]]) -> int:
+        """How many of a document's name terms the question uses, counting only names the
+        document knows whole: "Harold Cooper" is not the Cooper of another case's caption."""
+        known = self.doc_terms[doc_id] | self.name_terms(doc_id)
+        return len(set().union(*(run & names for run in runs if run & names and run <= known)))
 
     @cached_property
     def all_name_terms(self) -> frozenset[str]:
@@ -134,3 +155,10 @@ def _generic_terms() -> frozenset[str]:
         *data["case_name"]["entity_forms"],
     ]
     return frozenset(terms(" ".join(generic)))
+
+
+@lru_cache(maxsize=1)
+def _office_terms() -> frozenset[str]:
+    """The words of a judge's office ("Chief Judge", "Justice"): a title, not a name."""
+    judges = legal.load()["judges"]
+    return frozenset(terms(" ".join([*judges["titles"], *judges["qualifiers"]])))

@@ -218,3 +218,30 @@ def test_every_sentence_of_every_testbed_ruling_supports_itself(testbed):
         if not (s := supports(text := doc.text[a:b], text, about=doc.meta.about_text())).ok
     ]
     assert not failures, failures[:5]
+
+
+@pytest.mark.parametrize(
+    "court, question",
+    [
+        ("1st Cir.", "Why could Calvary Chapel not hold services?"),  # "Calvary Chapel of Bangor v. Mills"
+        ("N.D. Cal.", "How much did 1955 Capital's lawyers ask for?"),  # "China Fortune ... v. 1955 Capital Fund I GP LLC"
+        ("S.D.N.Y.", "Why did Hostess close its bakeries?"),  # "In re Hostess Brands, Inc."
+        ("D. Ariz.", "Why was the Bard case remanded?"),  # "In re Bard IVC Filters Products Liability Litigation"
+    ],
+)
+def test_a_party_named_with_connectors_digits_or_in_re_points_at_its_ruling(testbed, court, question):
+    named = testbed.vocabulary.named(question)
+    assert len(named) == 1 and testbed.docs[named.pop()].meta.court == court, question
+
+
+def test_a_person_who_shares_a_surname_with_another_cases_party_does_not_point_at_that_case(testbed):
+    vocab = testbed.vocabulary
+    governor = vocab.named("Did Cooper defend the statute?")  # "Gift Surplus, LLC v. State ex rel. Cooper"
+    assert {testbed.docs[d].meta.court for d in governor} == {"N.C."}
+    # Scanlon v. Lawson (D.N.J.) dismisses the claims against "Harold Cooper, Bobby Stubbs": not the Governor.
+    assert vocab.named("What happened to the claims against Harold Cooper and Bobby Stubbs?") == set()
+    # Two cases named at once, each by its own name: both, or the one named more fully.
+    both = vocab.named("Did Tyson, like Cooper, win?")
+    assert {testbed.docs[d].meta.court for d in both} == {"N.C.", "11th Cir."}
+    fuller = vocab.named("Did Tyson Foods, like Cooper, win?")
+    assert {testbed.docs[d].meta.court for d in fuller} == {"11th Cir."}
