@@ -8,12 +8,12 @@ Documents are saved as JSON under the index directory (format version in the fil
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-import datetime as dt
 from pathlib import Path
 from typing import Literal
 

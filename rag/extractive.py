@@ -30,8 +30,9 @@
    of commentary or of a file that is no court's text, when it discusses (by case name or docket)
    a ruling whose sentences are also candidates: the court's own words come first unless none
    of them would be kept beside it. Headings and caption fragments are
-   skipped. A "how much", "how many", "when" or case-number question keeps only sentences
-   with an amount, a number, a date or the docket.
+   skipped. A "how much", "how many", "when", "what price / fee / rate", "how old" or
+   case-number question keeps only sentences with an amount, a number, a date, an age or the
+   docket (and "what sentence" one with a term of imprisonment: rag/legal.toml).
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was.
@@ -60,10 +61,16 @@ MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
 TYPICAL_WORDS = 25  # a sentence of a ruling; a longer one's lexical score is discounted
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
 DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
+QUANTITY_NOUNS = (
+    r"(?:prices?|fines?|fees?|amounts?|sums?|costs?|salary|salaries|wages?|rates?|percentage|percent)\b(?! of time)"
+)
+AGE = re.compile(r"\b(?:\w+[\s-]+years?[\s-]+old|years? of age|aged?\s+(?:of\s+)?\d+)\b", re.I)  # "aged 19"
 ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers it contains)
     (re.compile(r"\bhow much\b(?=.*(?:" + MONEY_WORDS.pattern + "))", re.I), AMOUNT),
     (re.compile(r"\bhow many\b", re.I), COUNT),
     (re.compile(r"\b(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I), DATE),
+    (re.compile(r"(?:what|which)\s+(?:was |were |is |are )?(?:the )?(?:\w+\s+){0,2}?" + QUANTITY_NOUNS, re.I), AMOUNT),
+    (re.compile(r"how old\b", re.I), AGE),
 ]
 ASKS_DOCKET = re.compile(r"\b(?:case|docket|file)\s+(?:number|no)\b|\bdocket\b", re.I)
 NOT_SO = re.compile(
@@ -290,7 +297,10 @@ class _Bonus:
         self.holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
         self.argument = 0.0 if _argument_pattern().search(question) else settings.answer_argument_penalty
         self.per_type = settings.answer_type_bonus
-        self.wanted = [has for asks, has in legal.answer_types().values() if asks.search(question)]
+        filters = legal.answer_filters()  # these keep sentences rather than favour them
+        self.wanted = [
+            has for asks, has in legal.answer_types().values() if asks.search(question) and (asks, has) not in filters
+        ]
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
         self.asks_docket = bool(ASKS_DOCKET.search(question))
 
@@ -386,14 +396,15 @@ def _compound(question: str) -> bool:
 
 
 def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
-    """Only sentences that can answer a question opening "How much" / "How many" / "When", or
-    asking for a case number: ones with an amount, a number, a date, the docket."""
+    """Only sentences that can answer a question opening "How much" / "How many" / "When" /
+    "What price" / "How old" (or an `only` answer type of rag/legal.toml), or asking for a case
+    number: ones with an amount, a number, a date, an age, the docket."""
     if _compound(question):
         return ranked  # one of its parts may be answered without a number (`_rank` favours those with one)
     if ASKS_DOCKET.search(question):
         return [s for s in ranked if _states_docket(lib, s)]
     opening = re.sub(r"^\W+", "", question)
-    for asks, has in ANSWER_TYPES:
+    for asks, has in [*ANSWER_TYPES, *legal.answer_filters()]:
         if asks.match(opening):
             return [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
     return ranked

@@ -84,5 +84,11 @@ def answer_types() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     return {name: (_either(t["asks"]), _either(t["answers"])) for name, t in load()["answer_types"].items()}
 
 
+def answer_filters() -> list[tuple[re.Pattern, re.Pattern]]:
+    """The [answer_types] marked `only`: a question opening with what it asks is answered only by
+    a sentence that gives it."""
+    return [answer_types()[name] for name, t in load()["answer_types"].items() if t.get("only")]
+
+
 def _either(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)

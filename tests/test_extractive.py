@@ -157,3 +157,32 @@ def test_a_disposition_the_question_gives_to_the_court_below_is_not_the_rulings_
     wilson = {doc_id(rulings, "wilson")}
     assert extractive._contradicted_premise("Why did the Eighth Circuit reverse it?", wilson, rulings)
     assert extractive._contradicted_premise("Why did the district court reverse it?", wilson, rulings) is None
+
+
+@pytest.mark.parametrize(
+    "question, gives",
+    [
+        ("What sentence did Wilson receive?", r"\bmonths?\b|\byears?\b|\blife\b"),
+        ("What prison term did Wilson get?", r"\bmonths?\b|\byears?\b|\blife\b"),
+        ("What hourly rate did Still's lawyer charge?", r"\$\s?\d|%|\bpercent\b"),
+        ("What fee did the court award in Still?", r"\$\s?\d|%|\bpercent\b"),
+    ],
+)
+def test_a_question_asking_for_a_quantity_is_answered_only_with_sentences_that_give_one(rulings, question, gives):
+    chosen, reason = ask(rulings, question)
+    assert reason is None and chosen
+    assert all(re.search(gives, text, re.I) for _, text in chosen), chosen
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What fine did the court impose in Nelson v. K2?",
+        "What price did FedEx pay in Alvarado?",
+        "What sentence did the court impose in Alvarado?",
+        "How old was Wilson at sentencing?",
+    ],
+)
+def test_a_quantity_the_ruling_never_gives_is_refused(rulings, question):
+    chosen, reason = ask(rulings, question)
+    assert not chosen and reason

@@ -120,6 +120,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
     asked = {
         "standard_of_review": "What standard of review did the court apply?",
         "judges": "Which judges heard the appeal?",
+        "criminal_sentence": "What sentence did the district court impose?",
     }
     found = sentences(testbed)
     for name, (asks, answers) in legal.answer_types().items():
@@ -224,7 +225,7 @@ def test_every_sentence_of_every_testbed_ruling_supports_itself(testbed):
     "court, question",
     [
         ("1st Cir.", "Why could Calvary Chapel not hold services?"),  # "Calvary Chapel of Bangor v. Mills"
-        ("N.D. Cal.", "How much did 1955 Capital's lawyers ask for?"),  # "China Fortune ... v. 1955 Capital Fund I GP LLC"
+        ("N.D. Cal.", "How much did 1955 Capital's lawyers ask for?"),  # "... v. 1955 Capital Fund I GP LLC"
         ("S.D.N.Y.", "Why did Hostess close its bakeries?"),  # "In re Hostess Brands, Inc."
         ("D. Ariz.", "Why was the Bard case remanded?"),  # "In re Bard IVC Filters Products Liability Litigation"
     ],
