@@ -141,13 +141,14 @@ def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str
 
 
 def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
-    """Capitalised words and long numbers of the question (after its first word) that no document contains."""
+    """Capitalised words and long numbers of the question (after its first word) that no document
+    contains, except an acronym a document spells out ("TRO": "temporary restraining order")."""
     unknown = []
     for name in later_names(question):
         word = name.rstrip(".")
-        key = re.sub(r"[’']s$", "", word).lower()
+        key = re.sub(r"[’']s$", "", word).rstrip(".").lower()  # "Jr.'s" is "jr"
         known = key in vocab.words or digits(key) in vocab.numbers or any(p in vocab.words for p in place_forms(key))
-        if not known and word not in unknown:
+        if not known and word not in unknown and not vocab.spells_out(re.sub(r"[’']?s$", "", word)):
             unknown.append(word)
     return unknown
 

@@ -54,6 +54,25 @@ class Vocabulary:
             found.update(re.findall(r"\w+", lowered))
         return frozenset(found | {re.sub(r"[’']s$", "", w) for w in found})
 
+    def spells_out(self, acronym: str) -> bool:
+        """Whether a document writes out an acronym of capitals: as capitalised words its letters
+        begin ("DCF": "Department of Children and Families"), or, for an acronym of legal usage
+        (rag/legal.toml [acronyms], "TRO"), as its words ("temporary restraining order")."""
+        if not re.fullmatch(r"[A-Z]{2,6}", acronym):
+            return False
+        if acronym not in self._spelled:
+            link = r"[\s-]+(?:(?:of|and|for|the|on|in)[\s-]+)*"  # the small words an acronym skips
+            capitalised = link.join(f"{c}[a-z]{{2,}}" for c in acronym)
+            usage = legal.load()["acronyms"].get(acronym)
+            written = [r"(?i:" + r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", usage))) + ")"] if usage else []
+            pattern = re.compile(r"\b(?:" + "|".join([capitalised, *written]) + r")\b")
+            self._spelled[acronym] = any(pattern.search(doc.text) for doc in self.docs.values())
+        return self._spelled[acronym]
+
+    @cached_property
+    def _spelled(self) -> dict[str, bool]:
+        return {}
+
     @cached_property
     def numbers(self) -> frozenset[str]:
         """Every number of every document and its metadata, digits only ("3,000" is "3000")."""

@@ -246,3 +246,23 @@ def test_a_person_who_shares_a_surname_with_another_cases_party_does_not_point_a
     assert {testbed.docs[d].meta.court for d in both} == {"N.C.", "11th Cir."}
     fuller = vocab.named("Did Tyson Foods, like Cooper, win?")
     assert {testbed.docs[d].meta.court for d in fuller} == {"11th Cir."}
+
+
+def test_every_acronym_is_written_out_in_a_ruling_and_a_question_using_it_names_nothing_unknown(testbed):
+    from rag import extractive, legal
+
+    vocab = testbed.vocabulary
+    for acronym in legal.load()["acronyms"]:
+        assert vocab.spells_out(acronym), acronym
+        assert extractive._unknown_names(f"Did the court rule on the {acronym}?", vocab) == [], acronym
+    # Written out in capitals ("Social Security Administration"), never abbreviated: no entry needed.
+    assert vocab.spells_out("SSA")
+    # Neither abbreviated nor written out anywhere ("for both its" is no FBI).
+    assert extractive._unknown_names("What did the FBI find?", vocab) == ["FBI"]
+
+
+def test_a_suffix_with_a_possessive_is_the_name_it_follows(testbed):
+    from rag import extractive
+
+    # Wilson (8th Cir.) is "Robert Wilson, Jr."; "Jr.'s" is no unknown name.
+    assert extractive._unknown_names("Why was Robert Wilson Jr.'s sentence affirmed?", testbed.vocabulary) == []
