@@ -122,9 +122,14 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "judges": "Which judges heard the appeal?",
         "criminal_sentence": "What sentence did the district court impose?",
     }
+    also_asked = {  # the other ways a lawyer asks for the same thing
+        "standard_of_review": "What level of deference did the panel give the trial judge's ruling?",
+        "judges": "Was there a separate opinion, and did its author dissent?",
+    }
     found = sentences(testbed)
     for name, (asks, answers) in legal.answer_types().items():
         assert asks.search(asked[name]), name
+        assert name not in also_asked or asks.search(also_asked[name]), name
         for pattern in legal.load()["answer_types"][name]["answers"]:
             assert any(re.search(pattern, s, re.I) for s in found), (name, pattern)
 
