@@ -37,7 +37,9 @@
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was.
 5. **Answer** with the best sentences within `keep_within` of the top one, best first,
-   grouped by document.
+   grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
+   opens with the best sentence in which the ruling states its own disposition ("We affirm
+   ...", "The motion is DENIED"), when none of those chosen does: that is its yes or no.
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -114,6 +116,8 @@ def extract(
         return [], conflict
     chosen = _select(ranked, settings)
     rival = _opposing(chosen[0], ranked, lib, settings)
+    disposition = _disposition(question, chosen, ranked, lib)
+    chosen = [disposition, *chosen] if disposition else chosen
     return chosen + ([rival] if rival and rival not in chosen else []), None
 
 
@@ -495,13 +499,44 @@ def _opposing(best: Scored, ranked: list[Scored], lib: Library, settings: Settin
     return None
 
 
+def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib: Library) -> Scored | None:
+    """For a yes/no question about what a court decided ("Did she win her appeal?"), the best
+    sentence in which the ruling states its own disposition ("we affirm", "the motion is
+    DENIED"), when the answer does not already give one: it is the yes or the no."""
+    if PRESUPPOSES.search(question) or WH_WORDS.search(question) or not _asks_decision(question):
+        return None
+    doc_id = chosen[0].doc_id
+    if lib.docs[doc_id].meta.kind != "ruling" or any(_states_disposition(lib, s) for s in chosen):
+        return None
+    return next((s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)), None)
+
+
+def _states_disposition(lib: Library, s: Scored) -> bool:
+    return bool(_own_disposition().search(lib.docs[s.doc_id].text[s.start : s.end]))
+
+
+@lru_cache(maxsize=1)
+def _own_disposition() -> re.Pattern:
+    """A court stating its own disposition: "we affirm", "the Court GRANTS", "is DENIED", "REVERSED"
+    (not "the district court denied" nor "we affirmed": the history)."""
+    forms = sorted({f for d in legal.dispositions().values() for f in d["forms"]}, key=len, reverse=True)
+    either = "|".join(forms)
+    present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
+    return re.compile(
+        rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?(?:{present})\b"
+        rf"|\b(?:is|are|be)\s+(?:hereby\s+)?(?:{either})\b"
+        rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
+        re.I,
+    )
+
+
 def disagreement(chosen: list, lib: Library) -> str | None:
-    """A notice when an answer's first sentence and one of another document state opposite
-    outcomes: which documents disagree."""
-    first = chosen[0]
-    for c in chosen[1:]:
-        if c.doc_id != first.doc_id and _opposite(lib, first, c):
-            a, b = (lib.docs[x.doc_id].meta.title.rstrip(".") for x in (first, c))
+    """A notice when a sentence of the answer's first document and one of another document state
+    opposite outcomes: which documents disagree."""
+    first = [c for c in chosen if c.doc_id == chosen[0].doc_id]
+    for c in chosen:
+        if c.doc_id != chosen[0].doc_id and any(_opposite(lib, f, c) for f in first):
+            a, b = (lib.docs[x.doc_id].meta.title.rstrip(".") for x in (chosen[0], c))
             return f"The documents disagree: {a} and {b} state opposite outcomes here; both are cited."
     return None
 

@@ -63,10 +63,30 @@ def test_a_court_named_without_a_party_points_at_its_ruling(rulings):
     assert {d for d, _ in chosen} == {doc_id(rulings, "wilson")}
 
 
-def test_a_yes_no_question_about_the_outcome_is_answered_with_the_holding(rulings):
-    chosen, reason = ask(rulings, "Did Wilson win his appeal?")
-    assert reason is None
-    assert any(re.search(r"\baffirm", text, re.I) for _, text in chosen)
+@pytest.mark.parametrize(
+    "question, ruling, states",
+    [
+        ("Did Wilson win his appeal?", "wilson", r"^We affirm\b"),  # not "... and we affirmed": the earlier appeal
+        ("Did the Eighth Circuit find Wilson's sentence unreasonable?", "wilson", r"^We affirm\b"),
+        ("Did Still's lawyer get the fees she asked for?", "still", r"\bis granted\b"),
+    ],
+)
+def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposition(rulings, question, ruling, states):
+    chosen, reason = ask(rulings, question)
+    assert reason is None and chosen
+    first_doc, first = chosen[0]
+    assert first_doc == doc_id(rulings, ruling) and re.search(states, first), chosen
+
+
+def test_the_history_is_not_taken_for_the_rulings_own_disposition():
+    from rag.extractive import _own_disposition
+
+    own = _own_disposition()
+    assert own.search("We affirm the judgment of the district court.")  # Wilson, 8th Cir.
+    assert own.search("Accordingly, defendant’s motion to quash is DENIED.")  # Alvarado, N.D. Cal.
+    assert own.search("the Court GRANTS Tessera’s motion for partial summary judgment")  # Tessera, N.D. Cal.
+    assert not own.search("Wilson appealed his sentence under United States v. Booker, and we affirmed.")
+    assert not own.search("On September 22, 2008, the district court granted judgment on the administrative record")
 
 
 def test_a_when_question_is_answered_with_a_date(rulings):
