@@ -123,8 +123,12 @@ class Vocabulary:
     def _pointing(self, doc_id: str, names: frozenset[str], runs: list[frozenset[str]]) -> int:
         """How many of a document's name terms the question uses, counting only names the
         document knows whole: "Harold Cooper" is not the Cooper of another case's caption."""
-        known = self.doc_terms[doc_id] | self.name_terms(doc_id)
-        return len(set().union(*(run & names for run in runs if run & names and run <= known)))
+        pointing = [run for run in runs if run & names]
+        if not pointing:
+            return 0  # most documents: their word table is not needed (nor made)
+        terms_of, names_of = self.doc_terms[doc_id], self.name_terms(doc_id)
+        whole = [run for run in pointing if all(t in terms_of or t in names_of for t in run)]
+        return len(set().union(*(run & names for run in whole)))
 
     @cached_property
     def all_name_terms(self) -> frozenset[str]:
