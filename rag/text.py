@@ -68,10 +68,24 @@ COUNT = re.compile(rf"\d|\b(?:{CARDINALS}|dozen|one)\b", re.I)
 DOCKET = re.compile(r"\bNos?\.\s*(?:[A-Za-z]{1,4}\s)?\d[\w:–-]*")
 PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."
 _CAPITALISED = r"[A-Z][\w.&’'-]*"
-_PARTY_WORD = r"[A-Z0-9][\w.&’'-]*"  # "Calvary Chapel of Bangor", "1955 Capital Fund I", "State ex rel. Cooper"
+_PARTY_WORD = r"[A-Z0-9][\w.&’'-]*"  # "Church of the Valley", "2020 Capital Fund I", "State ex rel. Doe"
 _PARTY = rf"{_PARTY_WORD}(?:(?:,? | (?:of|and|for|the|de|la|ex rel\.) ){_PARTY_WORD})*"
 CASE_NAME = re.compile(rf"({_PARTY}),? v\. ({_PARTY})")
 IN_RE = re.compile(rf"\bIn re:? ({_PARTY})")  # "In re Acme Products Liability Litigation"
+
+
+def name_runs(question: str) -> list[str]:
+    """The names of a question: runs of capitalised words across single spaces ("Jane Smith"); the
+    question's first word stands alone ("Describe Smith's ...")."""
+    runs: list[list[str]] = []
+    opening, last = re.match(r"\W*", question).end(), None
+    for m in NAME.finditer(question):
+        if last is not None and last.start() != opening and question[last.end() : m.start()] == " ":
+            runs[-1].append(m.group(0))
+        else:
+            runs.append([m.group(0)])
+        last = m
+    return [" ".join(run) for run in runs]
 
 
 def later_names(question: str) -> list[str]:

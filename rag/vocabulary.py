@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from rag import legal
-from rag.text import NAME, NUMBER, digits, terms, terms_many
+from rag.text import NUMBER, digits, name_runs, terms, terms_many
 
 
 @dataclass
@@ -106,23 +106,14 @@ class Vocabulary:
         return {doc_id for doc_id, n in matches.items() if n == best} if best else set()
 
     def _name_runs(self, question: str) -> list[frozenset[str]]:
-        """The terms of each name of the question: a run of capitalised words ("Harold Cooper"),
-        without the words of a judge's office ("Judge") or of no one in particular ("State")."""
-        runs: list[list[str]] = []
-        opening, last = re.match(r"\W*", question).end(), None
-        for m in NAME.finditer(question):
-            # a run goes on across one space, but not from the question's first word ("Describe Doe's ...")
-            if last is not None and last.start() != opening and question[last.end() : m.start()] == " ":
-                runs[-1].append(m.group(0))
-            else:
-                runs.append([m.group(0)])
-            last = m
+        """The terms of each name of the question, without the words of a judge's office ("Judge")
+        or of no one in particular ("State")."""
         plain = _generic_terms() | _office_terms()
-        return [frozenset(t) - plain for t in terms_many([" ".join(r) for r in runs])]
+        return [frozenset(t) - plain for t in terms_many(name_runs(question))]
 
     def _pointing(self, doc_id: str, names: frozenset[str], runs: list[frozenset[str]]) -> int:
         """How many of a document's name terms the question uses, counting only names the
-        document knows whole: "Harold Cooper" is not the Cooper of another case's caption."""
+        document knows whole: "Jane Smith", a witness, is not the Smith of another case's caption."""
         pointing = [run for run in runs if run & names]
         if not pointing:
             return 0  # most documents: their word table is not needed (nor made)
