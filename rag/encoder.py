@@ -82,15 +82,21 @@ def export(settings: Settings) -> bool:
 
 
 def _cached_export(path: Path, name: str) -> Path | None:
-    """The export of the model at `path` in the machine's cache, made now if it is not there."""
+    """The export of the model at `path` in the machine's cache, made now if it is not there.
+
+    Keyed by the model's files, not by where they are: every virtual environment (each fresh
+    clone makes one) that installs the same model shares one export instead of adding another.
+    """
     import hashlib
 
     from rag.index import _plain_model
 
-    weights = sorted(p for p in path.iterdir() if p.suffix in (".safetensors", ".bin"))
-    stamp = json.dumps([str(path), EXPORT_VERSION, *[(p.name, p.stat().st_size, p.stat().st_mtime) for p in weights]])
+    stamp = hashlib.sha256(f"{EXPORT_VERSION}\n".encode())
+    for file in sorted(p for p in path.iterdir() if p.suffix in (".safetensors", ".bin", ".json")):
+        stamp.update(f"{file.name}\n".encode())
+        stamp.update(hashlib.sha256(file.read_bytes()).digest())  # the model itself, wherever installed
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-rulings" / "encoders"
-    cached = root / hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    cached = root / stamp.hexdigest()[:16]
     if (cached / CONFIG_FILE).is_file():
         return cached
     plain = _plain_model(str(path))

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -76,6 +77,22 @@ def test_the_export_is_made_once_per_machine_and_linked_into_each_index(settings
     assert time.perf_counter() - started < 3  # no torch export: taken from the cache
     ours, theirs = (encoder.folder(s) / encoder.ONNX_FILE for s in (settings, other))
     assert os.path.samefile(ours, theirs) or ours.read_bytes() == theirs.read_bytes()
+
+
+def test_the_machine_cache_keeps_one_export_per_model_wherever_it_is_installed(settings, tmp_path, monkeypatch):
+    import shutil
+
+    from rag.index import resolve_model
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    installed = Path(resolve_model(settings.embed_model))
+    copy = tmp_path / "another-venv" / "model"  # as a fresh clone's own virtual environment has it
+    shutil.copytree(installed, copy)
+    first = encoder._cached_export(installed, settings.embed_model)
+    assert encoder._cached_export(copy, settings.embed_model) == first
+    (copy / "config.json").write_text((copy / "config.json").read_text() + " ")  # another model's files
+    assert encoder._cached_export(copy, settings.embed_model) != first
+    assert len(list((tmp_path / "cache" / "rag-rulings" / "encoders").iterdir())) == 2
 
 
 def test_an_export_that_fails_leaves_ingest_and_questions_working(tmp_path, monkeypatch, caplog):
