@@ -1,7 +1,7 @@
 """How the pipeline scales: ingest, load, memory, cold and warm answers and retrieval quality at
 about 1,000, 10,000 and 100,000 chunks.
 
-    python evals/bench_scale.py [--sizes 1000 10000] [--gold evals/testbed-tune.jsonl]
+    python evals/bench_scale.py [--sizes 1000 10000] [--int8] [--gold evals/testbed-tune.jsonl]
                                 [--work /tmp/rag-scale] [--out evals/reports/scale.md]
 
 Every corpus is the 27 testbed rulings, whose gold questions are asked at every size, plus
@@ -15,7 +15,9 @@ Embedding is cached by text under --work (a sentence that recurs in many distrac
 once; each chunk, a new run of paragraphs under its own title, is encoded for real), so a size
 can be measured again without hours of encoding; the ingest time of a run with cache hits is
 reported beside the encoder's own throughput on what it really encoded. Retrieval, loading and
-answers always run on the real index of that size. A benchmark: it asserts nothing.
+answers always run on the real index of that size. `--int8` builds and asks with the int8
+encoder (`RAG_EMBED_INT8`, the option for large corpora) in indexes of their own; the report keeps
+the rows of the other encoder from earlier runs. A benchmark: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -47,11 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=ROOT / "evals" / "testbed-tune.jsonl")
     parser.add_argument("--work", type=Path, default=Path("/tmp/rag-scale"))
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "reports" / "scale.md")
+    parser.add_argument("--int8", action="store_true", help="embed with the int8 encoder (RAG_EMBED_INT8)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    rows = [measure(size, args) for size in sorted(args.sizes)]
-    write_report(rows, args)
+    os.environ["RAG_EMBED_INT8"] = "true" if args.int8 else "false"  # for the cold asks' processes too
+    rows = []
+    for size in sorted(args.sizes):
+        rows.append(measure(size, args))
+        write_report(rows, args)  # each size as soon as it is measured: the largest takes hours
     return 0
 
 
@@ -64,7 +70,8 @@ def measure(size: int, args) -> dict:
 
     items = load_gold(args.gold)
     corpus = args.work / f"corpus-{size}"
-    settings = Settings(corpus_dir=corpus, index_dir=args.work / f"index-{size}")
+    suffix = "-int8" if args.int8 else ""
+    settings = Settings(corpus_dir=corpus, index_dir=args.work / f"index-{size}{suffix}", embed_int8=args.int8)
     cache = VectorCache(args.work / "vectors")
     fill(corpus, size, items, args.work, settings)
     with cache.installed():
@@ -94,6 +101,7 @@ def measure(size: int, args) -> dict:
         built = {key: previous(args, size).get(key) for key in built}
     row = {
         "size": size,
+        "encoder": encoder_name(args),
         "documents": len(lib.docs),
         "chunks": chunks,
         **built,
@@ -112,7 +120,22 @@ def previous(args, size: int) -> dict:
         rows = json.loads(args.out.with_suffix(".json").read_text())
     except (OSError, ValueError):
         return {}
-    return next((r for r in rows if r["size"] == size), {})
+    return next((r for r in rows if (r["size"], r.get("encoder", "fp32")) == (size, encoder_name(args))), {})
+
+
+def encoder_name(args) -> str:
+    return "int8" if args.int8 else "fp32"
+
+
+def merged(rows: list[dict], args) -> list[dict]:
+    """This run's rows with the last report's rows of sizes or encoders not measured now."""
+    try:
+        earlier = json.loads(args.out.with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        earlier = []
+    measured = {(r["size"], r["encoder"]) for r in rows}
+    kept = [{"encoder": "fp32", **r} for r in earlier if (r["size"], r.get("encoder", "fp32")) not in measured]
+    return sorted(kept + rows, key=lambda r: (r["encoder"], r["size"]))
 
 
 def fill(corpus: Path, size: int, items: list[dict], work: Path, settings) -> None:
@@ -225,14 +248,15 @@ def write_report(rows: list[dict], args) -> None:
     """A Markdown table, the raw rows as JSON, and a chart of latency, ingest and quality by size."""
     from matplotlib.figure import Figure
 
+    rows = merged(rows, args)
     head = (
-        "| chunks | documents | ingest (s) | encoder (texts/s) | load (s) | memory (MB) | cold ask (s) "
+        "| encoder | chunks | documents | ingest (s) | encoder (texts/s) | load (s) | memory (MB) | cold ask (s) "
         "| warm p50 / p95 (ms) | hit@k | MRR | evidence hit |"
     )
-    lines = [head, "|" + "---:|" * 11]
+    lines = [head, "|---|" + "---:|" * 11]
     for r in rows:
         lines.append(
-            f"| {r['chunks']:,} | {r['documents']} | {r['ingest_s']} ({r['encoded_texts']:,} texts encoded) "
+            f"| {r['encoder']} | {r['chunks']:,} | {r['documents']} | {r['ingest_s']} ({r['encoded_texts']:,} texts encoded) "
             f"| {r['encoder_texts_per_s']} | {r['load_s']} | {r['rss_mb']} | {r['cold_ask_s']} "
             f"| {r['latency_p50_ms']:.0f} / {r['latency_p95_ms']:.0f} | {r['hit_at_k']:.3f} | {r['mrr']:.3f} "
             f"| {r['evidence_hit']:.3f} |"
@@ -247,14 +271,17 @@ def write_report(rows: list[dict], args) -> None:
     args.out.with_suffix(".json").write_text(json.dumps(rows, indent=1))
     fig = Figure(figsize=(10, 3))
     axes = fig.subplots(1, 3)
-    sizes = [r["chunks"] for r in rows]
+    sizes = sorted({r["chunks"] for r in rows})
     for ax, key, title in zip(
         axes, ("latency_p50_ms", "load_s", "hit_at_k"), ("warm answer p50 (ms)", "index load (s)", "retrieval hit@k")
     ):
-        ax.plot(sizes, [r[key] for r in rows], marker="o")
+        for name in sorted({r["encoder"] for r in rows}):
+            mine = [r for r in rows if r["encoder"] == name]
+            ax.plot([r["chunks"] for r in mine], [r[key] for r in mine], marker="o", label=name)
+        ax.legend(fontsize=7)
         ax.set_xscale("log")
         ax.minorticks_off()
-        ax.set_xticks(sizes, [f"{n:,}" for n in sizes], fontsize=8)
+        ax.set_xticks(sizes, [f"{n:,}" for n in sizes], fontsize=7, rotation=30)
         ax.set_ylim(0, max(1.0, max(r[key] for r in rows) * 1.15))
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("chunks", fontsize=8)
