@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         False, description="Embed with the int8-quantised encoder: ingest about 1.9x faster, answers measured a little worse"
     )
     top_k: int = Field(6, ge=1, le=50, description="Passages returned by retrieval")
-    max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an extractive answer")
+    max_sentences: int = Field(4, ge=1, le=10, description="Most sentences in an extractive answer")
     # The extractive answerer's knobs (rag/extractive.py), calibrated by evals/calibrate.py.
     answer_dense_weight: float = Field(0.8, ge=0, description="Weight of the embedding cosine beside the lexical score")
     answer_holding_bonus: float = Field(
