@@ -82,6 +82,9 @@ NOT_SO = re.compile(
 )
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)  # not yes/no
 WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
+ASKING_WH = re.compile(  # a question word that opens the question or one joined to it
+    r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|also|then)\s+)(?:when|how|what|who|whom|which|where|why)\b", re.I
+)
 
 
 @dataclass
@@ -396,8 +399,9 @@ def _argument_pattern(verbs_only: bool = False) -> re.Pattern:
 
 
 def _compound(question: str) -> bool:
-    """Whether the question asks several things ("Who ruled, and when?")."""
-    return len(WH_WORDS.findall(question)) > 1
+    """Whether the question asks several things ("Who ruled, and when?"). A question word after
+    a noun opens a clause, not a second question ("the judge who signed the order")."""
+    return len(ASKING_WH.findall(question)) > 1
 
 
 def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:

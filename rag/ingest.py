@@ -136,12 +136,26 @@ def _distinct_paragraphs(doc: Document) -> list[tuple[int, int]]:
     """Paragraph spans, leaving out any paragraph whose text appeared earlier in the document."""
     seen: set[str] = set()
     kept = []
-    for _, start, end in doc.layout.paragraphs:
+    for start, end in _signatures_joined(doc):
         key = " ".join(doc.text[start:end].split()).lower()
         if key and key not in seen:
             seen.add(key)
             kept.append((start, end))
     return kept
+
+
+def _signatures_joined(doc: Document) -> list[tuple[int, int]]:
+    """Paragraph spans, with a signature's name joined to the office under it: "JANE Q. ROE" and
+    "United States District Judge" are one sentence, which says who signed."""
+    from rag.naming import signs
+
+    spans: list[tuple[int, int]] = []
+    for _, start, end in doc.layout.paragraphs:
+        if spans and signs(doc.text[slice(*spans[-1])], doc.text[start:end]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _fit_sentence(text: str, start: int, end: int, n_tokens: int, budget: int, settings: Settings):

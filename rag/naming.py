@@ -669,9 +669,8 @@ def _signer(lines: list[str]) -> str:
     titles, quals = _offices()
     office = rf"(?i:(?:(?:{quals})\s+)*(?:{titles}))"
     for i in range(1, len(lines)):
-        name = re.sub(r"^/?s/\s*", "", lines[i - 1]).strip()
-        if re.fullmatch(office, lines[i]) and _signature_name(name):
-            return _titlecase(name, {})
+        if signs(lines[i - 1], lines[i]):
+            return _titlecase(re.sub(r"^/?s/\s*", "", lines[i - 1]).strip(), {})
         m = re.fullmatch(rf"(?P<name>[^,]+),\s+{office}", lines[i])
         if m and re.fullmatch(r"_{5,}|/?s/.*", lines[i - 1]) and _signature_name(m["name"]):
             return _titlecase(m["name"], {})
@@ -679,6 +678,15 @@ def _signer(lines: list[str]) -> str:
         if m and _signature_name(m["name"]):
             return _titlecase(m["name"], {})
     return ""
+
+
+def signs(name_line: str, office_line: str) -> bool:
+    """Whether two lines are a signature: a name as signed above a judicial office ("JANE Q. ROE"
+    / "United States District Judge")."""
+    titles, quals = _offices()
+    office = rf"(?i:(?:(?:{quals})\s+)*(?:{titles}))"
+    name = re.sub(r"^/?s/\s*", "", name_line).strip()
+    return bool(re.fullmatch(office, office_line.strip())) and _signature_name(name)
 
 
 def _signature_name(text: str) -> bool:

@@ -206,3 +206,38 @@ def test_a_question_asking_for_a_quantity_is_answered_only_with_sentences_that_g
 def test_a_quantity_the_ruling_never_gives_is_refused(rulings, question):
     chosen, reason = ask(rulings, question)
     assert not chosen and reason
+
+
+def test_a_signature_is_one_sentence_of_the_name_and_the_office_under_it(rulings):
+    def sentences(prefix):
+        d = doc_id(rulings, prefix)
+        return [rulings.docs[d].text[s:e] for s, e in rulings.units[d].sentences]
+
+    assert "SUSAN ILLSTON\nUnited States District Judge" in sentences("alvarado")  # N.D. Cal., signed
+    assert "UNITED STATES MAGISTRATE JUDGE" in sentences("still")  # E.D. Cal., "/s/" with no name: alone
+
+
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("What is the name of the judge who signed the Alvarado order?", "SUSAN ILLSTON"),
+        ("Who signed the Alvarado order?", "SUSAN ILLSTON"),
+        ("What are the names of the judges on the Wilson panel?", "MELLOY, BEAM, and SHEPHERD"),
+    ],
+)
+def test_a_question_for_a_judges_name_is_answered_with_the_name(rulings, question, named):
+    chosen, reason = ask(rulings, question)
+    assert reason is None and named in chosen[0][1], chosen
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the name of the officer who arrested Wilson?",
+        "Which agent investigated the robbery in Wilson?",
+        "Which examiner reviewed Still's disability claim?",
+    ],
+)
+def test_an_officials_name_the_ruling_never_gives_is_refused(rulings, question):
+    chosen, reason = ask(rulings, question)
+    assert not chosen and reason

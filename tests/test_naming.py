@@ -449,3 +449,17 @@ def test_every_vocabulary_entry_has_a_case():
                 assert {(f"{section}.{key}", v) for v in values} <= listed, f"{section}.{key}"
     for section in ("doc_types", "court_citation"):
         assert {(section, k) for k in load()[section]} <= listed
+
+
+@pytest.mark.parametrize(
+    "name, office, signs",
+    [
+        ("SUSAN ILLSTON", "United States District Judge", True),
+        ("/s/ Jane Q. Roe", "UNITED STATES MAGISTRATE JUDGE", True),
+        ("RENÉE MARIE BUMB", "Chief United States District Judge", True),
+        ("Dated: March 23, 2021 /s/", "UNITED STATES MAGISTRATE JUDGE", False),  # a date, not a name
+        ("SUSAN ILLSTON", "United States District Court", False),  # a court, not an office
+    ],
+)
+def test_a_signature_is_a_name_above_a_judicial_office(name, office, signs):
+    assert naming.signs(name, office) is signs
