@@ -60,6 +60,8 @@ from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
 MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
+# a word, not an abbreviation: a piece of a citation ("App. E.D. 2007).", "Id. at 5.") has none
+PROSE_WORD = re.compile(r"\b[^\W\d_]{3,}\b(?!\.\s*\S)")
 TYPICAL_WORDS = 25  # a sentence of a ruling; a longer one's lexical score is discounted
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
 DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
@@ -361,6 +363,7 @@ def _is_heading(sentence: str) -> bool:
     closed = sentence.rstrip().rstrip("”’\"')").endswith((".", "?", "!", ":", ";"))
     return (
         len(words) < MIN_WORDS
+        or not PROSE_WORD.search(sentence)
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
         or (not closed and (len(words) < 12 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
         or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))

@@ -241,3 +241,19 @@ def test_a_question_for_a_judges_name_is_answered_with_the_name(rulings, questio
 def test_an_officials_name_the_ruling_never_gives_is_refused(rulings, question):
     chosen, reason = ask(rulings, question)
     assert not chosen and reason
+
+
+@pytest.mark.parametrize(
+    "sentence, answers",
+    [
+        ("App. E.D. 2007).", False),  # the end of a citation, cut off at an abbreviation
+        ("Rev. Stat. §§ 12:1-622.B, 12:1303.A.”", False),
+        ("Id. at 5.", False),
+        ("Dated: June 23, 2025.", True),
+        ("We affirm the judgment of the district court.", True),
+    ],
+)
+def test_a_piece_of_a_citation_answers_nothing(sentence, answers):
+    from rag import extractive
+
+    assert extractive._is_heading(sentence) is not answers
