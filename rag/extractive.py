@@ -353,7 +353,8 @@ def _local_idf(asked: set[str], candidates: dict[str, set[int]], vocab: Vocabula
 @lru_cache(maxsize=1 << 16)  # per sentence text: the same sentences come back question after question
 def _is_heading(sentence: str) -> bool:
     """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
-    United States Court of Appeals") answers nothing: too short, or mostly capitals, or a
+    United States Court of Appeals") or a piece of a citation ("App. E.D. 2007).") answers
+    nothing: too short, or without a word that is no abbreviation, or mostly capitals, or a
     short line without a sentence's closing punctuation, or an unclosed line that ends in a
     comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
     Litigation,"), or a short line naming the judges ("Before SMITH and JONES, Circuit
