@@ -82,6 +82,7 @@ NOT_SO = re.compile(
     r"\s*(?:\?|$|,|\bbecause\b|\bunder\b|\bin\b)",
     re.I,
 )
+MOTION_TO = re.compile(r"\b(?:motions?|requests?|applications?)\s+(?:\w+\s+){0,3}?to\s+([a-z]{4,})\b", re.I)
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)  # not yes/no
 WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
 ASKING_WH = re.compile(  # a question word that opens the question or one joined to it
@@ -452,6 +453,29 @@ def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str |
                 title = lib.docs[doc_id].meta.title
                 said = f"{title} says “{stated[0]}”"
                 return f"Its premise does not match the ruling: the question assumes “{name}”, {said}."
+    return _denied_motion_premise(question, scope, lib)
+
+
+def _denied_motion_premise(question: str, scope: set[str], lib: Library) -> str | None:
+    """When a why/how question says the court did what a motion asked ("Why did the court quash
+    the subpoena?") and the ruling's opening or conclusion denies such a motion ("the motion to
+    quash is DENIED") and grants none ("GRANTED as to the first expert, DENIED as to ...")."""
+    forms = legal.dispositions()
+    for doc_id in sorted(scope):
+        ruled: dict[str, set[str]] = {}
+        for sentence in re.split(r"(?<=[.;])\s+", _decisive_text(lib, doc_id)):
+            for way in ("grant", "deny"):
+                if _says(sentence, forms[way]["forms"]):
+                    for m in MOTION_TO.finditer(sentence):
+                        ruled.setdefault(m.group(1).lower(), set()).add(way)
+        for action, ways in sorted(ruled.items()):
+            done = re.search(rf"(?<!\bto )\b{action}\w*", question, re.I)  # "moved to quash": asked, not done
+            if done and ways == {"deny"}:
+                title = lib.docs[doc_id].meta.title
+                return (
+                    f"Its premise does not match the ruling: the question assumes the court did "
+                    f"“{done.group(0)}”, {title} denies the motion to {action}."
+                )
     return None
 
 

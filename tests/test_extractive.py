@@ -257,3 +257,20 @@ def test_a_piece_of_a_citation_answers_nothing(sentence, answers):
     from rag import extractive
 
     assert extractive._is_heading(sentence) is not answers
+
+
+def test_a_question_saying_the_court_did_what_a_denied_motion_asked_is_refused(rulings):
+    chosen, reason = ask(rulings, "Why was the subpoena quashed in Alvarado?")  # "the motion to quash is DENIED"
+    assert not chosen and "denies the motion to quash" in reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did FedEx move to quash the subpoena in Alvarado?",
+        "Why did the court deny the motion to quash in Alvarado?",
+    ],
+)
+def test_a_question_about_the_denied_motion_itself_is_answered(rulings, question):
+    chosen, reason = ask(rulings, question)
+    assert reason is None and chosen
