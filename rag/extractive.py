@@ -441,14 +441,15 @@ def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str |
     if not PRESUPPOSES.search(question) or _by_a_lower_court(question, scope, lib):
         return None
     dispositions = legal.dispositions()
-    asked = {name for name, d in dispositions.items() if _says(question, d["forms"])}
+    verbs = {
+        name: [f for f in d["forms"] if not f.endswith(("al", "ance", "atur"))] for name, d in dispositions.items()
+    }
+    asked = {name for name, forms in verbs.items() if _says(question, forms)}  # "the denial of" is history
     for name in asked:
         opposites = [o for o in dispositions[name]["opposite"] if o not in asked]
         for doc_id in sorted(scope):
-            decisive = _decisive_text(lib, doc_id)
-            if _says(decisive, dispositions[name]["forms"]):
-                continue
-            stated = [o for o in opposites if _says(decisive, dispositions[o]["forms"])]
+            own = _stated_dispositions(lib, doc_id)
+            stated = [o for o in opposites if o in own and name not in own]
             if stated:
                 title = lib.docs[doc_id].meta.title
                 said = f"{title} says “{stated[0]}”"
@@ -463,7 +464,7 @@ def _denied_motion_premise(question: str, scope: set[str], lib: Library) -> str 
     forms = legal.dispositions()
     for doc_id in sorted(scope):
         ruled: dict[str, set[str]] = {}
-        for sentence in re.split(r"(?<=[.;])\s+", _decisive_text(lib, doc_id)):
+        for sentence in _decisive_sentences(lib, doc_id):
             for way in ("grant", "deny"):
                 if _says(sentence, forms[way]["forms"]):
                     for m in MOTION_TO.finditer(sentence):
@@ -504,16 +505,38 @@ def _by_a_lower_court(question: str, scope: set[str], lib: Library) -> bool:
     return decider is not None and all(decider[0] < lv for lv in levels)
 
 
+@lru_cache(maxsize=1)
+def _requested() -> re.Pattern:
+    """A disposition a party asks for, not one the court gives: "asking that his sentence be
+    vacated", "urges us to reverse"."""
+    forms = "|".join(sorted({f for d in legal.dispositions().values() for f in d["forms"]}, key=len, reverse=True))
+    asking = r"(?:ask|seek|sought|request|mov(?:e|es|ed|ing)\b|urg|argu|contend)\w*"
+    return re.compile(rf"\b{asking}[^.;]{{0,80}}?\b(?:to|be)\s+(?:\w+\s+)?(?:{forms})\b", re.I)
+
+
 def _says(text: str, forms: list[str]) -> bool:
     return bool(re.search(r"\b(?:" + "|".join(forms) + r")\b", text, re.I))
 
 
-def _decisive_text(lib: Library, doc_id: str) -> str:
-    """A ruling's opening and conclusion, where it states its disposition."""
+def _decisive_sentences(lib: Library, doc_id: str) -> list[str]:
+    """The sentences of a ruling's opening and conclusion, where it states its disposition."""
     spans = lib.units[doc_id].sentences
     n = max(DECISIVE_MIN, int(len(spans) * DECISIVE_SHARE))
     text = lib.docs[doc_id].text
-    return " ".join(text[s:e] for s, e in [*spans[:n], *spans[-n:]])
+    return [text[s:e] for s, e in [*spans[:n], *spans[-n:]]]
+
+
+def _stated_dispositions(lib: Library, doc_id: str) -> set[str]:
+    """The dispositions a ruling's opening and conclusion give as the court's own: every one
+    named in a sentence that states one ("is AFFIRMED in part and VACATED in part"), not one a
+    party asks for ("asking that his sentence be vacated") nor another court's ("the district
+    court vacated Park's sentence")."""
+    stated = set()
+    for sentence in _decisive_sentences(lib, doc_id):
+        sentence = _requested().sub(" ", sentence)
+        if _own_disposition().search(sentence):
+            stated |= {name for name, d in legal.dispositions().items() if _says(sentence, d["forms"])}
+    return stated
 
 
 # ---- 5. Answer ---------------------------------------------------------------------------
@@ -556,7 +579,7 @@ def _own_disposition() -> re.Pattern:
     present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
     return re.compile(
         rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?(?:{present})\b"
-        rf"|\b(?:is|are|be)\s+(?:hereby\s+)?(?:{either})\b"
+        rf"|\b(?:is|are|be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,
     )
