@@ -470,7 +470,9 @@ def _denied_motion_premise(question: str, scope: set[str], lib: Library) -> str 
                     for m in MOTION_TO.finditer(sentence):
                         ruled.setdefault(m.group(1).lower(), set()).add(way)
         for action, ways in sorted(ruled.items()):
-            done = re.search(rf"(?<!\bto )\b{action}\w*", question, re.I)  # "moved to quash": asked, not done
+            if action not in legal.phrases("motions", "acts"):
+                continue
+            done = re.search(rf"(?<!\bto )(?<![\w-]){action}\w*", question, re.I)  # "moved to quash": asked, not done
             if done and ways == {"deny"}:
                 title = lib.docs[doc_id].meta.title
                 return (
