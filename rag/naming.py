@@ -620,9 +620,9 @@ def _judge(lines: list[str], end: list[str]) -> str:
     return author or _per_curiam(lines) or signer
 
 
-def _offices() -> tuple[str, str]:
-    """Regex alternations of the judicial offices and of the words that may qualify them."""
-    return _words("titles", "judges"), _words("qualifiers", "judges")
+def _office() -> str:
+    """A regex of a judicial office and the words that may qualify it ("Senior Circuit Judge")."""
+    return rf"(?i:(?:(?:{_words('qualifiers', 'judges')})\s+)*(?:{_words('titles', 'judges')}))"
 
 
 def _author(lines: list[str]) -> str:
@@ -641,8 +641,7 @@ def _author_patterns() -> tuple[re.Pattern, ...]:
     """How an opinion names its author: "SMITH, Circuit Judge:", "JONES, J., delivered the opinion",
     "Doe, D.J.:", "JUSTICE JONES delivered the opinion", "Opinion for the court filed by
     Circuit Judge SMITH"."""
-    titles, quals = _offices()
-    office = rf"(?i:(?:(?:{quals})\s+)*(?:{titles}))"
+    office = _office()
     start = r"(?:^(?:\d{1,2}\s+)?|(?<=[.:*]\s))"  # a line's start, or a sentence's in a merged line
     return tuple(
         re.compile(p)
@@ -666,8 +665,7 @@ def _signer(lines: list[str]) -> str:
     """The judge who signed: the name above a line naming the office ("JANE Q. SMITH / United
     States District Judge"), "Name, Judge" under a signature rule, or a labelled block read as one
     line ("Entered for the Court: Jane Q. Smith Circuit Judge")."""
-    titles, quals = _offices()
-    office = rf"(?i:(?:(?:{quals})\s+)*(?:{titles}))"
+    office = _office()
     for i in range(1, len(lines)):
         if signs(lines[i - 1], lines[i]):
             return _titlecase(re.sub(r"^/?s/\s*", "", lines[i - 1]).strip(), {})
@@ -683,8 +681,7 @@ def _signer(lines: list[str]) -> str:
 def signs(name_line: str, office_line: str) -> bool:
     """Whether two lines are a signature: a name as signed above a judicial office ("JANE Q. ROE"
     / "United States District Judge")."""
-    titles, quals = _offices()
-    office = rf"(?i:(?:(?:{quals})\s+)*(?:{titles}))"
+    office = _office()
     name = re.sub(r"^/?s/\s*", "", name_line).strip()
     return bool(re.fullmatch(office, office_line.strip())) and _signature_name(name)
 
