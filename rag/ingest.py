@@ -263,9 +263,17 @@ def ensure_index(settings: Settings | None = None, progress: bool = False) -> In
             log.warning("exporting the question encoder beside the index (once)")
             _export_encoder(settings)
         return None
-    log.warning(
-        "the index is empty: building it from %s (first use; later, `rag ingest` updates it)", settings.corpus_dir
-    )
+    older = [p for p in settings.index_dir.glob("rulings-*") if p.is_dir() and p != settings.store_dir]
+    if older:  # another pipeline version or other settings: their vectors cannot be reused
+        log.warning(
+            "the index in %s was built by an older version or with other settings: building it again from %s (once)",
+            settings.index_dir,
+            settings.corpus_dir,
+        )
+    else:
+        log.warning(
+            "the index is empty: building it from %s (first use; later, `rag ingest` updates it)", settings.corpus_dir
+        )
     report = ingest(settings=settings, progress=progress)
     for error in report.errors:
         log.warning(error)

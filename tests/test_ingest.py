@@ -291,3 +291,15 @@ def test_a_damaged_chroma_database_is_moved_aside_and_rebuilt(tmp_path):
     [aside] = [p for p in s.index_dir.iterdir() if p.name.startswith("chroma.damaged-")]
     assert (aside / "chroma.sqlite3").is_file()  # the damaged database is kept, not deleted
     assert json.loads(rag(*question).stdout)["citations"] == clean["citations"]
+
+
+def test_an_index_of_another_pipeline_version_is_rebuilt_with_a_notice_that_says_why(tmp_path, caplog):
+    from rag.ingest import ensure_index
+
+    s = small_settings(tmp_path, [CONCORD_FILE])
+    (s.index_dir / "rulings-0123456789ab").mkdir(parents=True)  # as an older version left it
+    with caplog.at_level(logging.WARNING):
+        report = ensure_index(s)
+    assert report.added == [CONCORD] and library(s).docs
+    assert "built by an older version or with other settings: building it again" in caplog.text
+    assert "the index is empty" not in caplog.text
