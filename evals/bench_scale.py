@@ -115,12 +115,17 @@ def measure(size: int, args) -> dict:
 
 
 def previous(args, size: int) -> dict:
-    """The last report's row for this size (how its index was built), if any."""
+    """The last report's row for this size and encoder (how its index was built), if any."""
+    return next((r for r in earlier_rows(args) if (r["size"], r["encoder"]) == (size, encoder_name(args))), {})
+
+
+def earlier_rows(args) -> list[dict]:
+    """The last report's rows (those made before the encoder column were fp32)."""
     try:
         rows = json.loads(args.out.with_suffix(".json").read_text())
     except (OSError, ValueError):
-        return {}
-    return next((r for r in rows if (r["size"], r.get("encoder", "fp32")) == (size, encoder_name(args))), {})
+        return []
+    return [{"encoder": "fp32", **r} for r in rows]
 
 
 def encoder_name(args) -> str:
@@ -129,12 +134,8 @@ def encoder_name(args) -> str:
 
 def merged(rows: list[dict], args) -> list[dict]:
     """This run's rows with the last report's rows of sizes or encoders not measured now."""
-    try:
-        earlier = json.loads(args.out.with_suffix(".json").read_text())
-    except (OSError, ValueError):
-        earlier = []
     measured = {(r["size"], r["encoder"]) for r in rows}
-    kept = [{"encoder": "fp32", **r} for r in earlier if (r["size"], r.get("encoder", "fp32")) not in measured]
+    kept = [r for r in earlier_rows(args) if (r["size"], r["encoder"]) not in measured]
     return sorted(kept + rows, key=lambda r: (r["encoder"], r["size"]))
 
 

@@ -60,7 +60,7 @@ from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
 MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
-# a word, not an abbreviation: a piece of a citation ("App. E.D. 2007).", "Id. at 5.") has none
+# a word, not an abbreviation: a piece of a citation ("F.3d 100, 104 (9th Cir. 1999).", "Id. at 5.") has none
 PROSE_WORD = re.compile(r"\b[^\W\d_]{3,}\b(?!\.\s*\S)")
 TYPICAL_WORDS = 25  # a sentence of a ruling; a longer one's lexical score is discounted
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
@@ -354,7 +354,7 @@ def _local_idf(asked: set[str], candidates: dict[str, set[int]], vocab: Vocabula
 @lru_cache(maxsize=1 << 16)  # per sentence text: the same sentences come back question after question
 def _is_heading(sentence: str) -> bool:
     """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
-    United States Court of Appeals") or a piece of a citation ("App. E.D. 2007).") answers
+    United States Court of Appeals") or a piece of a citation ("Id. at 5.") answers
     nothing: too short, or without a word that is no abbreviation, or mostly capitals, or a
     short line without a sentence's closing punctuation, or an unclosed line that ends in a
     comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
@@ -507,11 +507,16 @@ def _by_a_lower_court(question: str, scope: set[str], lib: Library) -> bool:
     return decider is not None and all(decider[0] < lv for lv in levels)
 
 
+def _all_forms() -> list[str]:
+    """Every form of every disposition, longest first (so an alternation takes "affirmed" whole)."""
+    return sorted({f for d in legal.dispositions().values() for f in d["forms"]}, key=len, reverse=True)
+
+
 @lru_cache(maxsize=1)
 def _requested() -> re.Pattern:
     """A disposition a party asks for, not one the court gives: "asking that his sentence be
     vacated", "urges us to reverse"."""
-    forms = "|".join(sorted({f for d in legal.dispositions().values() for f in d["forms"]}, key=len, reverse=True))
+    forms = "|".join(_all_forms())
     asking = r"(?:ask|seek|sought|request|mov(?:e|es|ed|ing)\b|urg|argu|contend)\w*"
     return re.compile(rf"\b{asking}[^.;]{{0,80}}?\b(?:to|be)\s+(?:\w+\s+)?(?:{forms})\b", re.I)
 
@@ -576,7 +581,7 @@ def _states_disposition(lib: Library, s: Scored) -> bool:
 def _own_disposition() -> re.Pattern:
     """A court stating its own disposition: "we affirm", "the Court GRANTS", "is DENIED", "REVERSED"
     (not "the district court denied" nor "we affirmed": the history)."""
-    forms = sorted({f for d in legal.dispositions().values() for f in d["forms"]}, key=len, reverse=True)
+    forms = _all_forms()
     either = "|".join(forms)
     present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
     return re.compile(

@@ -197,13 +197,16 @@ def test_a_question_asking_for_a_quantity_is_answered_only_with_sentences_that_g
 @pytest.mark.parametrize(
     "question",
     [
-        "What fine did the court impose in Nelson v. K2?",
+        "What fine did the court impose in Nelson v. K2?",  # a quantity
         "What price did FedEx pay in Alvarado?",
         "What sentence did the court impose in Alvarado?",
         "How old was Wilson at sentencing?",
+        "What is the name of the officer who arrested Wilson?",  # an official's name
+        "Which agent investigated the robbery in Wilson?",
+        "Which examiner reviewed Still's disability claim?",
     ],
 )
-def test_a_quantity_the_ruling_never_gives_is_refused(rulings, question):
+def test_a_quantity_or_a_name_the_ruling_never_gives_is_refused(rulings, question):
     chosen, reason = ask(rulings, question)
     assert not chosen and reason
 
@@ -228,19 +231,6 @@ def test_a_signature_is_one_sentence_of_the_name_and_the_office_under_it(rulings
 def test_a_question_for_a_judges_name_is_answered_with_the_name(rulings, question, named):
     chosen, reason = ask(rulings, question)
     assert reason is None and named in chosen[0][1], chosen
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "What is the name of the officer who arrested Wilson?",
-        "Which agent investigated the robbery in Wilson?",
-        "Which examiner reviewed Still's disability claim?",
-    ],
-)
-def test_an_officials_name_the_ruling_never_gives_is_refused(rulings, question):
-    chosen, reason = ask(rulings, question)
-    assert not chosen and reason
 
 
 @pytest.mark.parametrize(
