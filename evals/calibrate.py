@@ -27,6 +27,7 @@ from pathlib import Path
 
 GRID = {
     "answer_dense_weight": (0.5, 0.8, 1.1),
+    "answer_passage_weight": (0.0, 0.1, 0.2),
     "answer_holding_bonus": (0.1, 0.2, 0.3),
     "answer_min_score": (0.4, 0.5, 0.6),
     "answer_keep_within": (0.3, 0.45),

@@ -15,7 +15,7 @@
    Dispositions, events, court levels: rag/legal.toml, the same for every ruling.
 3. **Score** each candidate sentence:
 
-       score = lexical * brevity + dense_weight * cosine
+       score = lexical * brevity + dense_weight * cosine + passage_weight / (1 + chunk_rank)
                + holding_bonus * states_holding - argument_penalty * attributes_argument
                - keep_within * secondary
 
@@ -23,14 +23,16 @@
    IDF among the candidates (the forms of one disposition count as one word: "refused" is
    found in "DENIED"); `brevity` discounts it for a sentence longer than a typical one, which
    holds more words of any question; `cosine` compares the question's and the sentence's
-   embeddings; `states_holding` is 1 when the question asks what was decided and the sentence
-   is phrased as a decision ("We affirm", "The motion is DENIED"); `attributes_argument` is 1
-   when the sentence gives a party's position ("Tarrant argues ...") and the question does not
-   ask for one: it restates the dispute rather than resolving it; `secondary` is 1 for a sentence
-   of commentary or of a file that is no court's text, when it discusses (by case name or docket)
-   a ruling whose sentences are also candidates: the court's own words come first unless none
-   of them would be kept beside it. Headings and caption fragments are
-   skipped. A "how much", "how many", "when", "what price / fee / rate", "how old" or
+   embeddings; `chunk_rank` is the rank the search gave the best chunk holding the sentence
+   (0 for the best: the search read the sentence's neighbours too, and a holding that does not
+   repeat the question's words sits in a passage that does); `states_holding` is 1 when the
+   question asks what was decided and the sentence is phrased as a decision ("We affirm", "The
+   motion is DENIED"); `attributes_argument` is 1 when the sentence gives a party's position
+   ("Tarrant argues ...") and the question does not ask for one: it restates the dispute rather
+   than resolving it; `secondary` is 1 for a sentence of commentary or of a file that is no
+   court's text, when it discusses (by case name or docket) a ruling whose sentences are also
+   candidates: the court's own words come first unless none of them would be kept beside it.
+   Headings and caption fragments are skipped. A "how much", "how many", "when", "what price / fee / rate", "how old" or
    case-number question keeps only sentences with an amount, a number, a date, an age or the
    docket (and "what sentence" one with a term of imprisonment: rag/legal.toml).
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
@@ -247,6 +249,7 @@ def _rank(
     weights = _local_idf(asked, candidates, vocab)
     bonus = _Bonus(question, settings)
     yields = {d for d in candidates if any(_discusses(lib, d, r) for r in candidates if r != d)}
+    ranks = _passage_ranks(hits)
     out = []
     for doc_id, indices in candidates.items():
         # A secondary source comes first only if no sentence of the ruling it discusses would be kept beside it.
@@ -256,11 +259,22 @@ def _rank(
         lexical = _lexical(weights, [vocab.sentence_terms[doc_id][i] for i in order], vocab.name_terms(doc_id))
         text, spans = lib.docs[doc_id].text, lib.units[doc_id].sentences
         brevity = _brevity([text[spans[i][0] : spans[i][1]] for i in order], settings.answer_length_norm)
-        for i, base in zip(order, lexical * brevity + settings.answer_dense_weight * cosines):
+        passage = settings.answer_passage_weight * np.array([ranks.get((doc_id, i), 0.0) for i in order])
+        for i, base in zip(order, lexical * brevity + settings.answer_dense_weight * cosines + passage):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
                 out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence) - secondary)))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _passage_ranks(hits: Hits) -> dict[tuple[str, int], float]:
+    """Per (doc_id, sentence index), 1 / (1 + the rank of the best chunk holding it): the search
+    weighed the sentence's neighbours too, which its own words may not repeat."""
+    out: dict[tuple[str, int], float] = {}
+    for rank, (doc_id, chunk, _) in enumerate(hits.chunks):
+        for i in range(*chunk.sentences):
+            out.setdefault((doc_id, i), 1.0 / (1 + rank))
+    return out
 
 
 def _discusses(lib: Library, doc_id: str, ruling_id: str) -> bool:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     answer_type_bonus: float = Field(
         0.2, ge=0, description="Added for the date, number or amount a compound question asks for"
     )
+    answer_passage_weight: float = Field(
+        0.1, ge=0, description="Added, divided by 1 + its rank, for a sentence of a chunk the search ranked"
+    )
     answer_length_norm: float = Field(
         0.3, ge=0, description="A sentence of n > 25 words keeps (25/n)**this of its lexical score"
     )

@@ -186,6 +186,8 @@ def test_a_disposition_the_question_gives_to_the_court_below_is_not_the_rulings_
         ("What prison term did Wilson get?", r"\bmonths?\b|\byears?\b|\blife\b"),
         ("What hourly rate did Still's lawyer charge?", r"\$\s?\d|%|\bpercent\b"),
         ("What fee did the court award in Still?", r"\$\s?\d|%|\bpercent\b"),
+        ("How long is Wilson's prison term?", r"\b(?:\d+|[a-z]+)[\s-]+(?:days?|months?|years?)\b"),
+        ("What was Wilson's sentence reduced to?", r"\bmonths?\b|\byears?\b|\blife\b"),
     ],
 )
 def test_a_question_asking_for_a_quantity_is_answered_only_with_sentences_that_give_one(rulings, question, gives):
@@ -201,6 +203,7 @@ def test_a_question_asking_for_a_quantity_is_answered_only_with_sentences_that_g
         "What price did FedEx pay in Alvarado?",
         "What sentence did the court impose in Alvarado?",
         "How old was Wilson at sentencing?",
+        "How long did the oral argument in Nelson v. K2 last?",  # a length of time
         "What is the name of the officer who arrested Wilson?",  # an official's name
         "Which agent investigated the robbery in Wilson?",
         "Which examiner reviewed Still's disability claim?",
@@ -264,3 +267,32 @@ def test_a_question_saying_the_court_did_what_a_denied_motion_asked_is_refused(r
 def test_a_question_about_the_denied_motion_itself_is_answered(rulings, question):
     chosen, reason = ask(rulings, question)
     assert reason is None and chosen
+
+
+def test_a_sentence_counts_the_rank_the_search_gave_its_passage(rulings):
+    """The search read each sentence's neighbours: the same sentence scores more in the passage ranked first."""
+    import numpy as np
+
+    from rag import extractive, index
+    from rag.retrieve import Hits
+
+    question = "Why did the court grant the fee motion in Still?"
+    qvec = index.embed_question(question, rulings.settings)
+    chunks = [(d, c, 1.0) for d, c in rulings.chunks if d == doc_id(rulings, "still")]
+    middle = chunks[len(chunks) // 2]  # a chunk of the body, not the caption
+    others = [c for c in chunks if c is not middle]
+    first, last = [middle, *others], [*others, middle]
+
+    def scores(order):
+        hits = Hits(passages=[], chunks=order, qvec=np.asarray(qvec))
+        candidates = extractive._candidates(hits, rulings, set(), len(order))
+        ranked = extractive._rank(question, hits, candidates, set(), rulings, rulings.settings)
+        return {(s.start, s.end): s.score for s in ranked}
+
+    before, after = scores(first), scores(last)
+    moved = range(*middle[1].sentences)
+    spans = [tuple(s) for s in rulings.units[middle[0]].sentences]
+    weight = rulings.settings.answer_passage_weight
+    lost = [before[spans[i]] - after[spans[i]] for i in moved if spans[i] in before]
+    assert lost and all(x > 0 for x in lost)  # a sentence shared with a neighbouring chunk keeps that one's rank
+    assert np.isclose(max(lost), weight * (1 - 1 / len(chunks)))
