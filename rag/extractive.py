@@ -37,7 +37,9 @@
    docket (and "what sentence" one with a term of imprisonment: rag/legal.toml).
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
-   why/how question presupposes that something was not so and the best passages say it was.
+   why/how question presupposes that something was not so and the best passages say it was;
+   when it says the court concluded something ("Why did the court hold that counsel was
+   ineffective?") and one of the best passages, in the court's voice, says the opposite.
 5. **Answer** with the best sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
@@ -85,6 +87,11 @@ NOT_SO = re.compile(
     re.I,
 )
 MOTION_TO = re.compile(r"\b(?:motions?|requests?|applications?)\s+(?:\w+\s+){0,3}?to\s+([a-z]{4,})\b", re.I)
+CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?"
+    r"^\W*(?:why|how|on what (?:basis|grounds?))\s+(?:did|does|do|was|were|has|had|is)\b[^?]*?"
+    r"\b(?:conclud|hold|held|find|found|rul|decid|determin)\w*\s+that\s+([^?]+)",
+    re.I,
+)
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)  # not yes/no
 WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
 ASKING_WH = re.compile(  # a question word that opens the question or one joined to it
@@ -119,7 +126,7 @@ def extract(
     if not ranked or ranked[0].score < settings.answer_min_score:
         return [], "None of their passages addresses the question closely enough."
     conflict = not named and _contradicted_premise(question, {ranked[0].doc_id}, lib)
-    conflict = conflict or _negated_premise(question, ranked[:3], lib)
+    conflict = conflict or _negated_premise(question, ranked[:3], lib) or _opposed_premise(question, ranked[:3], lib)
     if conflict:
         return [], conflict
     chosen = _select(ranked, settings)
@@ -510,6 +517,25 @@ def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | N
         assumed = f"not {asserted.group(1)}"
         said = "the closest passages say otherwise"
         return f"Its premise does not match them: the question assumes “{assumed}”, {said}."
+    return None
+
+
+def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | None:
+    """When a why/how question says the court concluded something ("Why did the court hold that
+    the lawyer was ineffective?") and one of the best passages, in the court's own voice, says the
+    opposite of it ("counsel was not ineffective") about the same things (`rag.verify.opposes`)."""
+    from rag import verify
+
+    said = CONCLUDED_THAT.search(question)
+    if not said:
+        return None
+    premise = said.group(1)
+    for s in best:
+        text = lib.docs[s.doc_id].text[s.start : s.end]
+        if not _attributes_argument(text) and verify.opposes(premise, text):
+            doc = lib.docs[s.doc_id]
+            where = doc.meta.full_citation(doc.locate(s.start, s.end))
+            return f"Its premise does not match the ruling: the question assumes “{premise.strip()}”; {where}: “{text}”"
     return None
 
 

@@ -296,3 +296,14 @@ def test_a_sentence_counts_the_rank_the_search_gave_its_passage(rulings):
     lost = [before[spans[i]] - after[spans[i]] for i in moved if spans[i] in before]
     assert lost and all(x > 0 for x in lost)  # a sentence shared with a neighbouring chunk keeps that one's rank
     assert np.isclose(max(lost), weight * (1 - 1 / len(chunks)))
+
+
+def test_a_conclusion_the_ruling_states_the_opposite_of_is_refused_with_the_rulings_words(rulings):
+    chosen, reason = ask(rulings, "Why did the court conclude that the fees sought under Section 406(b) were unreasonable?")
+    assert not chosen and "premise" in reason
+    assert "are reasonable" in reason and "(E.D. Cal." in reason  # the ruling's sentence, with its pinpoint
+
+
+def test_a_conclusion_the_ruling_states_is_answered(rulings):
+    chosen, reason = ask(rulings, "Why did the court conclude that the fees sought under Section 406(b) were reasonable?")
+    assert reason is None and chosen
