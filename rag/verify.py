@@ -178,8 +178,12 @@ def supports(
     lowered, context = " ".join(cited.split()).lower(), " ".join(about.split()).lower()
     names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + _roles(sentence)
     judges = _judges_named(sentence, document) if document and JUDGE_NAMES.search(sentence) else set()
+    known = _document_names(document)
+    roles = set(_roles(sentence))
     missing += [
-        n for n in dict.fromkeys(names) if not _named(n, lowered) and n.lower() not in context and n not in judges
+        n
+        for n in dict.fromkeys(names)
+        if not _named(n, lowered) and n.lower() not in context and n not in judges and (n in roles or n not in known)
     ]
     resolved = [n for n in names if not _named(n, lowered)]
     resolved += [n for n in NUMBER.findall(sentence) if digits(n) not in {digits(m) for m in NUMBER.findall(cited)}]
@@ -189,6 +193,15 @@ def supports(
     found = conflicts(sentence, cited, about)
     ok = not missing and not found and overlap >= threshold
     return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing), conflicts=tuple(found))
+
+
+@lru_cache(maxsize=8)
+def _document_names(document: str) -> frozenset[str]:
+    """The capitalised words of a document's text that name no case it cites ("Hangzhou", "TILA",
+    "Rock Bordelon"; not "Gant" of "Arizona v. Gant"): a sentence may call the parties, places and
+    statutes of the ruling by the names the ruling gives them elsewhere."""
+    cited = {w for a, b in CASE_NAME.findall(document) for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}")}
+    return frozenset(_bare(w) for w in re.findall(r"(?<![\w’'-])[A-Z][\w’'-]+", document)) - {_bare(w) for w in cited}
 
 
 def _bare(name: str) -> str:

@@ -161,3 +161,14 @@ def test_a_judge_the_ruling_names_may_be_credited_with_a_passage_that_does_not_n
     assert check("ca1_calvary", sentence.replace("Barron", "Selya"), cited)  # both sat on the panel
     assert not check("ca1_calvary", sentence.replace("Barron", "Kayatta"), cited)  # not in this ruling
     assert not check("ca1_calvary", sentence, cited, document=False)  # without the ruling, the name is unaccounted for
+
+
+def test_a_name_the_ruling_gives_elsewhere_may_be_used_but_not_a_case_it_cites():
+    # T.C. Memo.: the passage says "Mr. Bordelon"; the caption and footnotes give his first name.
+    cited = passage("us_tax_court_bordelon", "Therefore, we find that Mr. Bordelon was at risk in 2011", "Kilgore Loan.")
+    sentence = "The Tax Court found that Rock Bordelon was at risk in 2011 for the Kilgore Loan."
+    assert check("us_tax_court_bordelon", sentence, cited)
+    assert not check("us_tax_court_bordelon", sentence, cited, document=False)  # the name is unaccounted for
+    assert not check("us_tax_court_bordelon", sentence.replace("Rock", "Torrance"), cited)  # in no part of it
+    # "Welch v. Helvering" is cited in the ruling, not by this passage: no authority for this sentence
+    assert not check("us_tax_court_bordelon", "Under Welch, Mr. Bordelon was at risk in 2011 for the Kilgore Loan.", cited)
