@@ -51,6 +51,13 @@ NEGATING_VERBS = frozenset("fail fails failed failure refuse refuses refused dec
 PREVENTING = frozenset(
     "keep keeps kept prevent prevents prevented preclude precludes precluded bar bars barred prohibit prohibits prohibited".split()
 )
+# Words that deny what their clause says without a "not" ("insufficient to impute notice",
+# "bereft of any indication"): a sentence that says it with "not" restates the clause, so no
+# word of that clause counts as asserted against it.
+DENYING = frozenset(
+    "insufficient inadequate unable bereft absent absence unsafe excludes excluded exclude impossible "
+    "improper unavailing unwarranted unfounded untimely".split()
+)
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
@@ -337,14 +344,17 @@ def _polarities(text: str) -> dict[str, set]:
         governed, negated = set(), False
         for n, token in enumerate(lowered):
             reach = _negation_reach(lowered, n)
-            negated |= reach > 0
+            negated |= reach > 0 or token in DENYING
             for i in range(n + 1, min(len(tokens), n + 1 + reach)):
                 if lowered[i] == "until":  # "not … until after": a time, not a negation
                     break
                 governed.add(i)
         for i, stem in enumerate(stems):
             if stem and lowered[i] not in NEGATIONS and not (i and tokens[i][:1].isupper()):
-                out.setdefault(stem[0], set()).add(True if i in governed else (None if negated else False))
+                asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
+                out.setdefault(stem[0], set()).add(
+                    True if i in governed else (None if negated and not asserted else False)
+                )
     return out
 
 

@@ -122,11 +122,14 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "judges": "Which judges heard the appeal?",
         "criminal_sentence": "What sentence did the district court impose?",
         "person_name": "What is the name of the officer who searched the car?",
+        "duration": "How long was the applicant outside the United States?",
     }
     also_asked = {  # the other ways a lawyer asks for the same thing
         "standard_of_review": "What level of deference did the panel give the trial judge's ruling?",
         "judges": "Was there a separate opinion, and did its author dissent?",
         "person_name": "Which revenue agent examined the returns?",
+        "duration": "For what period were the disability benefits paid?",
+        "criminal_sentence": "What was the sentence reduced to?",
     }
     found = sentences(testbed)
     for name, (asks, answers) in legal.answer_types().items():

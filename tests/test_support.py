@@ -172,3 +172,11 @@ def test_a_name_the_ruling_gives_elsewhere_may_be_used_but_not_a_case_it_cites()
     assert not check("us_tax_court_bordelon", sentence.replace("Rock", "Torrance"), cited)  # in no part of it
     # "Welch v. Helvering" is cited in the ruling, not by this passage: no authority for this sentence
     assert not check("us_tax_court_bordelon", "Under Welch, Mr. Bordelon was at risk in 2011 for the Kilgore Loan.", cited)
+
+
+def test_a_clause_that_denies_without_not_may_be_restated_with_not_but_not_reversed():
+    # D.N.J.: "was insufficient to impute notice to Jordan" said as "was not enough to impute".
+    cited = passage("scanlon_v_lawson", "Under Federal Rule of Civil Procedure 15(c)(1)(C), even if", "filed in 2016.")
+    sentence = "Notice to Jordan's supervisors was not enough to impute notice of the 2016 lawsuit to Jordan."
+    assert check("scanlon_v_lawson", sentence, cited)
+    assert not check("scanlon_v_lawson", sentence.replace("was not enough", "was sufficient"), cited)
