@@ -92,7 +92,7 @@ CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?"
     r"\b(?:conclud|hold|held|find|found|rul|decid|determin)\w*\s+that\s+([^?]+)",
     re.I,
 )
-PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|on what|in what)\b", re.I)  # not yes/no
+PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
 ASKING_WH = re.compile(  # a question word that opens the question or one joined to it
     r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|also|then)\s+)(?:when|how|what|who|whom|which|where|why)\b", re.I

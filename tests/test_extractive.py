@@ -133,6 +133,7 @@ def test_a_lower_courts_decision_described_by_an_appellate_ruling_is_answered(ru
         ("Why did the Federal Circuit vacate the judgment in Nelson v. K2?", "nelson", "vacate", "affirm"),
         ("Why did the court grant FedEx's motion to quash in Alvarado?", "alvarado", "grant", "deny"),
         ("Why did the court deny the motion for attorney's fees in Still?", "still", "deny", "grant"),
+        ("Who persuaded the Eighth Circuit to reverse Wilson's sentence?", "wilson", "reverse", "affirm"),
     ],
 )
 def test_a_premise_the_rulings_own_disposition_contradicts_is_refused(rulings, question, ruling, assumed, stated):
