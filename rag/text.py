@@ -148,13 +148,13 @@ NATIONALITY_SUFFIXES = (
     "an",
     "i",
 )  # China/Chinese, Italy/Italian, Spain/Spanish, Germany/German, Iraq/Iraqi
-PLACE_ENDINGS = ("", "a", "y", "e", "ia", "any")
+PLACE_ENDINGS = ("", "a", "y", "e", "ia", "any", "and", "eland", "en", "ey")  # Poland, Ireland, Sweden, Turkey
 
 
 def place_forms(adjective: str) -> list[str]:
     """The names of the place an adjective of nationality may come from ("Chinese" -> "china", ...)."""
     word = adjective.lower()
-    stems = [word[: -len(s)] for s in NATIONALITY_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3]
+    stems = [word[: -len(s)] for s in NATIONALITY_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2]
     return [stem + ending for stem in stems for ending in PLACE_ENDINGS]
 
 

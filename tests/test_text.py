@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text import AMOUNT, COUNT, DATE, DOCKET, NAME, claim_terms, digits, legal_forms, terms
+from rag.text import AMOUNT, COUNT, DATE, DOCKET, NAME, claim_terms, digits, legal_forms, place_forms, terms
 
 
 def test_question_words_are_not_terms_but_negations_and_legal_words_are():
@@ -59,3 +59,19 @@ def test_a_per_document_table_is_made_when_first_read_and_lists_every_document()
     assert dict(table.items()) == {"a": "A", "b": "B", "c": "C"} and sorted(made) == ["a", "b", "c"]
     with pytest.raises(KeyError):
         table["z"]
+
+
+@pytest.mark.parametrize(
+    "adjective, place",
+    [
+        ("Chinese", "china"),
+        ("Italian", "italy"),
+        ("Iowan", "iowa"),
+        ("Irish", "ireland"),
+        ("Polish", "poland"),
+        ("Swedish", "sweden"),
+    ],
+)
+def test_an_adjective_of_nationality_names_its_place(adjective, place):
+    # "the Irish applicant" is known to a corpus whose ruling says "a native and citizen of Ireland"
+    assert place in place_forms(adjective)
