@@ -175,7 +175,9 @@ def supports(
     Alsup held ...") without being in the passage, and does not count towards the overlap; a
     number from it only in the same role (its date's year or day, its docket). `document` is
     the cited document's whole text: a judge the sentence names ("Judge Roe, concurring")
-    may be any it names. Quoted words must be in the passage itself. A contradiction is an
+    may be any it names, and a party, place or statute may go by any name it gives them
+    ("Rock Bordelon" for the passage's "Mr. Bordelon"), but not by a case it cites. Quoted
+    words must be in the passage itself. A contradiction is an
     outcome the passage states the opposite of (granted for denied, a negation dropped or
     added), two parties in each other's roles or trading the words tied to them, or an
     absolute word ("always", "every") the passage does not use.
