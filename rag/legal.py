@@ -73,6 +73,12 @@ def dispositions() -> dict[str, dict]:
     return load()["dispositions"]
 
 
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Citation abbreviations and the words they stand for ("r." -> "rule"), lower case."""
+    return dict(load()["abbreviations"])
+
+
 def phrases(section: str, key: str) -> list[str]:
     """A list of words or phrases from the data file, e.g. phrases("holdings", "phrases")."""
     return list(load()[section][key])

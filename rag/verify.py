@@ -184,7 +184,7 @@ def supports(
     """
     missing = [q for q in QUOTED.findall(sentence) if find_normalised(cited, q) is None]
     missing += _missing_numbers(sentence, cited, about)
-    lowered, context = " ".join(cited.split()).lower(), " ".join(about.split()).lower()
+    lowered, context = _spelled_out(" ".join(cited.split()).lower()), " ".join(about.split()).lower()
     names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + _roles(sentence)
     judges = _judges_named(sentence, document) if document and JUDGE_NAMES.search(sentence) else set()
     known = _document_names(document)
@@ -211,6 +211,15 @@ def _document_names(document: str) -> frozenset[str]:
     statutes of the ruling by the names the ruling gives them elsewhere."""
     cited = {w for a, b in CASE_NAME.findall(document) for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}")}
     return frozenset(_bare(w) for w in re.findall(r"(?<![\w’'-])[A-Z][\w’'-]+", document)) - {_bare(w) for w in cited}
+
+
+def _spelled_out(lowered: str) -> str:
+    """A lower-cased passage with the words its citations abbreviate added ("fed. cir. r. 36"
+    also reads "federal circuit rule"): names are looked up in it."""
+    words = [
+        full for short, full in legal.abbreviations().items() if re.search(rf"(?<![\w.]){re.escape(short)}", lowered)
+    ]
+    return f"{lowered} {' '.join(words)}" if words else lowered
 
 
 def _bare(name: str) -> str:

@@ -276,3 +276,11 @@ def test_a_suffix_with_a_possessive_is_the_name_it_follows(testbed):
 
     # Wilson (8th Cir.) is "Robert Wilson, Jr."; "Jr.'s" is no unknown name.
     assert extractive._unknown_names("Why was Robert Wilson Jr.'s sentence affirmed?", testbed.vocabulary) == []
+
+
+def test_every_citation_abbreviation_is_used_by_a_testbed_ruling(testbed):
+    from rag import legal
+
+    found = " ".join(sentences(testbed)).lower()
+    for short in legal.abbreviations():
+        assert re.search(rf"(?<![\w.]){re.escape(short)}", found), short

@@ -180,3 +180,10 @@ def test_a_clause_that_denies_without_not_may_be_restated_with_not_but_not_rever
     sentence = "Notice to Jordan's supervisors was not enough to impute notice of the 2016 lawsuit to Jordan."
     assert check("scanlon_v_lawson", sentence, cited)
     assert not check("scanlon_v_lawson", sentence.replace("was not enough", "was sufficient"), cited)
+
+
+def test_a_court_rule_a_citation_abbreviates_may_be_named_in_full():
+    # Fed. Cir.: the whole judgment is "AFFIRMED. See Fed. Cir. R. 36."
+    cited = passage("cafc_nelson", "AFFIRMED", "36")
+    assert check("cafc_nelson", "The Federal Circuit affirmed under Federal Circuit Rule 36.", cited)
+    assert not check("cafc_nelson", "The Federal Circuit affirmed under Federal Circuit Rule 37.", cited)
