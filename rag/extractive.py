@@ -32,9 +32,10 @@
    than resolving it; `secondary` is 1 for a sentence of commentary or of a file that is no
    court's text, when it discusses (by case name or docket) a ruling whose sentences are also
    candidates: the court's own words come first unless none of them would be kept beside it.
-   Headings and caption fragments are skipped. A "how much", "how many", "when", "what price / fee / rate", "how old" or
-   case-number question keeps only sentences with an amount, a number, a date, an age or the
-   docket (and "what sentence" one with a term of imprisonment: rag/legal.toml).
+   Headings and caption fragments are skipped. A "how much", "how many", "when", "what price /
+   fee / rate", "how old" or case-number question keeps only sentences with an amount, a
+   number, a date, an age or the docket (and "what sentence" one with a term of imprisonment,
+   "how long" one with a length of time: rag/legal.toml).
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
@@ -56,7 +57,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag import legal
+from rag import legal, verify
 from rag.retrieve import Hits, Library
 from rag.settings import Settings
 from rag.text import AMOUNT, CASE_NAME, COUNT, DATE, DOCKET, MONEY_WORDS, NAME, digits, later_names, place_forms, terms
@@ -524,8 +525,6 @@ def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | N
     """When a why/how question says the court concluded something ("Why did the court hold that
     the lawyer was ineffective?") and one of the best passages, in the court's own voice, says the
     opposite of it ("counsel was not ineffective") about the same things (`rag.verify.opposes`)."""
-    from rag import verify
-
     said = CONCLUDED_THAT.search(question)
     if not said:
         return None

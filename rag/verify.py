@@ -177,10 +177,10 @@ def supports(
     the cited document's whole text: a judge the sentence names ("Judge Roe, concurring")
     may be any it names, and a party, place or statute may go by any name it gives them
     ("Rock Bordelon" for the passage's "Mr. Bordelon"), but not by a case it cites. Quoted
-    words must be in the passage itself. A contradiction is an
-    outcome the passage states the opposite of (granted for denied, a negation dropped or
-    added), two parties in each other's roles or trading the words tied to them, or an
-    absolute word ("always", "every") the passage does not use.
+    words must be in the passage itself. A contradiction is an outcome the passage states the
+    opposite of (granted for denied, a negation dropped or added), two parties in each other's
+    roles or trading the words tied to them, or an absolute word ("always", "every") the
+    passage does not use.
     """
     missing = [q for q in QUOTED.findall(sentence) if find_normalised(cited, q) is None]
     missing += _missing_numbers(sentence, cited, about)
