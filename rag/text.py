@@ -154,7 +154,12 @@ PLACE_ENDINGS = ("", "a", "y", "e", "ia", "any", "and", "eland", "en", "ey")  # 
 def place_forms(adjective: str) -> list[str]:
     """The names of the place an adjective of nationality may come from ("Chinese" -> "china", ...)."""
     word = adjective.lower()
-    stems = [word[: -len(s)] for s in NATIONALITY_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2]
+    # a stem of two letters only before a suffix of three ("Ir-ish"; "FB-I" is no adjective)
+    stems = [
+        word[: -len(s)]
+        for s in NATIONALITY_SUFFIXES
+        if word.endswith(s) and len(word) - len(s) >= (2 if len(s) >= 3 else 3)
+    ]
     return [stem + ending for stem in stems for ending in PLACE_ENDINGS]
 
 

@@ -75,3 +75,7 @@ def test_a_per_document_table_is_made_when_first_read_and_lists_every_document()
 def test_an_adjective_of_nationality_names_its_place(adjective, place):
     # "the Irish applicant" is known to a corpus whose ruling says "a native and citizen of Ireland"
     assert place in place_forms(adjective)
+
+
+def test_an_acronym_is_no_adjective_of_nationality():
+    assert place_forms("FBI") == []  # "FB-I": a stem of two letters only before "-ish", "-ese", "-ian"
