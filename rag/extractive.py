@@ -28,7 +28,7 @@
    repeat the question's words sits in a passage that does); `states_holding` is 1 when the
    question asks what was decided and the sentence is phrased as a decision ("We affirm", "The
    motion is DENIED"); `attributes_argument` is 1 when the sentence gives a party's position
-   ("Tarrant argues ...") and the question does not ask for one: it restates the dispute rather
+   ("The plaintiff argues ...") and the question does not ask for one: it restates the dispute rather
    than resolving it; `secondary` is 1 for a sentence of commentary or of a file that is no
    court's text, when it discusses (by case name or docket) a ruling whose sentences are also
    candidates: the court's own words come first unless none of them would be kept beside it.
@@ -39,8 +39,8 @@
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
-   when it says the court concluded something ("Why did the court hold that counsel was
-   ineffective?") and one of the best passages, in the court's voice, says the opposite.
+   when it says the court concluded something ("Why did the court hold that the search was
+   unlawful?") and one of the best passages, in the court's voice, says the opposite.
 5. **Answer** with the best sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
@@ -523,8 +523,8 @@ def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | N
 
 def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | None:
     """When a why/how question says the court concluded something ("Why did the court hold that
-    the lawyer was ineffective?") and one of the best passages, in the court's own voice, says the
-    opposite of it ("counsel was not ineffective") about the same things (`rag.verify.opposes`)."""
+    the search was unlawful?") and one of the best passages, in the court's own voice, says the
+    opposite of it ("the search was lawful") about the same things (`rag.verify.opposes`)."""
     said = CONCLUDED_THAT.search(question)
     if not said:
         return None

@@ -51,8 +51,8 @@ NEGATING_VERBS = frozenset("fail fails failed failure refuse refuses refused dec
 PREVENTING = frozenset(
     "keep keeps kept prevent prevents prevented preclude precludes precluded bar bars barred prohibit prohibits prohibited".split()
 )
-# Words that deny what their clause says without a "not" ("insufficient to impute notice",
-# "bereft of any indication"): a sentence that says it with "not" restates the clause, so no
+# Words that deny what their clause says without a "not" ("insufficient to show notice",
+# "an argument unavailing here"): a sentence that says it with "not" restates the clause, so no
 # word of that clause counts as asserted against it.
 DENYING = frozenset(
     "insufficient inadequate unable bereft absent absence unsafe excludes excluded exclude impossible "
@@ -176,7 +176,7 @@ def supports(
     number from it only in the same role (its date's year or day, its docket). `document` is
     the cited document's whole text: a judge the sentence names ("Judge Roe, concurring")
     may be any it names, and a party, place or statute may go by any name it gives them
-    ("Rock Bordelon" for the passage's "Mr. Bordelon"), but not by a case it cites. Quoted
+    ("Jane Roe" for the passage's "Ms. Roe"), but not by a case it cites. Quoted
     words must be in the passage itself. A contradiction is an outcome the passage states the
     opposite of (granted for denied, a negation dropped or added), two parties in each other's
     roles or trading the words tied to them, or an absolute word ("always", "every") the
@@ -185,10 +185,10 @@ def supports(
     missing = [q for q in QUOTED.findall(sentence) if find_normalised(cited, q) is None]
     missing += _missing_numbers(sentence, cited, about)
     lowered, context = _spelled_out(" ".join(cited.split()).lower()), " ".join(about.split()).lower()
-    names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + _roles(sentence)
+    roles = _roles(sentence)
+    names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + roles
     judges = _judges_named(sentence, document) if document and JUDGE_NAMES.search(sentence) else set()
     known = _document_names(document)
-    roles = set(_roles(sentence))
     missing += [
         n
         for n in dict.fromkeys(names)
@@ -206,8 +206,8 @@ def supports(
 
 @lru_cache(maxsize=8)
 def _document_names(document: str) -> frozenset[str]:
-    """The capitalised words of a document's text that name no case it cites ("Hangzhou", "TILA",
-    "Rock Bordelon"; not "Gant" of "Arizona v. Gant"): a sentence may call the parties, places and
+    """The capitalised words of a document's text that name no case it cites ("Springfield", "ERISA",
+    "Jane Roe"; not "Doe" of "Doe v. Acme Corp."): a sentence may call the parties, places and
     statutes of the ruling by the names the ruling gives them elsewhere."""
     cited = {w for a, b in CASE_NAME.findall(document) for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}")}
     return frozenset(_bare(w) for w in re.findall(r"(?<![\w’'-])[A-Z][\w’'-]+", document)) - {_bare(w) for w in cited}
