@@ -535,10 +535,13 @@ def load_units(path: Path) -> Units:
     return Units(sentences=[tuple(x) for x in data["sentences"]], chunks=chunks)
 
 
-def _indexed(col) -> dict[str, tuple[str, int]]:
-    """doc_id -> (file hash, number of chunks), for every document with chunks in the collection:
-    one read of the metadata, not one query per document."""
-    metas = col.get(include=["metadatas"])["metadatas"] or []
+def _indexed(col, page: int = 5000) -> dict[str, tuple[str, int]]:
+    """doc_id -> (file hash, number of chunks), for every document with chunks in the collection.
+    The metadata is read a page at a time, not one query per document: Chroma's SQLite refuses a
+    single read of about 100,000 chunks ("too many SQL variables")."""
+    metas = []
+    while batch := col.get(include=["metadatas"], limit=page, offset=len(metas))["metadatas"]:
+        metas += batch
     counts = Counter(m["doc_id"] for m in metas)
     return {m["doc_id"]: (m["sha256"], counts[m["doc_id"]]) for m in metas}
 

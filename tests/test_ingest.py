@@ -27,6 +27,17 @@ def test_every_chunk_is_an_exact_slice_of_its_document(settings, lib):
     assert {m["doc_id"] for m in got["metadatas"]} == {BARTZ, CONCORD, ULTRAMAN}
 
 
+def test_what_is_indexed_is_read_a_page_at_a_time_and_whole(settings, lib):
+    from rag.ingest import _indexed
+
+    col = index.collection(settings)
+    whole = _indexed(col)  # one page at the default size
+    assert _indexed(col, page=97) == whole  # pages whose edges fall inside documents
+    assert {doc_id: n for doc_id, (_, n) in whole.items()} == {
+        d: sum(1 for doc_id, _ in lib.chunks if doc_id == d) for d in lib.docs
+    }
+
+
 def test_chunks_fit_the_models_window_with_their_title(settings, lib):
     window = index.max_tokens(settings)
     texts = [f"{lib.docs[d].meta.title}\n{lib.docs[d].text[c.start:c.end]}" for d, c in lib.chunks]
