@@ -44,7 +44,9 @@
 5. **Answer** with the best sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
-   ...", "The motion is DENIED"), when none of those chosen does: that is its yes or no.
+   ...", "The motion is DENIED"), when none of those chosen does: that is its yes or no; so does
+   a question asking how a whole appeal, case or motion came out ("How did the court resolve
+   the appeal?").
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -603,13 +605,25 @@ def _opposing(best: Scored, ranked: list[Scored], lib: Library, settings: Settin
 def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib: Library) -> Scored | None:
     """For a yes/no question about what a court decided ("Did she win her appeal?"), the best
     sentence in which the ruling states its own disposition ("we affirm", "the motion is
-    DENIED"), when the answer does not already give one: it is the yes or the no."""
-    if PRESUPPOSES.search(question) or WH_WORDS.search(question) or not _asks_decision(question):
+    DENIED"), when the answer does not already give one: it is the yes or the no. The same for
+    a question asking how a whole appeal, case or motion came out ("How did the court resolve
+    the appeal?")."""
+    yes_no = not PRESUPPOSES.search(question) and not WH_WORDS.search(question) and _asks_decision(question)
+    if not yes_no and not _asks_outcome(question):
         return None
     doc_id = chosen[0].doc_id
     if lib.docs[doc_id].meta.kind != "ruling" or any(_states_disposition(lib, s) for s in chosen):
         return None
     return next((s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)), None)
+
+
+def _asks_outcome(question: str) -> bool:
+    """Whether a question asks how a whole appeal, case or motion came out (rag/legal.toml
+    [decisions]), not about one issue of it."""
+    def matches(key: str) -> bool:
+        return any(re.search(p, question, re.I) for p in legal.phrases("decisions", key))
+
+    return matches("outcome_asks") and matches("outcome_objects") and not matches("outcome_narrower")
 
 
 def _states_disposition(lib: Library, s: Scored) -> bool:

@@ -78,6 +78,30 @@ def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposit
     assert first_doc == doc_id(rulings, ruling) and re.search(states, first), chosen
 
 
+@pytest.mark.parametrize(
+    "question, ruling, states",
+    [
+        ("How did the Eighth Circuit resolve Wilson's appeal?", "wilson", r"^We affirm\b"),
+        ("What did the court do with FedEx's motion to quash in Alvarado?", "alvarado", r"\bDENIED\b"),
+        ("What was the outcome of the fee motion in Still?", "still", r"\bis granted\b"),
+    ],
+)
+def test_a_question_about_how_a_case_came_out_is_answered_with_the_disposition(rulings, question, ruling, states):
+    chosen, reason = ask(rulings, question)
+    assert reason is None
+    assert any(d == doc_id(rulings, ruling) and re.search(states, text) for d, text in chosen), chosen
+
+
+def test_a_question_about_one_issue_of_a_case_is_not_asking_how_it_came_out():
+    from rag.extractive import _asks_outcome
+
+    assert _asks_outcome("How did the court resolve the appeal in Roe v. Doe?")
+    assert _asks_outcome("What did the panel do with the petition?")
+    assert not _asks_outcome("How did the court resolve the argument that the appeal was untimely?")
+    assert not _asks_outcome("What did the court decide about whether the motion was timely?")
+    assert not _asks_outcome("How did the court resolve it?")  # nothing said of what came out
+
+
 def test_the_history_is_not_taken_for_the_rulings_own_disposition():
     from rag.extractive import _own_disposition
 

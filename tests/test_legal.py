@@ -50,6 +50,7 @@ def test_every_event_is_found_where_a_ruling_mentions_it_and_refused_where_none_
         ("N.D. Cal.", "vacate"),  # a scheduling order: "the hearing ... is, therefore, vacated"
         ("E.D. Cal.", "grant"),
         ("N.D. Cal.", "deny"),
+        ("1st Cir.", "dismiss"),  # an appeal dismissed for want of appellate jurisdiction
     ],
 )
 def test_every_disposition_is_stated_by_a_ruling_and_is_no_false_premise_there(testbed, court, disposition):
