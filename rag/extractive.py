@@ -330,7 +330,7 @@ class _Bonus:
 
     def __init__(self, question: str, settings: Settings):
         self.holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
-        self.argument = 0.0 if _argument_pattern().search(question) else settings.answer_argument_penalty
+        self.argument = 0.0 if _asks_argument(question) else settings.answer_argument_penalty
         self.per_type = settings.answer_type_bonus
         filters = legal.answer_filters()  # these keep sentences rather than favour them
         self.wanted = [
@@ -417,13 +417,28 @@ def _holding_pattern() -> re.Pattern:
 @lru_cache(maxsize=1 << 16)
 def _attributes_argument(sentence: str) -> bool:
     """Whether a sentence gives a party's position ("Plaintiffs contend ...") rather than a decision."""
-    return bool(_argument_pattern(verbs_only=True).search(sentence)) and not _states_holding(sentence)
+    return bool(_argument_pattern().search(sentence)) and not _states_holding(sentence)
 
 
-@lru_cache(maxsize=2)
-def _argument_pattern(verbs_only: bool = False) -> re.Pattern:
-    """The verbs that attribute a position to a party; with the nouns, what asks about one."""
-    words = legal.phrases("arguments", "verbs") + ([] if verbs_only else legal.phrases("arguments", "asked"))
+def _asks_argument(question: str) -> bool:
+    """Whether a question asks what a party argued ("What did the plaintiffs argue?", "What was the
+    government's position?"), not what the court made of an argument ("Why did the court reject
+    the argument that ...?", "How did the panel treat that argument?"): only then does a party's
+    position answer it. Only the question's last sentence asks: one before it may tell what was
+    argued ("The insurer argued X. How did the court deal with that?")."""
+    asking = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]
+    if _argument_pattern().search(asking):
+        return True
+    nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
+    which = re.search(rf"^\W*(?:what|which)\s+(?:\w+\s+)?(?:{nouns})\b", asking, re.I)
+    what_was = re.search(rf"^\W*what\s+(?:was|were|is|are)\s+((?:[\w.’'-]+\s+){{0,5}}?)(?:{nouns})\b", asking, re.I)
+    return bool(which) or bool(what_was and not re.search(r"\b(?:to|of|on|about|with|against|for)\b", what_was[1], re.I))
+
+
+@lru_cache(maxsize=1)
+def _argument_pattern() -> re.Pattern:
+    """The verbs that attribute a position to a party."""
+    words = legal.phrases("arguments", "verbs")
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 

@@ -102,6 +102,17 @@ def test_a_question_about_one_issue_of_a_case_is_not_asking_how_it_came_out():
     assert not _asks_outcome("How did the court resolve it?")  # nothing said of what came out
 
 
+def test_a_partys_position_answers_only_a_question_about_what_was_argued():
+    from rag.extractive import _asks_argument
+
+    assert _asks_argument("What did the appellant argue about the search?")
+    assert _asks_argument("What was the insurer's position on coverage?")
+    assert _asks_argument("Which arguments did the debtor raise on appeal?")
+    assert not _asks_argument("Why did the court reject the insurer's argument that the policy lapsed?")
+    assert not _asks_argument("What was the court's answer to the argument that the claim was late?")
+    assert not _asks_argument("The debtor argued the debt was discharged. How did the panel deal with that argument?")
+
+
 def test_the_history_is_not_taken_for_the_rulings_own_disposition():
     from rag.extractive import _own_disposition
 
