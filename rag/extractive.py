@@ -201,7 +201,8 @@ def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str
         return None
     level, said = decider
     levels = [legal.court_level(lib.docs[d].meta.court) for d in named]
-    if not all(0 < lv < level for lv in levels) or _names_another_case(question, vocab, said):
+    texts = [lib.docs[d].text for d in named]
+    if not all(0 < lv < level for lv in levels) or _names_another_case(question, vocab, said, texts):
         return None
     courts = " and ".join(dict.fromkeys(lib.docs[d].meta.court for d in sorted(named)))
     stop = "" if courts.endswith(".") else "."  # "... of the 11th Cir."
@@ -221,12 +222,21 @@ def _decider(question: str) -> tuple[int, str] | None:
     return None
 
 
-def _names_another_case(question: str, vocab: Vocabulary, said: str) -> bool:
+def _names_another_case(question: str, vocab: Vocabulary, said: str, texts: list[str]) -> bool:
     """Whether the question names something besides the corpus's own cases ("in Campbell"), which
-    a higher court may well have decided."""
+    a higher court may well have decided. A party's given name before the name the case goes by
+    ("Jane" of "Jane Roe's appeal") is theirs when the ruling writes the two together ("JANE Q. ROE")."""
     own = vocab.all_name_terms | set(terms(said))
-    words = [m.group(0) for m in NAME.finditer(question) if m.start() > 0]
-    return any(not set(terms(w)) <= own for w in words if terms(w))
+
+    def theirs(m: re.Match) -> bool:
+        after = re.match(r"\s+([A-Z][\w-]*)", question[m.end() :])
+        if not after or not set(terms(after[1])) <= own:
+            return False
+        full = re.compile(rf"\b{re.escape(m.group(0))}\s+(?:[A-Z]\.\s+)?{re.escape(after[1])}\b", re.I)
+        return any(full.search(text) for text in texts)
+
+    words = [m for m in NAME.finditer(question) if m.start() > 0 and terms(m.group(0))]
+    return any(not set(terms(m.group(0))) <= own and not theirs(m) for m in words)
 
 
 def _quoted(words: list[str]) -> str:

@@ -155,6 +155,17 @@ def test_a_higher_courts_decision_in_a_case_held_only_from_a_lower_court_is_refu
     assert not chosen and "It holds no decision of the" in reason and "N.D. Cal." in reason
 
 
+@pytest.mark.parametrize("party", ["Robert Wilson", "Paul Nelson"])  # so in the captions ("PAUL N. NELSON")
+def test_a_partys_full_name_does_not_hide_that_a_higher_courts_decision_is_asked_for(rulings, party):
+    chosen, reason = ask(rulings, f"Did the Supreme Court take up {party}'s case after the appeal was decided?")
+    assert not chosen and "It holds no decision of the Supreme Court" in reason
+
+
+def test_another_case_named_beside_a_higher_court_is_not_refused_as_its_decision(rulings):
+    chosen, reason = ask(rulings, "What did the Supreme Court decide in Booker, as the Eighth Circuit read it for Wilson?")
+    assert "It holds no decision of the" not in (reason or "")
+
+
 def test_a_lower_courts_decision_described_by_an_appellate_ruling_is_answered(rulings):
     chosen, reason = ask(rulings, "What sentence did the district court impose on Wilson on remand?")
     assert reason is None and chosen
