@@ -99,10 +99,12 @@ ABSOLUTES = {
     "automatically": "automatically",
     "categorically": "categorically",
 }
+RESTRICTING_ONLY = re.compile(r"\bonly(?=\s+(?:[$€£\d]|(?:for|because|after|when|if|as|until)\b))", re.I)
 QUALIFIERS = frozenset("nearly almost virtually substantially practically not".split())
 JUDGE_NAMES = re.compile(
     r"\b(?:Judges?|Justices?|Chief Judge|Chief Justice|Magistrate Judge)\s+((?:[A-Z][\w’'.-]+(?:,?\s+(?:and\s+)?)?)+)"
 )
+SIGNED_JUDGE = re.compile(r"\b([A-Z][A-Za-z’'-]+),\s+(?:Chief\s+|Senior\s+)?(?:Circuit|District|Magistrate|Bankruptcy)?\s*(?:Judge|Justice)\b")
 QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 INNER_NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")  # a capitalised word that does not open the sentence
 
@@ -199,7 +201,7 @@ def supports(
     from_context = {t for n in resolved for t in terms(n)}
     words = set(claim_terms(sentence)) - from_context
     overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
-    found = conflicts(sentence, cited, about)
+    found = conflicts(sentence, cited, about) + _other_judge(sentence, cited)
     ok = not missing and not found and overlap >= threshold
     return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing), conflicts=tuple(found))
 
@@ -225,6 +227,17 @@ def _spelled_out(lowered: str) -> str:
 def _bare(name: str) -> str:
     """A name without its possessive or closing period ("Alsup's" -> "Alsup")."""
     return re.sub(r"[’']s?$", "", name.rstrip("."))
+
+
+def _other_judge(sentence: str, cited: str) -> list[str]:
+    """A judge the sentence names where the passage names only others: "Judge Poe concurred" of
+    "ROE, Circuit Judge, concurring"."""
+    theirs = {_bare(n).lower() for m in JUDGE_NAMES.finditer(cited) for n in re.findall(r"[A-Z][\w’'-]+", m.group(1))}
+    theirs |= {n.lower() for n in SIGNED_JUDGE.findall(cited)}
+    ours = {_bare(n) for m in JUDGE_NAMES.finditer(sentence) for n in re.findall(r"[A-Z][\w’'-]+", m.group(1))}
+    if not theirs or not ours or any(n.lower() in theirs for n in ours):
+        return []
+    return [f"judge {' / '.join(sorted(ours))} (the passage: {' / '.join(sorted(theirs))})"]
 
 
 def _judges_named(sentence: str, document: str) -> set[str]:
@@ -555,7 +568,10 @@ def _find(text: str, word: str) -> int | None:
 
 
 def _absolutes(text: str) -> set[str]:
-    """The absolute words a text uses, but not where qualified ("nearly all", "not always")."""
+    """The absolute words a text uses, but not where qualified ("nearly all", "not always"), nor
+    "only" where it narrows an amount or a condition the passage states itself ("only $500",
+    "only for a closed period", "only because ..."): the numbers and words are checked anyway."""
+    text = RESTRICTING_ONLY.sub(" ", text)
     words = re.findall(r"[a-z]+", text.lower())
     return {w for i, w in enumerate(words) if w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS)}
 

@@ -152,6 +152,23 @@ def test_absolute_words_count_by_meaning_and_qualified_ones_are_not_absolute():
     )
 
 
+def test_only_narrowing_an_amount_is_no_absolute_but_only_before_a_party_is():
+    # 4th Cir.: "only $129.41" restates the refund; "Only Quicken Loans" claims what no passage says.
+    cited = passage("ca4_weintraub", "Despite this contractual language, Quicken Loans refunded", "credit report.")
+    sentence = "Quicken Loans refunded only $129.41 to the Weintraubs, after deducting $350 for the appraisal and $20.59 for the credit report."
+    assert check("ca4_weintraub", sentence, cited)
+    assert not check("ca4_weintraub", sentence.replace("Quicken Loans refunded only", "Only Quicken Loans refunded"), cited)
+
+
+def test_a_judge_is_not_credited_with_what_the_passage_says_another_judge_wrote():
+    # 11th Cir.: the concurrence is Judge Anderson's; Judge Fay sat on the same panel.
+    cited = passage("ca11_robinson", "ANDERSON, Circuit Judge, concurring", "voice my concerns.")
+    sentence = "Judge Anderson concurred because binding panel precedent dictated the result, writing separately to voice his concerns."
+    assert check("ca11_robinson", sentence, cited)
+    wrong = check("ca11_robinson", sentence.replace("Anderson", "Fay"), cited)
+    assert not wrong and any("judge" in c for c in wrong.conflicts)
+
+
 def test_a_judge_the_ruling_names_may_be_credited_with_a_passage_that_does_not_name_them():
     cited = passage(
         "ca1_calvary", "I agree that the denial of the temporary restraining order", "preliminary injunction."
