@@ -348,6 +348,7 @@ class _Bonus:
         ]
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
         self.asks_docket = bool(ASKS_DOCKET.search(question))
+        self.asks_outcome = bool(self.holding) or _asks_outcome(question)
 
     def __call__(self, sentence: str) -> float:
         stated = self.holding if self.holding and _states_holding(sentence) else 0.0
@@ -355,9 +356,14 @@ class _Bonus:
         return stated - argued + self.per_type * sum(1 for has in self.wanted if has.search(sentence))
 
     def keeps_heading(self, sentence: str) -> bool:
-        """A heading or caption line answers only a case-number question or one asking for what
-        it states ("Before SMITH and JONES, Circuit Judges.")."""
-        return self.asks_docket or any(has.search(sentence) for has in self.wanted)
+        """A heading or caption line answers only a case-number question, one asking for what it
+        states ("Before SMITH and JONES, Circuit Judges.") or, when it is the court's disposition
+        ("AFFIRMED."), one asking what was decided."""
+        return (
+            self.asks_docket
+            or any(has.search(sentence) for has in self.wanted)
+            or (self.asks_outcome and bool(_own_disposition().search(sentence)))
+        )
 
 
 def _present(term: str, sentence_terms: frozenset[str], names: frozenset[str]) -> bool:

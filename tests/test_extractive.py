@@ -84,6 +84,7 @@ def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposit
         ("How did the Eighth Circuit resolve Wilson's appeal?", "wilson", r"^We affirm\b"),
         ("What did the court do with FedEx's motion to quash in Alvarado?", "alvarado", r"\bDENIED\b"),
         ("What was the outcome of the fee motion in Still?", "still", r"\bis granted\b"),
+        ("Unrelated, but how did the Federal Circuit resolve K2's appeal?", "nelson", r"^AFFIRMED\.$"),  # a line alone
     ],
 )
 def test_a_question_about_how_a_case_came_out_is_answered_with_the_disposition(rulings, question, ruling, states):
