@@ -150,8 +150,9 @@ def fill(corpus: Path, size: int, items: list[dict], work: Path, settings) -> No
             link.symlink_to(pdf.resolve())
     rulings = _testbed_paragraphs(work)
     budget = settings.chunk_tokens
-    chunks = sum(-(-sum(index.count_tokens(doc, settings)) // budget) for doc in rulings)  # about
+    chunks = sum(_packed(index.count_tokens(doc, settings), budget) for doc in rulings)  # about
     paragraphs = distractor_paragraphs(rulings, items)
+    written = set()
     round_ = 0
     while chunks < size:
         order = random.Random(round_).sample(paragraphs, len(paragraphs))
@@ -162,9 +163,25 @@ def fill(corpus: Path, size: int, items: list[dict], work: Path, settings) -> No
             path = corpus / f"distractor-{round_:03d}-{start // PARAGRAPHS_PER_DOCUMENT:04d}.txt"
             if not path.exists():
                 path.write_text("\n".join(part) + "\n", encoding="utf-8")
-            tokens = sum(index.count_tokens(part, settings))
-            chunks += max(1, -(-tokens // budget))
+            written.add(path)
+            chunks += _packed(index.count_tokens(part, settings), budget)
         round_ += 1
+    for stale in set(corpus.glob("distractor-*.txt")) - written:  # left by a run that counted chunks differently
+        stale.unlink()
+
+
+def _packed(counts: list[int], budget: int) -> int:
+    """About how many chunks ingest makes of paragraphs of these token counts: whole paragraphs
+    while they fit, a longer one on its own in windows of the budget."""
+    chunks, used = 0, 0
+    for n in counts:
+        if used and used + n + 1 > budget:
+            chunks, used = chunks + 1, 0
+        if n + 1 > budget:
+            chunks += -(-n // budget)
+        else:
+            used += n + 1
+    return chunks + (1 if used else 0)
 
 
 def distractor_paragraphs(rulings: list[list[str]], items: list[dict]) -> list[str]:
