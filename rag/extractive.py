@@ -28,8 +28,9 @@
    repeat the question's words sits in a passage that does); `states_holding` is 1 when the
    question asks what was decided and the sentence is phrased as a decision ("We affirm", "The
    motion is DENIED"); `attributes_argument` is 1 when the sentence gives a party's position
-   ("The plaintiff argues ...") and the question does not ask for one: it restates the dispute rather
-   than resolving it; `secondary` is 1 for a sentence of commentary or of a file that is no
+   ("The plaintiff argues ...") and the question does not ask what was argued (one asking what
+   the court made of an argument does not): it restates the dispute rather than resolving it;
+   `secondary` is 1 for a sentence of commentary or of a file that is no
    court's text, when it discusses (by case name or docket) a ruling whose sentences are also
    candidates: the court's own words come first unless none of them would be kept beside it.
    Headings and caption fragments are skipped. A "how much", "how many", "when", "what price /
@@ -336,7 +337,7 @@ def _brevity(sentences: list[str], power: float):
 class _Bonus:
     """What a sentence scores beyond its words: stating a decision when one is asked for, and
     being of the kind the question asks for (a standard of review, the judges, a date); less
-    when it only gives a party's position and the question does not ask for one."""
+    when it only gives a party's position and the question does not ask what was argued."""
 
     def __init__(self, question: str, settings: Settings):
         self.holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
