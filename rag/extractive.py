@@ -449,7 +449,9 @@ def _asks_argument(question: str) -> bool:
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
     which = re.search(rf"^\W*(?:what|which)\s+(?:\w+\s+)?(?:{nouns})\b", asking, re.I)
     what_was = re.search(rf"^\W*what\s+(?:was|were|is|are)\s+((?:[\w.’'-]+\s+){{0,5}}?)(?:{nouns})\b", asking, re.I)
-    return bool(which) or bool(what_was and not re.search(r"\b(?:to|of|on|about|with|against|for)\b", what_was[1], re.I))
+    return bool(which) or bool(
+        what_was and not re.search(r"\b(?:to|of|on|about|with|against|for)\b", what_was[1], re.I)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -652,6 +654,7 @@ def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib:
 def _asks_outcome(question: str) -> bool:
     """Whether a question asks how a whole appeal, case or motion came out (rag/legal.toml
     [decisions]), not about one issue of it."""
+
     def matches(key: str) -> bool:
         return any(re.search(p, question, re.I) for p in legal.phrases("decisions", key))
 

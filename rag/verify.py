@@ -104,7 +104,9 @@ QUALIFIERS = frozenset("nearly almost virtually substantially practically not".s
 JUDGE_NAMES = re.compile(
     r"\b(?:Judges?|Justices?|Chief Judge|Chief Justice|Magistrate Judge)\s+((?:[A-Z][\w’'.-]+(?:,?\s+(?:and\s+)?)?)+)"
 )
-SIGNED_JUDGE = re.compile(r"\b([A-Z][A-Za-z’'-]+),\s+(?:Chief\s+|Senior\s+)?(?:Circuit|District|Magistrate|Bankruptcy)?\s*(?:Judge|Justice)\b")
+SIGNED_JUDGE = re.compile(
+    r"\b([A-Z][A-Za-z’'-]+),\s+(?:Chief\s+|Senior\s+)?(?:Circuit|District|Magistrate|Bankruptcy)?\s*(?:Judge|Justice)\b"
+)
 QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 INNER_NAME = re.compile(r"(?<=\w\s)([A-Z][a-zA-Z’'.-]+)")  # a capitalised word that does not open the sentence
 

@@ -98,6 +98,7 @@ def test_a_question_about_one_issue_of_a_case_is_not_asking_how_it_came_out():
 
     assert _asks_outcome("How did the court resolve the appeal in Roe v. Doe?")
     assert _asks_outcome("What did the panel do with the petition?")
+    assert _asks_outcome("What happened in Roe v. Doe?")
     assert not _asks_outcome("How did the court resolve the argument that the appeal was untimely?")
     assert not _asks_outcome("What did the court decide about whether the motion was timely?")
     assert not _asks_outcome("How did the court resolve it?")  # nothing said of what came out
@@ -163,7 +164,9 @@ def test_a_partys_full_name_does_not_hide_that_a_higher_courts_decision_is_asked
 
 
 def test_another_case_named_beside_a_higher_court_is_not_refused_as_its_decision(rulings):
-    chosen, reason = ask(rulings, "What did the Supreme Court decide in Booker, as the Eighth Circuit read it for Wilson?")
+    chosen, reason = ask(
+        rulings, "What did the Supreme Court decide in Booker, as the Eighth Circuit read it for Wilson?"
+    )
     assert "It holds no decision of the" not in (reason or "")
 
 
@@ -347,11 +350,15 @@ def test_a_sentence_counts_the_rank_the_search_gave_its_passage(rulings):
 
 
 def test_a_conclusion_the_ruling_states_the_opposite_of_is_refused_with_the_rulings_words(rulings):
-    chosen, reason = ask(rulings, "Why did the court conclude that the fees sought under Section 406(b) were unreasonable?")
+    chosen, reason = ask(
+        rulings, "Why did the court conclude that the fees sought under Section 406(b) were unreasonable?"
+    )
     assert not chosen and "premise" in reason
     assert "are reasonable" in reason and "(E.D. Cal." in reason  # the ruling's sentence, with its pinpoint
 
 
 def test_a_conclusion_the_ruling_states_is_answered(rulings):
-    chosen, reason = ask(rulings, "Why did the court conclude that the fees sought under Section 406(b) were reasonable?")
+    chosen, reason = ask(
+        rulings, "Why did the court conclude that the fees sought under Section 406(b) were reasonable?"
+    )
     assert reason is None and chosen

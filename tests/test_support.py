@@ -157,7 +157,9 @@ def test_only_narrowing_an_amount_is_no_absolute_but_only_before_a_party_is():
     cited = passage("ca4_weintraub", "Despite this contractual language, Quicken Loans refunded", "credit report.")
     sentence = "Quicken Loans refunded only $129.41 to the Weintraubs, after deducting $350 for the appraisal and $20.59 for the credit report."
     assert check("ca4_weintraub", sentence, cited)
-    assert not check("ca4_weintraub", sentence.replace("Quicken Loans refunded only", "Only Quicken Loans refunded"), cited)
+    assert not check(
+        "ca4_weintraub", sentence.replace("Quicken Loans refunded only", "Only Quicken Loans refunded"), cited
+    )
 
 
 def test_a_judge_is_not_credited_with_what_the_passage_says_another_judge_wrote():
@@ -182,13 +184,17 @@ def test_a_judge_the_ruling_names_may_be_credited_with_a_passage_that_does_not_n
 
 def test_a_name_the_ruling_gives_elsewhere_may_be_used_but_not_a_case_it_cites():
     # T.C. Memo.: the passage says "Mr. Bordelon"; the caption and footnotes give his first name.
-    cited = passage("us_tax_court_bordelon", "Therefore, we find that Mr. Bordelon was at risk in 2011", "Kilgore Loan.")
+    cited = passage(
+        "us_tax_court_bordelon", "Therefore, we find that Mr. Bordelon was at risk in 2011", "Kilgore Loan."
+    )
     sentence = "The Tax Court found that Rock Bordelon was at risk in 2011 for the Kilgore Loan."
     assert check("us_tax_court_bordelon", sentence, cited)
     assert not check("us_tax_court_bordelon", sentence, cited, document=False)  # the name is unaccounted for
     assert not check("us_tax_court_bordelon", sentence.replace("Rock", "Torrance"), cited)  # in no part of it
     # "Welch v. Helvering" is cited in the ruling, not by this passage: no authority for this sentence
-    assert not check("us_tax_court_bordelon", "Under Welch, Mr. Bordelon was at risk in 2011 for the Kilgore Loan.", cited)
+    assert not check(
+        "us_tax_court_bordelon", "Under Welch, Mr. Bordelon was at risk in 2011 for the Kilgore Loan.", cited
+    )
 
 
 def test_a_clause_that_denies_without_not_may_be_restated_with_not_but_not_reversed():
