@@ -23,11 +23,9 @@
    IDF among the candidates (the forms of one disposition count as one word: "refused" is
    found in "DENIED"); `brevity` discounts it for a sentence longer than a typical one, which
    holds more words of any question; `cosine` compares the question's and the sentence's
-   embeddings (for a question that names its ruling and has `core_terms` words besides, the
-   question without the names: they say which ruling, not what in it); `chunk_rank` is the
-   rank the search gave the best chunk holding the sentence (0 for the best: the search read
-   the sentence's neighbours too, and a holding that does not repeat the question's words sits
-   in a passage that does); `states_holding` is 1 when the
+   embeddings; `chunk_rank` is the rank the search gave the best chunk holding the sentence
+   (0 for the best: the search read the sentence's neighbours too, and a holding that does not
+   repeat the question's words sits in a passage that does); `states_holding` is 1 when the
    question asks what was decided and the sentence is phrased as a decision ("We affirm", "The
    motion is DENIED"); `attributes_argument` is 1 when the sentence gives a party's position
    ("The plaintiff argues ...") and the question does not ask what was argued (one asking what
@@ -267,9 +265,8 @@ def _rank(
 
     vocab = lib.vocabulary
     asked = set(terms(question))
-    own = set().union(*(vocab.name_terms(d) for d in named))
-    asked -= own  # the same for every sentence in scope
-    qvec = _compared_vector(question, hits, own, settings)
+    if named:
+        asked -= set().union(*(vocab.name_terms(d) for d in named))  # the same for every sentence in scope
     weights = _local_idf(asked, candidates, vocab)
     bonus = _Bonus(question, settings)
     yields = {d for d in candidates if any(_discusses(lib, d, r) for r in candidates if r != d)}
@@ -279,7 +276,7 @@ def _rank(
         # A secondary source comes first only if no sentence of the ruling it discusses would be kept beside it.
         secondary = settings.answer_keep_within if doc_id in yields else 0.0
         order = sorted(indices)
-        cosines = lib.sentence_vectors[doc_id][order] @ qvec
+        cosines = lib.sentence_vectors[doc_id][order] @ np.asarray(hits.qvec)
         lexical = _lexical(weights, [vocab.sentence_terms[doc_id][i] for i in order], vocab.name_terms(doc_id))
         text, spans = lib.docs[doc_id].text, lib.units[doc_id].sentences
         brevity = _brevity([text[spans[i][0] : spans[i][1]] for i in order], settings.answer_length_norm)
@@ -289,26 +286,6 @@ def _rank(
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
                 out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence) - secondary)))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
-
-
-def _compared_vector(question: str, hits: Hits, own: set[str], settings: Settings):
-    """What sentences are compared with: the question's vector, or, when the question names its
-    ruling and has `answer_core_terms` words besides, that of the question without the names."""
-    import numpy as np
-
-    core = _without_names(question, own) if own else question
-    if core == question or len(set(terms(core))) < settings.answer_core_terms:
-        return np.asarray(hits.qvec)
-    from rag import index
-
-    return np.asarray(index.embed_question(core, settings))
-
-
-def _without_names(question: str, own: set[str]) -> str:
-    """The question without the names of the documents in scope ("in Roe v. Doe", "Roe's"): they
-    say which ruling, not what in it, and would favour every sentence that names the parties."""
-    kept = NAME.sub(lambda m: "" if terms(m.group(0)) and set(terms(m.group(0))) <= own else m.group(0), question)
-    return " ".join(re.sub(r"(?<!\w)[’']s\b|\bv\.", " ", kept).split())
 
 
 def _passage_ranks(hits: Hits) -> dict[tuple[str, int], float]:

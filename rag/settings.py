@@ -36,8 +36,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL; embedded Chroma under index_dir if unset")
     chunk_tokens: int = Field(200, ge=32, le=512, description="Chunk size in the embedding model's word pieces")
     embed_int8: bool = Field(
-        False,
-        description="Embed with the int8-quantised encoder: ingest about 1.9x faster, answers measured a little worse",
+        False, description="Embed with the int8-quantised encoder: ingest about 1.9x faster, answers measured a little worse"
     )
     top_k: int = Field(6, ge=1, le=50, description="Passages returned by retrieval")
     max_sentences: int = Field(4, ge=1, le=10, description="Most sentences in an extractive answer")
@@ -63,16 +62,11 @@ class Settings(BaseSettings):
         0.45, ge=0, description="Further sentences must score within this of the best one"
     )
     answer_pool: int = Field(30, ge=1, le=200, description="Sentences are drawn from this many best chunks")
-    answer_core_terms: int = Field(
-        5, ge=1, description="A question naming its ruling with this many other terms is compared without the names"
-    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
     max_file_mb: float = Field(
         10.0, gt=0, description="Largest corpus file ingest reads (a 300-page opinion is 1-5 MB; raise it for scans)"
     )
-    llm: Literal["extractive", "openai", "anthropic", "ollama", "local"] = Field(
-        "extractive", description="Answer backend"
-    )
+    llm: Literal["extractive", "openai", "anthropic", "ollama", "local"] = Field("extractive", description="Answer backend")
     llm_base_url: str | None = Field(None, description="Model server URL (OpenAI-compatible /v1, Ollama, Anthropic)")
     llm_model: str | None = Field(None, description="Model name on that server; for `local`, the path of a GGUF file")
     llm_api_key: SecretStr | None = Field(None, description="API key for the model server (never shown)")

@@ -115,18 +115,6 @@ def test_a_partys_position_answers_only_a_question_about_what_was_argued():
     assert not _asks_argument("The debtor argued the debt was discharged. How did the panel deal with that argument?")
 
 
-def test_sentences_of_a_named_ruling_are_compared_with_the_question_without_its_names(rulings):
-    from rag.extractive import _without_names
-
-    vocab = rulings.vocabulary
-    wilson = doc_id(rulings, "wilson")
-    question = "Why did the Eighth Circuit affirm Robert Wilson's sentence in United States v. Wilson?"
-    assert vocab.named(question) == {wilson}
-    core = _without_names(question, vocab.name_terms(wilson))
-    assert "Wilson" not in core and "Eighth" not in core and " v. " not in core
-    assert all(word in core for word in ("affirm", "sentence", "Robert"))  # a given name the metadata lacks stays
-
-
 def test_the_history_is_not_taken_for_the_rulings_own_disposition():
     from rag.extractive import _own_disposition
 
