@@ -305,7 +305,7 @@ def _discusses(lib: Library, doc_id: str, ruling_id: str) -> bool:
     return doc.meta.kind != "ruling" and ruling.kind == "ruling" and _names_case(doc.text, ruling.title, ruling.docket)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # one per (document, ruling) pair that met as candidates
 def _names_case(text: str, title: str, docket: str) -> bool:
     """Whether a text names the case of this title ("Doe v. Acme") or its docket number."""
     for a, b in CASE_NAME.findall(title)[:1]:
