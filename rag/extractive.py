@@ -349,7 +349,7 @@ class _Bonus:
         ]
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
         self.asks_docket = bool(ASKS_DOCKET.search(question))
-        self.asks_outcome = bool(self.holding) or _asks_outcome(question)
+        self.asks_outcome = _asks_decision(question) or _asks_outcome(question)
 
     def __call__(self, sentence: str) -> float:
         stated = self.holding if self.holding and _states_holding(sentence) else 0.0

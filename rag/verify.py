@@ -234,26 +234,24 @@ def _bare(name: str) -> str:
 def _other_judge(sentence: str, cited: str) -> list[str]:
     """A judge the sentence names where the passage names only others: "Judge Poe concurred" of
     "ROE, Circuit Judge, concurring"."""
-    theirs = {_bare(n).lower() for m in JUDGE_NAMES.finditer(cited) for n in re.findall(r"[A-Z][\w’'-]+", m.group(1))}
-    theirs |= {n.lower() for n in SIGNED_JUDGE.findall(cited)}
-    ours = {_bare(n) for m in JUDGE_NAMES.finditer(sentence) for n in re.findall(r"[A-Z][\w’'-]+", m.group(1))}
+    theirs = {n.lower() for n in _judge_names(cited)} | {n.lower() for n in SIGNED_JUDGE.findall(cited)}
+    ours = _judge_names(sentence)
     if not theirs or not ours or any(n.lower() in theirs for n in ours):
         return []
     return [f"judge {' / '.join(sorted(ours))} (the passage: {' / '.join(sorted(theirs))})"]
+
+
+def _judge_names(text: str) -> set[str]:
+    """The names a text gives after a judge's title ("Judge Roe", "Judges Roe and Poe", "Justice
+    Roe's opinion"), without a possessive."""
+    return {_bare(n) for m in JUDGE_NAMES.finditer(text) for n in re.findall(r"[A-Z][\w’'-]+", m.group(1))}
 
 
 def _judges_named(sentence: str, document: str) -> set[str]:
     """The names the sentence gives a judge ("Judge Roe", "Judges Roe and Poe",
     "Justice Roe's opinion") that the cited document names too: the passage need not."""
     document = " ".join(document.split()).lower()
-    out = set()
-    for m in JUDGE_NAMES.finditer(sentence):
-        out |= {
-            n
-            for n in re.findall(r"[A-Z][\w’'-]+", m.group(1))
-            if re.search(rf"\b{re.escape(_bare(n).lower())}\b", document)
-        }
-    return {_bare(n) for n in out}
+    return {n for n in _judge_names(sentence) if re.search(rf"\b{re.escape(n.lower())}\b", document)}
 
 
 def _named(name: str, lowered: str) -> bool:
