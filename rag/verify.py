@@ -303,7 +303,7 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     found = (
         _outcome_conflicts(sentence, cited) + _negation_conflicts(sentence, cited) + _prefix_antonyms(sentence, cited)
     )
-    found += _role_conflicts(sentence, cited, about) + _binding_conflicts(sentence, cited)
+    found += _role_conflicts(sentence, cited, about) + _binding_conflicts(sentence, cited, about)
     theirs = {ABSOLUTES[w] for w in _absolutes(cited)}
     return found + [w for w in _absolutes(sentence) if ABSOLUTES[w] not in theirs]
 
@@ -443,18 +443,31 @@ def _role_conflicts(sentence: str, cited: str, about: str) -> list[str]:
     return out
 
 
-def _binding_conflicts(sentence: str, cited: str) -> list[str]:
+def _binding_conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     """Two parties the sentence gives each other's words: it ties a word to A ("Acme's motion",
-    "Doe sent", "argued for the appellee") that the passage ties to B, a party the sentence
-    also names (not as part of A's own name), and never to A. Parties are the names and roles
-    both texts use."""
+    "Doe sent", "argued for the appellee") that the passage ties to B, and never to A. B is a
+    party the sentence also names (not as part of A's own name), or one that cannot be A under
+    another name: both are roles ("the plaintiff" for "the defendant"), or both are parties of
+    the case's title (in `about`: "Acme" for "Doe")."""
     ours, theirs = _bindings(sentence), _bindings(cited)
     shared = ours.mentioned & theirs.mentioned
+    titled = {
+        re.sub(r"s$", "", w.lower())
+        for a, b in CASE_NAME.findall(about)
+        for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}")
+    }
+    titled -= _common_words()
+
+    def distinct(a: str, b: str) -> bool:
+        return bool(_role_word().match(a) and _role_word().match(b)) or (a in titled and b in titled)
+
     out = []
     for (entity, word), name in ours.ties.items():
-        if entity not in shared or (entity, word) in theirs.ties:
+        if (entity, word) in theirs.ties:
             continue
-        rivals = sorted(e for e, w in theirs.ties if w == word and e in shared and e not in name)
+        rivals = sorted(
+            e for e, w in theirs.ties if w == word and e not in name and (distinct(entity, e) or {entity, e} <= shared)
+        )
         out += [f"{entity} / {rivals[0]}"] if rivals else []
     return list(dict.fromkeys(out))
 

@@ -73,6 +73,19 @@ def test_two_parties_swapped_around_a_possessive_or_a_verb_are_caught():
     )
 
 
+def test_a_party_given_the_other_partys_act_is_caught_though_the_other_is_not_named():
+    # N.D. Cal.: the motion was Cisco's; the sentence gives it to Finjan and never names Cisco.
+    cited = passage("finjan_v_cisco_5-17-cv-00072-BLF_dkt551", "In conclusion, the Court GRANTS Cisco", "Valerdi.")
+    wrong = check(
+        "finjan_v_cisco_5-17-cv-00072-BLF_dkt551", "The court granted Finjan's motion to exclude Dr. Valerdi.", cited
+    )
+    assert not wrong and wrong.conflicts
+    # N.D. Cal.: the defendant's motion, given to the plaintiffs (two roles); FedEx is the defendant.
+    cited = passage("alvarado_v_fedex", "Accordingly, defendant", "DENIED.")
+    assert not check("alvarado_v_fedex", "The court denied the plaintiffs' motion to quash.", cited)
+    assert check("alvarado_v_fedex", "The court denied FedEx's motion to quash.", cited)  # a name for a role: may be it
+
+
 def test_a_date_or_count_is_the_passages_not_a_digit_of_the_docket_or_date():
     # The Holmes docket is 18-cr-00258 and the Martin opinion is dated February 5: neither
     # makes "July 18" or "five grams" true.
