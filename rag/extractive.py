@@ -17,11 +17,12 @@
 
        score = lexical * brevity + dense_weight * cosine + passage_weight / (1 + chunk_rank)
                + holding_bonus * states_holding - argument_penalty * attributes_argument
-               - keep_within * secondary
+               + type_bonus * kinds_asked_for ± separate_opinion - keep_within * secondary
 
    `lexical` is the share of the question's terms found in the sentence, each weighted by its
    IDF among the candidates (the forms of one disposition count as one word: "refused" is
-   found in "DENIED"); `brevity` discounts it for a sentence longer than a typical one, which
+   found in "DENIED"), a term only of what the question tells before it asks ("Wilson argued
+   X. How did the court answer?") at half weight; `brevity` discounts it for a sentence longer than a typical one, which
    holds more words of any question; `cosine` compares the question's and the sentence's
    embeddings; `chunk_rank` is the rank the search gave the best chunk holding the sentence
    (0 for the best: the search read the sentence's neighbours too, and a holding that does not
@@ -30,13 +31,20 @@
    motion is DENIED"); `attributes_argument` is 1 when the sentence gives a party's position
    ("The plaintiff argues ...") and the question does not ask what was argued (one asking what
    the court made of an argument does not): it restates the dispute rather than resolving it;
-   `secondary` is 1 for a sentence of commentary or of a file that is no
+   `kinds_asked_for` counts the kinds of answer the question asks for that the sentence gives
+   (rag/legal.toml [answer_types]: a standard of review, the judges, a reason for "why", ...;
+   a figure only if it is not one the question states itself); `separate_opinion` is the type
+   bonus for a sentence of a concurrence or a dissent when the question asks about one, and
+   minus the argument penalty otherwise (rag/legal.toml [opinions]): it is not the court's
+   holding; `secondary` is 1 for a sentence of commentary or of a file that is no
    court's text, when it discusses (by case name or docket) a ruling whose sentences are also
    candidates: the court's own words come first unless none of them would be kept beside it.
    Headings and caption fragments are skipped. A "how much", "how many", "when", "what price /
    fee / rate", "how old" or case-number question keeps only sentences with an amount, a
    number, a date, an age or the docket (and "what sentence" one with a term of imprisonment,
-   "how long" one with a length of time: rag/legal.toml).
+   "how long" one with a length of time: rag/legal.toml), and, of those, only ones giving a
+   figure the question does not ("How much of the $500 deposit ..." is not answered by a
+   sentence about the $500) when there are any.
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
@@ -63,13 +71,28 @@ from functools import lru_cache
 from rag import legal, verify
 from rag.retrieve import Hits, Library
 from rag.settings import Settings
-from rag.text import AMOUNT, CASE_NAME, COUNT, DATE, DOCKET, MONEY_WORDS, NAME, digits, later_names, place_forms, terms
+from rag.text import (
+    AMOUNT,
+    CASE_NAME,
+    COUNT,
+    DATE,
+    DOCKET,
+    MONEY_WORDS,
+    NAME,
+    NUMBER,
+    digits,
+    later_names,
+    place_forms,
+    sentences_of,
+    terms,
+)
 from rag.vocabulary import Vocabulary
 
 REFUSAL = "The rulings in this corpus don't answer that."
 MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
 # a word, not an abbreviation: a piece of a citation ("F.3d 100, 104 (9th Cir. 1999).", "Id. at 5.") has none
 PROSE_WORD = re.compile(r"\b[^\W\d_]{3,}\b(?!\.\s*\S)")
+PREMISE_WEIGHT = 0.5  # a term only of what the question tells before it asks counts this much
 TYPICAL_WORDS = 25  # a sentence of a ruling; a longer one's lexical score is discounted
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
 DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
@@ -267,7 +290,8 @@ def _rank(
     asked = set(terms(question))
     if named:
         asked -= set().union(*(vocab.name_terms(d) for d in named))  # the same for every sentence in scope
-    weights = _local_idf(asked, candidates, vocab)
+    told = _told_terms(question)
+    weights = {t: w * (PREMISE_WEIGHT if t in told else 1.0) for t, w in _local_idf(asked, candidates, vocab).items()}
     bonus = _Bonus(question, settings)
     yields = {d for d in candidates if any(_discusses(lib, d, r) for r in candidates if r != d)}
     ranks = _passage_ranks(hits)
@@ -275,6 +299,7 @@ def _rank(
     for doc_id, indices in candidates.items():
         # A secondary source comes first only if no sentence of the ruling it discusses would be kept beside it.
         secondary = settings.answer_keep_within if doc_id in yields else 0.0
+        separate = _separate_opinion(question, vocab.separate_opinions[doc_id], settings)
         order = sorted(indices)
         cosines = lib.sentence_vectors[doc_id][order] @ np.asarray(hits.qvec)
         lexical = _lexical(weights, [vocab.sentence_terms[doc_id][i] for i in order], vocab.name_terms(doc_id))
@@ -284,8 +309,28 @@ def _rank(
         for i, base in zip(order, lexical * brevity + settings.answer_dense_weight * cosines + passage):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
-                out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence) - secondary)))
+                out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence) - secondary + separate(i))))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _separate_opinion(question: str, authors: list[str | None], settings: Settings):
+    """Per sentence index, what belonging to a concurrence or a dissent adds: the type bonus when
+    the question asks about one (and names its author, or no author of the ruling), else minus
+    the argument penalty: a separate opinion is not what the court decided."""
+    if not any(authors):
+        return lambda i: 0.0
+    if not legal.opinion_patterns()[2].search(question):
+        return lambda i: -settings.answer_argument_penalty if authors[i] else 0.0
+    asked = {w.lower() for w in re.findall(r"[\w’'-]+", question)} & {a for a in authors if a}
+    return lambda i: settings.answer_type_bonus if authors[i] and (not asked or authors[i] in asked) else 0.0
+
+
+def _told_terms(question: str) -> set[str]:
+    """The terms only of what a question tells before it asks ("Balmert never saw the examiner's
+    report. What did the court say?"): they find the passage, but the answer is what the asking
+    sentence wants, not a sentence that repeats the telling one."""
+    *told, asking = sentences_of(question)
+    return set(terms(" ".join(told))) - set(terms(asking))
 
 
 def _passage_ranks(hits: Hits) -> dict[tuple[str, int], float]:
@@ -350,11 +395,13 @@ class _Bonus:
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
         self.asks_docket = bool(ASKS_DOCKET.search(question))
         self.asks_outcome = _asks_decision(question) or _asks_outcome(question)
+        self.question = question
 
     def __call__(self, sentence: str) -> float:
         stated = self.holding if self.holding and _states_holding(sentence) else 0.0
         argued = self.argument if self.argument and _attributes_argument(sentence) else 0.0
-        return stated - argued + self.per_type * sum(1 for has in self.wanted if has.search(sentence))
+        kinds = sum(1 for has in self.wanted if has.search(sentence))
+        return stated - argued + (self.per_type * kinds if kinds and _tells_more(self.question, sentence) else 0.0)
 
     def keeps_heading(self, sentence: str) -> bool:
         """A heading or caption line answers only a case-number question, one asking for what it
@@ -443,7 +490,7 @@ def _asks_argument(question: str) -> bool:
     the argument that ...?", "How did the panel treat that argument?"): only then does a party's
     position answer it. Only the question's last sentence asks: one before it may tell what was
     argued ("The insurer argued X. How did the court deal with that?")."""
-    asking = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]
+    asking = sentences_of(question)[-1]
     if _argument_pattern().search(asking):
         return True
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
@@ -478,8 +525,18 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
     opening = re.sub(r"^\W+", "", question)
     for asks, has in [*ANSWER_TYPES, *legal.answer_filters()]:
         if asks.match(opening):
-            return [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
+            kept = [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
+            return [s for s in kept if _tells_more(question, lib.docs[s.doc_id].text[s.start : s.end])] or kept
     return ranked
+
+
+def _tells_more(question: str, sentence: str) -> bool:
+    """Whether a sentence gives a number the question does not: "How much of the $500 deposit was
+    refunded?" is not answered by "It refused to return the $500 deposit." (A sentence with no
+    figure in digits may spell its answer out, and is kept.)"""
+    given = {digits(n) for n in NUMBER.findall(question)}
+    stated = {digits(n) for n in NUMBER.findall(sentence)}
+    return not stated or not stated <= given
 
 
 def _states_docket(lib: Library, s: Scored) -> bool:
@@ -673,7 +730,8 @@ def _own_disposition() -> re.Pattern:
     either = "|".join(forms)
     present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
     return re.compile(
-        rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?(?:{present})\b"
+        rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?"
+        rf"(?:[a-z]+\s+and\s+)?(?:{present})\b"  # "we modify and affirm"
         rf"|\b(?:is|are|be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,

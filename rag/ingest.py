@@ -32,16 +32,11 @@ from rag.errors import CorpusError, IndexStoreError, first_line
 from rag.models import date_int
 from rag.readers import read_file
 from rag.settings import Settings, get_settings
+from rag.text import LEGAL_ABBREVIATIONS
 
 log = logging.getLogger(__name__)
 
 SKIPPED = "_skipped-files.json"  # in the store: the files the last ingest could not read
-LEGAL_ABBREVIATIONS = """
-a.m am amd app art assn aff'd br c ca cal cert cf ch cir cl co compl const corp ct cv d del dep dept
-dist dkt dr e.g ed eds eq esq et etc ex exh exhs f fed fig govt h.r i.e ibid id inc inst int intl j jj
-jr l ld llc ltd mass mfg mot mr mrs ms n nat natl nn no nos ny op opp ord p p.m para pp proc pub r reg
-rep rev rev'd s sec ser sess st stat sup supp tr u u.s u.s.c univ v vol vs
-""".split()
 
 
 HEADING_NUMBER = re.compile(r"^(\(?[ivx]+\)|[A-Z0-9]{1,2}\.)\s")

@@ -85,6 +85,14 @@ def phrases(section: str, key: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def opinion_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """[opinions]: how a separate opinion opens (its author in group "name"), how the court's own
+    opinion opens, and what a question asking about a separate opinion says."""
+    table = load()["opinions"]
+    return tuple(re.compile(table[key], re.I) for key in ("separate", "court", "asks"))
+
+
+@lru_cache(maxsize=1)
 def answer_types() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     """Per [answer_types] entry: (what a question asking for it matches, what a sentence giving it matches)."""
     return {name: (_either(t["asks"]), _either(t["answers"])) for name, t in load()["answer_types"].items()}

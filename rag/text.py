@@ -32,6 +32,13 @@ ATTRIBUTION_WORDS = (
     "find found explain explained according"
 )
 
+# Abbreviations after which a period ends no sentence ("Doe v. Roe", "Acme Inc. sued").
+LEGAL_ABBREVIATIONS = """
+a.m am amd app art assn aff'd br c ca cal cert cf ch cir cl co compl const corp ct cv d del dep dept
+dist dkt dr e.g ed eds eq esq et etc ex exh exhs f fed fig govt h.r i.e ibid id inc inst int intl j jj
+jr l ld llc ltd mass mfg mot mr mrs ms n nat natl nn no nos ny op opp ord p p.m para pp proc pub r reg
+rep rev rev'd s sec ser sess st stat sup supp tr u u.s u.s.c univ v vol vs
+""".split()
 NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
 NUMBER = re.compile(r"\d[\d,.\s]*\d|\d")
 CARDINALS = (
@@ -204,3 +211,16 @@ def _words_value(run: str) -> float:
 def digits(number: str) -> str:
     """'30, 000' and '30,000' and '30000' are the same number."""
     return re.sub(r"[\s,]", "", number).rstrip(".")
+
+
+def sentences_of(text: str) -> list[str]:
+    """A question's sentences ("Roe sued Acme. Why?"): split after ".", "!" or "?" before a capital,
+    not after an abbreviation or an initial ("Crane v. Rodriguez", "Acme Inc. sued", "J. Roe")."""
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip()):
+        last = re.search(r"([\w.’'-]+)\.$", out[-1]) if out else None
+        if last and (len(last[1]) == 1 or last[1].lower() in LEGAL_ABBREVIATIONS):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out

@@ -37,6 +37,23 @@ class Vocabulary:
         """Every content term each document uses, in its text or its metadata."""
         return PerDocument(self.units, self._doc_terms)
 
+    @cached_property
+    def separate_opinions(self) -> Mapping[str, list[str | None]]:
+        """Per document, per sentence: the author of the separate opinion (a concurrence or a
+        dissent, rag/legal.toml [opinions]) it belongs to, lower-cased, or None for the court's own."""
+        return PerDocument(self.units, self._separate_opinions)
+
+    def _separate_opinions(self, doc_id: str) -> list[str | None]:
+        separate, court, _ = legal.opinion_patterns()
+        text, out, author = self.docs[doc_id].text, [], None
+        for s, e in self.units[doc_id].sentences:
+            if opened := separate.search(text[s:e]):
+                author = opened["name"].lower()
+            elif court.search(text[s:e]):
+                author = None
+            out.append(author)
+        return out
+
     def _sentence_terms(self, doc_id: str) -> list[frozenset[str]]:
         text = self.docs[doc_id].text
         return [frozenset(t) for t in terms_many([text[s:e] for s, e in self.units[doc_id].sentences])]

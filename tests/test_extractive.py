@@ -247,6 +247,24 @@ def test_a_question_asking_for_a_quantity_is_answered_only_with_sentences_that_g
     assert all(re.search(gives, text, re.I) for _, text in chosen), chosen
 
 
+def test_a_quantity_question_is_not_answered_with_the_figure_it_states_itself(rulings):
+    from rag.text import NUMBER, digits
+
+    question = "How much did Still's counsel get under § 406(b) beyond the $5,500 EAJA award?"
+    chosen, reason = ask(rulings, question)
+    given = {digits(n) for n in NUMBER.findall(question)}
+    assert reason is None and chosen
+    assert all({digits(n) for n in NUMBER.findall(text)} - given for _, text in chosen), chosen
+
+
+def test_what_a_question_tells_before_it_asks_counts_less_than_what_it_asks():
+    from rag import extractive
+
+    told = extractive._told_terms("Wilson argued that Iowa punishes robbery less. How did the panel answer that?")
+    assert {"iowa", "robberi"} <= told and not told & {"panel", "answer"}
+    assert extractive._told_terms("How did the panel answer Wilson's argument?") == set()
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -103,7 +103,7 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
 
     found = sentences(testbed)
     settings = testbed.settings.model_copy(update={"answer_argument_penalty": 0.1, "answer_holding_bonus": 0.0})
-    decided = extractive._Bonus("Why did the court rule against the plaintiffs?", settings)
+    decided = extractive._Bonus("How did the court rule on the plaintiffs' claims?", settings)
     asked = extractive._Bonus("What did the plaintiffs argue?", settings)
     for verb in legal.phrases("arguments", "verbs"):
         with_it = [s for s in found if re.search(rf"\b{re.escape(verb)}\b", s, re.I)]
@@ -124,6 +124,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "criminal_sentence": "What sentence did the district court impose?",
         "person_name": "What is the name of the officer who searched the car?",
         "duration": "How long was the applicant outside the United States?",
+        "reason": "Why did the court deny the motion?",
     }
     also_asked = {  # the other ways a lawyer asks for the same thing
         "standard_of_review": "What level of deference did the panel give the trial judge's ruling?",
@@ -131,6 +132,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "person_name": "Which revenue agent examined the returns?",
         "duration": "For what period were the disability benefits paid?",
         "criminal_sentence": "What was the sentence reduced to?",
+        "reason": "On what basis did the panel reject the claim?",
     }
     found = sentences(testbed)
     for name, (asks, answers) in legal.answer_types().items():
@@ -285,3 +287,28 @@ def test_every_citation_abbreviation_is_used_by_a_testbed_ruling(testbed):
     found = " ".join(sentences(testbed)).lower()
     for short in legal.abbreviations():
         assert re.search(rf"(?<![\w.]){re.escape(short)}", found), short
+
+
+def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbed):
+    from rag import extractive, legal
+
+    separate, court, asks = legal.opinion_patterns()
+    found = sentences(testbed)
+    assert any(court.search(s) for s in found) and any(separate.search(s) for s in found)
+    authors = {d: {a for a in testbed.vocabulary.separate_opinions[d] if a} for d in testbed.docs}
+    concurring = {d: a for d, a in authors.items() if a}
+    assert len(concurring) >= 2, authors  # an Eleventh and a First Circuit concurrence
+    assert not any(a for d, a in authors.items() if testbed.docs[d].meta.court in ("N.D. Cal.", "E.D. Cal."))
+    settings = testbed.settings
+    for doc_id, names in concurring.items():
+        marks = testbed.vocabulary.separate_opinions[doc_id]
+        inside = marks.index(next(iter(names)))
+        outside = marks.index(None)
+        author = next(iter(names)).title()
+        about_it = extractive._separate_opinion(f"Why did Judge {author} concur?", marks, settings)
+        holding = extractive._separate_opinion("What did the court hold?", marks, settings)
+        other = extractive._separate_opinion("What did Judge Nobody say in dissent?", marks, settings)
+        assert asks.search(f"Did any judge write separately in {doc_id}?")
+        assert about_it(inside) == settings.answer_type_bonus and about_it(outside) == 0.0
+        assert holding(inside) == -settings.answer_argument_penalty and holding(outside) == 0.0
+        assert other(inside) == settings.answer_type_bonus  # no author of this ruling named: any separate opinion

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text import AMOUNT, COUNT, DATE, DOCKET, NAME, claim_terms, digits, legal_forms, place_forms, terms
+from rag.text import (
+    AMOUNT,
+    COUNT,
+    DATE,
+    DOCKET,
+    NAME,
+    claim_terms,
+    digits,
+    legal_forms,
+    place_forms,
+    sentences_of,
+    terms,
+)
 
 
 def test_question_words_are_not_terms_but_negations_and_legal_words_are():
@@ -79,3 +91,12 @@ def test_an_adjective_of_nationality_names_its_place(adjective, place):
 
 def test_an_acronym_is_no_adjective_of_nationality():
     assert place_forms("FBI") == []  # "FB-I": a stem of two letters only before "-ish", "-ese", "-ian"
+
+
+def test_a_question_is_split_into_sentences_but_not_after_an_abbreviation_or_an_initial():
+    assert sentences_of("Roe sued Acme Inc. in 2019. Why did the court in Roe v. Acme dismiss it?") == [
+        "Roe sued Acme Inc. in 2019.",
+        "Why did the court in Roe v. Acme dismiss it?",
+    ]
+    assert sentences_of("Did J. Roe win? And when?") == ["Did J. Roe win?", "And when?"]
+    assert sentences_of("What did the court hold") == ["What did the court hold"]
