@@ -103,7 +103,10 @@ AGE = re.compile(r"\b(?:\w+[\s-]+years?[\s-]+old|years? of age|aged?\s+(?:of\s+)
 ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers it contains)
     (re.compile(r"\bhow much\b(?=.*(?:" + MONEY_WORDS.pattern + "))", re.I), AMOUNT),
     (re.compile(r"\bhow many\b", re.I), COUNT),
-    (re.compile(r"\b(?:when\b|(?:on |in )?(?:what|which) (?:date|year|day|month)\b)", re.I), DATE),
+    (
+        re.compile(r"\b(?:when\b|(?:on |in |between |from )?(?:what|which) (?:dates?|years?|days?|months?)\b)", re.I),
+        DATE,
+    ),
     (re.compile(r"(?:what|which)\s+(?:was |were |is |are )?(?:the )?(?:\w+\s+){0,2}?" + QUANTITY_NOUNS, re.I), AMOUNT),
     (re.compile(r"how old\b", re.I), AGE),
 ]

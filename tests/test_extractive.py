@@ -124,10 +124,18 @@ def test_the_history_is_not_taken_for_the_rulings_own_disposition():
     assert own.search("the Court GRANTS Tessera’s motion for partial summary judgment")  # Tessera, N.D. Cal.
     assert not own.search("Wilson appealed his sentence under United States v. Booker, and we affirmed.")
     assert not own.search("On September 22, 2008, the district court granted judgment on the administrative record")
+    assert own.search("Accordingly, we modify and affirm the opinion of the Court of Appeals.")  # N.C. Supreme Court
 
 
-def test_a_when_question_is_answered_with_a_date(rulings):
-    chosen, reason = ask(rulings, "When did counsel file the motion for attorney's fees in Still?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did counsel file the motion for attorney's fees in Still?",
+        "Between which dates did the Still fee motion and the order on it fall?",
+    ],
+)
+def test_a_when_question_is_answered_with_a_date(rulings, question):
+    chosen, reason = ask(rulings, question)
     assert reason is None and chosen
     assert all(
         re.search(
@@ -219,6 +227,7 @@ def test_how_much_asks_for_an_amount_only_when_it_asks_about_money():
     how_much = ANSWER_TYPES[0][0]
     assert how_much.search("How much did the court award in attorney's fees?")
     assert how_much.search("How much of the deposit was refunded?")
+    assert how_much.search("How much did the court allow the lawyer to collect?")
     assert not how_much.search("How much deference does the court give the agency's reading?")
 
 
