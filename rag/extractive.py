@@ -20,31 +20,31 @@
                + type_bonus * kinds_asked_for ± separate_opinion - keep_within * secondary
 
    `lexical` is the share of the question's terms found in the sentence, each weighted by its
-   IDF among the candidates (the forms of one disposition count as one word: "refused" is
-   found in "DENIED"), a term only of what the question tells before it asks ("Wilson argued
-   X. How did the court answer?") at half weight; `brevity` discounts it for a sentence longer than a typical one, which
-   holds more words of any question; `cosine` compares the question's and the sentence's
-   embeddings; `chunk_rank` is the rank the search gave the best chunk holding the sentence
-   (0 for the best: the search read the sentence's neighbours too, and a holding that does not
-   repeat the question's words sits in a passage that does); `states_holding` is 1 when the
-   question asks what was decided and the sentence is phrased as a decision ("We affirm", "The
-   motion is DENIED"); `attributes_argument` is 1 when the sentence gives a party's position
-   ("The plaintiff argues ...") and the question does not ask what was argued (one asking what
-   the court made of an argument does not): it restates the dispute rather than resolving it;
-   `kinds_asked_for` counts the kinds of answer the question asks for that the sentence gives
-   (rag/legal.toml [answer_types]: a standard of review, the judges, a reason for "why", ...;
-   a figure only if it is not one the question states itself); `separate_opinion` is the type
-   bonus for a sentence of a concurrence or a dissent when the question asks about one, and
-   minus the argument penalty otherwise (rag/legal.toml [opinions]): it is not the court's
-   holding; `secondary` is 1 for a sentence of commentary or of a file that is no
-   court's text, when it discusses (by case name or docket) a ruling whose sentences are also
-   candidates: the court's own words come first unless none of them would be kept beside it.
-   Headings and caption fragments are skipped. A "how much", "how many", "when", "what price /
-   fee / rate", "how old" or case-number question keeps only sentences with an amount, a
-   number, a date, an age or the docket (and "what sentence" one with a term of imprisonment,
-   "how long" one with a length of time: rag/legal.toml), and, of those, only ones giving a
-   figure the question does not ("How much of the $500 deposit ..." is not answered by a
-   sentence about the $500) when there are any.
+   IDF among the candidates (the forms of one disposition count as one word: "refused" is found
+   in "DENIED"), a term only of what the question tells before it asks ("Wilson argued X. How
+   did the court answer?") at half weight; `brevity` discounts it for a sentence longer than a
+   typical one, which holds more words of any question; `cosine` compares the question's and
+   the sentence's embeddings; `chunk_rank` is the rank the search gave the best chunk holding
+   the sentence (0 for the best: the search read the sentence's neighbours too, and a holding
+   that does not repeat the question's words sits in a passage that does); `states_holding` is
+   1 when the question asks what was decided and the sentence is phrased as a decision ("We
+   affirm", "The motion is DENIED"); `attributes_argument` is 1 when the sentence gives a
+   party's position ("The plaintiff argues ...") and the question does not ask what was argued
+   (one asking what the court made of an argument does not): it restates the dispute rather
+   than resolving it; `kinds_asked_for` counts the kinds of answer the question asks for that
+   the sentence gives (rag/legal.toml [answer_types]: a standard of review, the judges, a
+   reason for "why", ...; a figure only if it is not one the question states itself);
+   `separate_opinion` is the type bonus for a sentence of a concurrence or a dissent when the
+   question asks about one, and minus the argument penalty otherwise (rag/legal.toml
+   [opinions]): it is not the court's holding; `secondary` is 1 for a sentence of commentary or
+   of a file that is no court's text, when it discusses (by case name or docket) a ruling whose
+   sentences are also candidates: the court's own words come first unless none of them would be
+   kept beside it. Headings and caption fragments are skipped. A "how much", "how many",
+   "when", "what price / fee / rate", "how old" or case-number question keeps only sentences
+   with an amount, a number, a date, an age or the docket (and "what sentence" one with a term
+   of imprisonment, "how long" one with a length of time: rag/legal.toml), and, of those, only
+   ones giving a figure the question does not ("How much of the $500 deposit ..." is not
+   answered by a sentence about the $500) when there are any.
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;

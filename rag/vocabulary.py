@@ -2,6 +2,7 @@
 per-document ones when a document is first read: a question reads the few its search found).
 
 - the content terms of every indexed sentence (for the answerer's lexical score);
+- which sentences belong to a concurrence or a dissent, and whose (rag/legal.toml [opinions]);
 - every word of every document and of its metadata, lower-cased (to tell whether a name in a
   question is one the corpus knows);
 - the names that point at each document: its parties (from the case name found at ingest or
