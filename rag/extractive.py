@@ -319,10 +319,14 @@ def _rank(
 def _separate_opinion(question: str, authors: list[str | None], settings: Settings):
     """Per sentence index, what belonging to a concurrence or a dissent adds: the type bonus when
     the question asks about one (and names its author, or no author of the ruling), else minus
-    the argument penalty: a separate opinion is not what the court decided."""
+    the argument penalty: a separate opinion is not what the court decided; minus the whole
+    reach of an answer when the question asks what the majority held."""
     if not any(authors):
         return lambda i: 0.0
-    if not legal.opinion_patterns()[2].search(question):
+    _, _, asks, majority = legal.opinion_patterns()
+    if majority.search(question):
+        return lambda i: -settings.answer_keep_within if authors[i] else 0.0
+    if not asks.search(question):
         return lambda i: -settings.answer_argument_penalty if authors[i] else 0.0
     asked = {w.lower() for w in re.findall(r"[\w’'-]+", question)} & {a for a in authors if a}
     return lambda i: settings.answer_type_bonus if authors[i] and (not asked or authors[i] in asked) else 0.0

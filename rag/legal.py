@@ -85,11 +85,12 @@ def phrases(section: str, key: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def opinion_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def opinion_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """[opinions]: how a separate opinion opens (its author in group "name"), how the court's own
-    opinion opens, and what a question asking about a separate opinion says."""
+    opinion opens, what a question asking about a separate opinion says, and what one asking
+    about the majority's says."""
     table = load()["opinions"]
-    return tuple(re.compile(table[key], re.I) for key in ("separate", "court", "asks"))
+    return tuple(re.compile(table[key], re.I) for key in ("separate", "court", "asks", "majority"))
 
 
 @lru_cache(maxsize=1)

@@ -45,7 +45,7 @@ class Vocabulary:
         return PerDocument(self.units, self._separate_opinions)
 
     def _separate_opinions(self, doc_id: str) -> list[str | None]:
-        separate, court, _ = legal.opinion_patterns()
+        separate, court, *_ = legal.opinion_patterns()
         text, out, author = self.docs[doc_id].text, [], None
         for s, e in self.units[doc_id].sentences:
             if opened := separate.search(text[s:e]):

@@ -292,7 +292,7 @@ def test_every_citation_abbreviation_is_used_by_a_testbed_ruling(testbed):
 def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbed):
     from rag import extractive, legal
 
-    separate, court, asks = legal.opinion_patterns()
+    separate, court, asks, majority = legal.opinion_patterns()
     found = sentences(testbed)
     assert any(court.search(s) for s in found) and any(separate.search(s) for s in found)
     authors = {d: {a for a in testbed.vocabulary.separate_opinions[d] if a} for d in testbed.docs}
@@ -312,3 +312,6 @@ def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbe
         assert about_it(inside) == settings.answer_type_bonus and about_it(outside) == 0.0
         assert holding(inside) == -settings.answer_argument_penalty and holding(outside) == 0.0
         assert other(inside) == settings.answer_type_bonus  # no author of this ruling named: any separate opinion
+        majority_asked = extractive._separate_opinion("Why did the majority find a motive?", marks, settings)
+        assert majority.search("Why did the majority find a motive?")
+        assert majority_asked(inside) == -settings.answer_keep_within and majority_asked(outside) == 0.0
