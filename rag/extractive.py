@@ -402,13 +402,13 @@ class _Bonus:
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
         self.asks_docket = bool(ASKS_DOCKET.search(question))
         self.asks_outcome = _asks_decision(question) or _asks_outcome(question)
-        self.question = question
+        self.given = _figures(question)
 
     def __call__(self, sentence: str) -> float:
         stated = self.holding if self.holding and _states_holding(sentence) else 0.0
         argued = self.argument if self.argument and _attributes_argument(sentence) else 0.0
         kinds = sum(1 for has in self.wanted if has.search(sentence))
-        return stated - argued + (self.per_type * kinds if kinds and _tells_more(self.question, sentence) else 0.0)
+        return stated - argued + (self.per_type * kinds if kinds and _tells_more(self.given, sentence) else 0.0)
 
     def keeps_heading(self, sentence: str) -> bool:
         """A heading or caption line answers only a case-number question, one asking for what it
@@ -533,16 +533,22 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
     for asks, has in [*ANSWER_TYPES, *legal.answer_filters()]:
         if asks.match(opening):
             kept = [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
-            return [s for s in kept if _tells_more(question, lib.docs[s.doc_id].text[s.start : s.end])] or kept
+            given = _figures(question)
+            return [s for s in kept if _tells_more(given, lib.docs[s.doc_id].text[s.start : s.end])] or kept
     return ranked
 
 
-def _tells_more(question: str, sentence: str) -> bool:
-    """Whether a sentence gives a number the question does not: "How much of the $500 deposit was
-    refunded?" is not answered by "It refused to return the $500 deposit." (A sentence with no
-    figure in digits may spell its answer out, and is kept.)"""
-    given = {digits(n) for n in NUMBER.findall(question)}
-    stated = {digits(n) for n in NUMBER.findall(sentence)}
+def _figures(text: str) -> set[str]:
+    """The numbers a text writes in digits, compared digit for digit."""
+    return {digits(n) for n in NUMBER.findall(text)}
+
+
+def _tells_more(given: set[str], sentence: str) -> bool:
+    """Whether a sentence gives a number the question does not (`given`: the question's
+    `_figures`): "How much of the $500 deposit was refunded?" is not answered by "It refused to
+    return the $500 deposit." (A sentence with no figure in digits may spell its answer out,
+    and is kept.)"""
+    stated = _figures(sentence)
     return not stated or not stated <= given
 
 
@@ -738,7 +744,7 @@ def _own_disposition() -> re.Pattern:
     present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
     return re.compile(
         rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?"
-        rf"(?:[a-z]+\s+and\s+)?(?:{present})\b"  # "we modify and affirm"
+        rf"(?:[a-z]+\s+and\s+)?(?:{present})\b"  # another verb joined to it: "we <verb> and affirm"
         rf"|\b(?:is|are|be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,

@@ -215,7 +215,7 @@ def digits(number: str) -> str:
 
 def sentences_of(text: str) -> list[str]:
     """A question's sentences ("Roe sued Acme. Why?"): split after ".", "!" or "?" before a capital,
-    not after an abbreviation or an initial ("Crane v. Rodriguez", "Acme Inc. sued", "J. Roe")."""
+    not after an abbreviation or an initial ("Doe v. Roe", "Acme Inc. sued", "J. Roe")."""
     out: list[str] = []
     for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip()):
         last = re.search(r"([\w.’'-]+)\.$", out[-1]) if out else None

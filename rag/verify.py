@@ -451,12 +451,7 @@ def _binding_conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     the case's title (in `about`: "Acme" for "Doe")."""
     ours, theirs = _bindings(sentence), _bindings(cited)
     shared = ours.mentioned & theirs.mentioned
-    titled = {
-        re.sub(r"s$", "", w.lower())
-        for a, b in CASE_NAME.findall(about)
-        for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}")
-    }
-    titled -= _common_words()
+    titled = {re.sub(r"s$", "", w) for w in _title_parties(about)} - _common_words()
 
     def distinct(a: str, b: str) -> bool:
         return bool(_role_word().match(a) and _role_word().match(b)) or (a in titled and b in titled)
@@ -532,11 +527,17 @@ def _party_word(token: str) -> bool:
 
 def _actors(text: str, about: str) -> list[str]:
     """The parties a text names: capitalised words of the case's title (in `about`), and party roles."""
-    parties = {w.lower() for a, b in CASE_NAME.findall(about) for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}")}
+    parties = _title_parties(about)
     names = [
         n for n in re.findall(r"\b[A-Z][\w’'-]+", text) if n.lower() in parties and n.lower() not in _common_words()
     ]
     return names + _roles(text)
+
+
+@lru_cache(maxsize=64)
+def _title_parties(about: str) -> frozenset[str]:
+    """The capitalised words of the parties of the case's title (in `about`), lower-cased."""
+    return frozenset(w.lower() for a, b in CASE_NAME.findall(about) for w in re.findall(r"[A-Z][\w’'-]+", f"{a} {b}"))
 
 
 def _direction(text: str, a: str, b: str, relation: frozenset | None = None, want: int | None = None):
