@@ -128,11 +128,13 @@ def locate_evidence(evidence: dict, docs: dict) -> Gold:
     gold = Gold(evidence["doc_id"], evidence["page"], evidence["paragraph"], quote)
     if doc is None:
         return replace(gold, problem=f"unknown document {gold.doc_id!r}")
-    found = [m.start() for m in re.finditer(re.escape(quote), doc.text)] if quote else []
+    # A quote copied from the page has spaces where the canonical text may break a line.
+    words = r"\s+".join(re.escape(word) for word in quote.split())
+    found = [m.span() for m in re.finditer(words, doc.text)] if words else []
     if not found:
         return replace(gold, problem="quote not in the canonical text")
-    at = [s for s in found if _on(doc.locate(s, s + len(quote)), gold)]
-    gold = replace(gold, start=(at or found)[0], end=(at or found)[0] + len(quote))
+    at = [span for span in found if _on(doc.locate(*span), gold)]
+    gold = replace(gold, start=(at or found)[0][0], end=(at or found)[0][1])
     return gold if at else replace(gold, problem=f"quote is {doc.locate(gold.start, gold.end)}, not {gold.stated}")
 
 

@@ -110,6 +110,14 @@ def test_a_gold_quote_is_found_on_its_page_and_a_moved_page_is_reported(docs):
     assert locate_evidence(evidence("ruling", "Not in it.", page=2), docs).problem == "quote not in the canonical text"
 
 
+def test_a_gold_quote_copied_across_a_line_break_is_found():
+    docs = {"broken": make_doc("broken", ["The motion for $16,861,\n(ECF No. 26), is GRANTED."], True)}
+    found = locate_evidence(evidence("broken", "The motion for $16,861, (ECF No. 26), is GRANTED.", page=1), docs)
+    assert found.problem is None and (found.start, found.end) == (0, len(docs["broken"].text))
+    missing = locate_evidence(evidence("broken", "The motion for $16,861 is GRANTED.", page=1), docs)
+    assert missing.problem == "quote not in the canonical text"
+
+
 def test_a_repeated_paragraph_is_located_at_the_stated_occurrence(docs):
     fifth = locate_evidence(evidence("note", REPEATED, paragraph=5), docs)
     assert fifth.problem is None and fifth.start == span(docs, "note", REPEATED, nth=1)[0]
