@@ -17,6 +17,7 @@
 
        score = lexical * brevity + dense_weight * cosine + passage_weight / (1 + chunk_rank)
                + holding_bonus * states_holding - argument_penalty * attributes_argument
+               - framing_penalty * frames_issue
                + type_bonus * kinds_asked_for ± separate_opinion - keep_within * secondary
 
    `lexical` is the share of the question's terms found in the sentence, each weighted by its
@@ -31,9 +32,13 @@
    affirm", "The motion is DENIED"); `attributes_argument` is 1 when the sentence gives a
    party's position ("The plaintiff argues ...") and the question does not ask what was argued
    (one asking what the court made of an argument does not): it restates the dispute rather
-   than resolving it; `kinds_asked_for` counts the kinds of answer the question asks for that
-   the sentence gives (rag/legal.toml [answer_types]: a standard of review, the judges, a
-   reason for "why", ...; a figure only if it is not one the question states itself);
+   than resolving it; `frames_issue` is 1 for a sentence stating the question to decide ("The
+   only issue on appeal is whether ...", rag/legal.toml [issues]) when the question does not ask
+   what the issue was: it repeats the question's words without answering it (a sentence doing
+   both loses the larger penalty only); `kinds_asked_for` counts the kinds of answer the
+   question asks for that the sentence gives (rag/legal.toml [answer_types]: a standard of
+   review, the judges, a reason for "why", ...; a figure only if it is not one the question
+   states itself);
    `separate_opinion` is the type bonus for a sentence of a concurrence or a dissent when the
    question asks about one, and minus the argument penalty otherwise (rag/legal.toml
    [opinions]): it is not the court's holding; `secondary` is 1 for a sentence of commentary or
@@ -394,6 +399,7 @@ class _Bonus:
     def __init__(self, question: str, settings: Settings):
         self.holding = settings.answer_holding_bonus if _asks_decision(question) else 0.0
         self.argument = 0.0 if _asks_argument(question) else settings.answer_argument_penalty
+        self.framing = 0.0 if _asks_issue(question) else settings.answer_framing_penalty
         self.per_type = settings.answer_type_bonus
         filters = legal.answer_filters()  # these keep sentences rather than favour them
         self.wanted = [
@@ -406,7 +412,10 @@ class _Bonus:
 
     def __call__(self, sentence: str) -> float:
         stated = self.holding if self.holding and _states_holding(sentence) else 0.0
-        argued = self.argument if self.argument and _attributes_argument(sentence) else 0.0
+        argued = max(
+            self.argument if self.argument and _attributes_argument(sentence) else 0.0,
+            self.framing if self.framing and _frames_issue(sentence) else 0.0,
+        )
         kinds = sum(1 for has in self.wanted if has.search(sentence))
         return stated - argued + (self.per_type * kinds if kinds and _tells_more(self.given, sentence) else 0.0)
 
@@ -491,6 +500,15 @@ def _attributes_argument(sentence: str) -> bool:
     return bool(_argument_pattern().search(sentence)) and not _states_holding(sentence)
 
 
+@lru_cache(maxsize=1 << 16)
+def _restates_position(sentence: str) -> bool:
+    """Whether a sentence gives a party's position or speaks of one ("reiterating his original
+    arguments, and asking that his sentence be vacated"): what it says may be no more than what
+    a party says, even beside words of decision."""
+    nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
+    return bool(_argument_pattern().search(sentence) or re.search(rf"\b(?:{nouns})\b", sentence, re.I))
+
+
 def _asks_argument(question: str) -> bool:
     """Whether a question asks what a party argued ("What did the plaintiffs argue?", "What was the
     government's position?"), not what the court made of an argument ("Why did the court reject
@@ -506,6 +524,18 @@ def _asks_argument(question: str) -> bool:
     return bool(which) or bool(
         what_was and not re.search(r"\b(?:to|of|on|about|with|against|for)\b", what_was[1], re.I)
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _frames_issue(sentence: str) -> bool:
+    """Whether a sentence states the question to be decided ("The only issue on appeal is
+    whether ...") rather than deciding it."""
+    return bool(legal.issue_patterns()[0].search(sentence)) and not _states_holding(sentence)
+
+
+def _asks_issue(question: str) -> bool:
+    """Whether the question asks what the issue was ("What was the only issue on appeal?")."""
+    return bool(legal.issue_patterns()[1].search(sentences_of(question)[-1]))
 
 
 @lru_cache(maxsize=1)
@@ -637,7 +667,7 @@ def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | N
     premise = said.group(1)
     for s in best:
         text = lib.docs[s.doc_id].text[s.start : s.end]
-        if not _attributes_argument(text) and verify.opposes(premise, text):
+        if not _restates_position(text) and verify.opposes(premise, text):
             doc = lib.docs[s.doc_id]
             where = doc.meta.full_citation(doc.locate(s.start, s.end))
             return f"Its premise does not match the ruling: the question assumes “{premise.strip()}”; {where}: “{text}”"
@@ -732,7 +762,10 @@ def _asks_outcome(question: str) -> bool:
 
 
 def _states_disposition(lib: Library, s: Scored) -> bool:
-    return bool(_own_disposition().search(lib.docs[s.doc_id].text[s.start : s.end]))
+    """Whether a sentence states the ruling's own disposition, and not what a party argues it
+    should be ("Authors argue that computers should not be allowed to ...")."""
+    text = lib.docs[s.doc_id].text[s.start : s.end]
+    return bool(_own_disposition().search(text)) and not _restates_position(text)
 
 
 @lru_cache(maxsize=1)
@@ -745,7 +778,7 @@ def _own_disposition() -> re.Pattern:
     return re.compile(
         rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?"
         rf"(?:[a-z]+\s+and\s+)?(?:{present})\b"  # another verb joined to it: "we <verb> and affirm"
-        rf"|\b(?:is|are|be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
+        rf"|\b(?:is|are|(?<!\bnot\s)be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,
     )

@@ -94,6 +94,14 @@ def opinion_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def issue_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """[issues]: how a ruling frames the question it must decide, and what a question asking
+    for that issue says."""
+    table = load()["issues"]
+    return _either(table["framing"]), re.compile(table["asked"], re.I)
+
+
+@lru_cache(maxsize=1)
 def answer_types() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     """Per [answer_types] entry: (what a question asking for it matches, what a sentence giving it matches)."""
     return {name: (_either(t["asks"]), _either(t["answers"])) for name, t in load()["answer_types"].items()}

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     answer_argument_penalty: float = Field(
         0.1, ge=0, description="Taken from a sentence attributing a position to a party, unless one is asked for"
     )
+    answer_framing_penalty: float = Field(
+        0.1, ge=0, description="Taken from a sentence stating the question to decide, unless the issue is asked for"
+    )
     answer_min_score: float = Field(0.5, description="Refuse when no sentence scores this much")
     answer_keep_within: float = Field(
         0.45, ge=0, description="Further sentences must score within this of the best one"

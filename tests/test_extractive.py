@@ -125,6 +125,25 @@ def test_the_history_is_not_taken_for_the_rulings_own_disposition():
     assert not own.search("Wilson appealed his sentence under United States v. Booker, and we affirmed.")
     assert not own.search("On September 22, 2008, the district court granted judgment on the administrative record")
     assert own.search("Accordingly, we modify and affirm the opinion of the Court of Appeals.")  # N.C. Supreme Court
+    assert not own.search("Authors argue that computers should not be allowed to do what people do.")  # N.D. Cal.
+    assert own.search("The motion to quash must be denied.")
+
+
+@pytest.mark.parametrize(
+    "sentence, own",
+    [
+        ("Tessera argues that Toshiba’s request should be denied because Toshiba’s claims are barred.", False),
+        ("Nonetheless, the government argues the search should be upheld under Gant’s evidentiary rationale.", False),
+        ("Accordingly, Toshiba’s request is denied.", True),
+    ],  # N.D. Cal., D.C. Cir.
+)
+def test_a_party_arguing_for_a_disposition_is_not_the_rulings_own(sentence, own):
+    from types import SimpleNamespace
+
+    from rag.extractive import Scored, _states_disposition
+
+    lib = SimpleNamespace(docs={"ruling": SimpleNamespace(text=sentence)})
+    assert _states_disposition(lib, Scored("ruling", 0, len(sentence), 0.0)) is own
 
 
 @pytest.mark.parametrize(
@@ -152,6 +171,7 @@ def test_a_when_question_is_answered_with_a_date(rulings, question):
         ("Did the court in Kowalski v. Amazon quash the subpoena?", "“Kowalski”"),
         ("How much did FedEx pay to settle Alvarado?", "no mention of “settle”"),
         ("Why was the jury verdict against Wilson set aside?", "no mention of “jury”, “verdict”"),
+        ("Which judge dissented from the Eighth Circuit's decision in Wilson?", "no mention of “dissented”"),
     ],
 )
 def test_what_no_ruling_mentions_is_refused_and_the_reason_names_it(rulings, question, says):
@@ -389,3 +409,52 @@ def test_a_conclusion_the_ruling_states_is_answered(rulings):
         rulings, "Why did the court conclude that the fees sought under Section 406(b) were reasonable?"
     )
     assert reason is None and chosen
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The only issue on appeal is whether the district court abused its discretion in applying judicial estoppel.",
+        "We are faced with the question of whether 8 U.S.C. § 1427 precludes the naturalization of the Plaintiff.",
+        "This case presents a question of whether a district court has jurisdiction to modify a sentence.",
+        "The sole issue raised on appeal is whether Hostess remains contractually obligated to make contributions.",
+        "The issues for decision are: (1) whether the personal guarantee left him “at risk” under section 465.",
+        "The threshold question, however, is whether Toshiba can even challenge the findings of the audits.",
+    ],  # 11th, 2d, 5th Cir.; S.D.N.Y.; Tax Court; N.D. Cal.
+)
+def test_a_sentence_stating_the_question_to_decide_yields_to_the_courts_answer(sentence):
+    from rag.extractive import _Bonus, _frames_issue
+    from rag.settings import Settings
+
+    assert _frames_issue(sentence)
+    settings = Settings(answer_framing_penalty=0.3)
+    assert _Bonus("Could the district court reduce the sentence?", settings)(sentence) == -0.3
+    assert _Bonus("What was the only issue on appeal?", settings)(sentence) == 0.0  # the issue is what is asked
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It is a disputed issue of fact, however, whether Toshiba provided all records required by the Agreement.",
+        "Since the Court of Appeals held the game unlawful, it declined to reach the separate question of whether "
+        "it also violated the prohibition on gambling.",
+        "The question presented is whether the game is one of chance, and we hold that it is.",  # answered too
+    ],
+)
+def test_a_sentence_that_decides_or_mentions_an_issue_does_not_state_the_question(sentence):
+    from rag.extractive import _frames_issue
+
+    assert not _frames_issue(sentence)
+
+
+def test_a_partys_request_restated_by_the_court_is_not_the_courts_voice():
+    from rag.extractive import _restates_position
+
+    asked = (  # 5th Cir., Martin: "vacated" is a word of decision, but here the appellant asks for it
+        "He supplemented his briefs, reiterating his original arguments against his first sentence, and asking "
+        "that his second sentence be vacated because the district court lacked jurisdiction to modify his sentence."
+    )
+    assert _restates_position(asked)
+    assert _restates_position("Tarrant argues that the Compact pre-empts the Oklahoma statutes.")
+    assert not _restates_position("A district court has jurisdiction to modify a sentence during appeal.")
+    assert _restates_position("Tarrant's remaining arguments are therefore moot.")  # may restate them

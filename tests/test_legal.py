@@ -115,6 +115,19 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
         assert extractive._Bonus(f"What was the government's {noun}?", settings).argument == 0.0, noun
 
 
+def test_every_issue_framing_pattern_states_a_testbed_rulings_question_and_yields_to_the_court(testbed):
+    from rag import extractive, legal
+
+    found = sentences(testbed)
+    settings = testbed.settings.model_copy(update={"answer_framing_penalty": 0.1, "answer_holding_bonus": 0.0})
+    decided = extractive._Bonus("Could the district court modify the sentence?", settings)
+    asked = extractive._Bonus("What was the issue on appeal?", settings)
+    for pattern in legal.load()["issues"]["framing"]:
+        framing = [s for s in found if re.search(pattern, s, re.I) and not extractive._states_holding(s)]
+        assert len({s[:40] for s in framing}) >= 2, pattern  # in more than one sentence
+        assert all(decided(s) == pytest.approx(-0.1) and asked(s) == 0.0 for s in framing), pattern
+
+
 def test_every_answer_type_is_asked_for_and_found(testbed):
     from rag import legal
 
