@@ -49,7 +49,9 @@
    with an amount, a number, a date, an age or the docket (and "what sentence" one with a term
    of imprisonment, "how long" one with a length of time: rag/legal.toml), and, of those, only
    ones giving a figure the question does not ("How much of the $500 deposit ..." is not
-   answered by a sentence about the $500) when there are any.
+   answered by a sentence about the $500) when there are any. An amount or a count must also
+   be of what is asked: "How much prejudgment interest ..." keeps only sentences with a word of
+   "prejudgment interest", and none is an answer where the ruling gives amounts of other things.
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
@@ -115,6 +117,16 @@ ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers 
     (re.compile(r"(?:what|which)\s+(?:was |were |is |are )?(?:the )?(?:\w+\s+){0,2}?" + QUANTITY_NOUNS, re.I), AMOUNT),
     (re.compile(r"how old\b", re.I), AGE),
 ]
+# What a quantity question asks the amount of: the words after "how much", "how many" or "what"
+# up to its verb ("How much prejudgment interest did ...", "What hourly rates were ...").
+MEASURED = re.compile(
+    r"^\W*(?:how\s+(?:much|many)|(?:what|which)(?:\s+(?:was|were|is|are))?(?:\s+the)?)\b(.*?)"
+    r"(?=\s+(?:did|does|do|was|were|is|are|has|have|had|would|could|will|can|should|might|may)\b|\?|$)",
+    re.I,
+)
+QUANTITY_WORDS = frozenset(
+    terms("much many amount sum total figure number money dollar time exact exactly approximately per")
+)
 ASKS_DOCKET = re.compile(r"\b(?:case|docket|file)\s+(?:number|no)\b|\bdocket\b", re.I)
 NOT_SO = re.compile(
     r"\b(?:is|was|were|are|be)\s+not\s+((?:[\w’'-]+\s+){0,3}?[\w’'-]+)"  # "was not" and what was not
@@ -563,9 +575,23 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
     for asks, has in [*ANSWER_TYPES, *legal.answer_filters()]:
         if asks.match(opening):
             kept = [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
+            measured = _measured(opening) if has in (AMOUNT, COUNT) else set()
+            kept = [s for s in kept if not measured or measured & set(terms(lib.docs[s.doc_id].text[s.start : s.end]))]
             given = _figures(question)
             return [s for s in kept if _tells_more(given, lib.docs[s.doc_id].text[s.start : s.end])] or kept
     return ranked
+
+
+def _measured(question: str) -> set[str]:
+    """The terms of what a quantity question asks the amount of ("How much prejudgment interest
+    did ...": prejudgment, interest; "What hourly rates ...": hourly, rates), less the words of
+    quantity themselves and the whole a part is taken of ("How much of the deposit was
+    returned?" is answered by "$129.41 was refunded")."""
+    asked = MEASURED.match(question)
+    if not asked:
+        return set()
+    words = re.sub(r"^\s*of\b.*", "", asked.group(1), flags=re.I)
+    return set(terms(words)) - QUANTITY_WORDS
 
 
 def _figures(text: str) -> set[str]:

@@ -266,6 +266,10 @@ def test_a_disposition_the_question_gives_to_the_court_below_is_not_the_rulings_
         ("What prison term did Wilson get?", r"\bmonths?\b|\byears?\b|\blife\b"),
         ("What hourly rate did Still's lawyer charge?", r"\$\s?\d|%|\bpercent\b"),
         ("What fee did the court award in Still?", r"\$\s?\d|%|\bpercent\b"),
+        (
+            "How much in attorney's fees did the court award in Still?",
+            r"(?s)(?:\$\s?\d|%).*\bfees?\b|\bfees?\b.*(?:\$\s?\d|%)",
+        ),
         ("How long is Wilson's prison term?", r"\b(?:\d+|[a-z]+)[\s-]+(?:days?|months?|years?)\b"),
         ("What was Wilson's sentence reduced to?", r"\bmonths?\b|\byears?\b|\blife\b"),
     ],
@@ -299,6 +303,7 @@ def test_what_a_question_tells_before_it_asks_counts_less_than_what_it_asks():
     [
         "What fine did the court impose in Nelson v. K2?",  # a quantity
         "What price did FedEx pay in Alvarado?",
+        "How much prejudgment interest did the court add to Still's fee award?",  # amounts of other things
         "What sentence did the court impose in Alvarado?",
         "How old was Wilson at sentencing?",
         "How long did the oral argument in Nelson v. K2 last?",  # a length of time
