@@ -134,9 +134,10 @@ NOT_SO = re.compile(
     re.I,
 )
 MOTION_TO = re.compile(r"\b(?:motions?|requests?|applications?)\s+(?:\w+\s+){0,3}?to\s+([a-z]{4,})\b", re.I)
-CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?"
+CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?", "... order <party> to <premise>?"
     r"^\W*(?:why|how|on what (?:basis|grounds?))\s+(?:did|does|do|was|were|has|had|is)\b[^?]*?"
-    r"\b(?:conclud|hold|held|find|found|rul|decid|determin)\w*\s+that\s+([^?]+)",
+    r"\b(?:(?:conclud|hold|held|find|found|rul|decid|determin)\w*\s+that\s+([^?]+)"
+    r"|((?:order|direct|requir|compel)\w*)\s+((?:[\w.’'&-]+\s+){0,4}?to\s+[^?]+))",
     re.I,
 )
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
@@ -685,18 +686,21 @@ def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | N
 
 def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | None:
     """When a why/how question says the court concluded something ("Why did the court hold that
-    the search was unlawful?") and one of the best passages, in the court's own voice, says the
-    opposite of it ("the search was lawful") about the same things (`rag.verify.opposes`)."""
+    the search was unlawful?") or ordered it done ("Why did the court order the lender to refund
+    the deposit?") and one of the best passages, in the court's own voice, says the opposite of
+    it ("the search was lawful", "not obligated to refund the deposit") about the same things
+    (`rag.verify.opposes`)."""
     said = CONCLUDED_THAT.search(question)
     if not said:
         return None
-    premise = said.group(1)
+    premise = said.group(1) or said.group(3)  # what the court concluded, or ordered done
+    shown = said.group(1) or f"{said.group(2)} {said.group(3)}"
     for s in best:
         text = lib.docs[s.doc_id].text[s.start : s.end]
         if not _restates_position(text) and verify.opposes(premise, text):
             doc = lib.docs[s.doc_id]
             where = doc.meta.full_citation(doc.locate(s.start, s.end))
-            return f"Its premise does not match the ruling: the question assumes “{premise.strip()}”; {where}: “{text}”"
+            return f"Its premise does not match the ruling: the question assumes “{shown.strip()}”; {where}: “{text}”"
     return None
 
 

@@ -463,3 +463,30 @@ def test_a_partys_request_restated_by_the_court_is_not_the_courts_voice():
     assert _restates_position("Tarrant argues that the Compact pre-empts the Oklahoma statutes.")
     assert not _restates_position("A district court has jurisdiction to modify a sentence during appeal.")
     assert _restates_position("Tarrant's remaining arguments are therefore moot.")  # may restate them
+
+
+@pytest.fixture(scope="module")
+def unembedded(tmp_path_factory):
+    """The Fourth Circuit's Weintraub and the Eastern District of California's Still, read and split, without vectors."""
+    files = [ruling_file("ca4_weintraub"), ruling_file("still_v_commissioner")]
+    return memory_library(files, tmp_path_factory.mktemp("unembedded"), embed=False)
+
+
+def sentence_with(lib, words: str):
+    from rag.extractive import Scored
+
+    for doc_id, units in lib.units.items():
+        for start, end in units.sentences:
+            if words in lib.docs[doc_id].text[start:end]:
+                return Scored(doc_id, start, end, 1.0)
+    raise AssertionError(words)
+
+
+def test_an_order_the_ruling_says_the_opposite_of_is_a_false_premise(unembedded):
+    from rag.extractive import _opposed_premise
+
+    best = [sentence_with(unembedded, "but refused to refund the entire $500")]  # 4th Cir.: it was never refunded
+    reason = _opposed_premise("Why did the court order Quicken Loans to refund the entire $500?", best, unembedded)
+    assert reason and "order Quicken Loans to refund the entire $500" in reason and "(4th Cir." in reason
+    ordered = [sentence_with(unembedded, "Counsel is ordered to reimburse Plaintiff")]  # E.D. Cal.: it did
+    assert _opposed_premise("Why was counsel ordered to reimburse the plaintiff $5,500?", ordered, unembedded) is None
