@@ -9,7 +9,8 @@
      contains ("Chinese" counts as known where a document says "China");
    - presupposes a disposition ("Why did the court reverse ...") that the named ruling's own
      opening and conclusion contradict ("We affirm"), or asks what a higher court decided in a
-     case the corpus holds only from a lower one;
+     case the corpus holds only from a lower one, or what happened after the named ruling
+     ("After the Tenth Circuit's 2010 order, did the Supreme Court grant certiorari?");
    - asks about an event of litigation (a settlement, a verdict, a remand) that no document in
      its scope mentions.
    Dispositions, events, court levels: rag/legal.toml, the same for every ruling.
@@ -127,6 +128,11 @@ MEASURED = re.compile(
 QUANTITY_WORDS = frozenset(
     terms("much many amount sum total figure number money dollar time exact exactly approximately per")
 )
+AFTER_RULING = re.compile(  # "after the Supreme Court ruled", "after the Tenth Circuit's February 2010 order"
+    r"\bafter\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?"
+    r"(?:ruled|ruling|decided|decision|opinion|order|judgment|affirmed|reversed|granted|denied|vacated)\b",
+    re.I,
+)
 ASKS_DOCKET = re.compile(r"\b(?:case|docket|file)\s+(?:number|no)\b|\bdocket\b", re.I)
 NOT_SO = re.compile(
     r"\b(?:is|was|were|are|be)\s+not\s+((?:[\w’'-]+\s+){0,3}?[\w’'-]+)"  # "was not" and what was not
@@ -194,7 +200,11 @@ def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str
     unknown = _unknown_names(question, vocab)
     if unknown:
         return f"No document in it mentions {_quoted(unknown)}."
-    contradicted = _contradicted_premise(question, named, lib) or _higher_court(question, vocab, lib, named)
+    contradicted = (
+        _contradicted_premise(question, named, lib)
+        or _higher_court(question, vocab, lib, named)
+        or _after_itself(question, lib, named)
+    )
     if contradicted:
         return contradicted
     scope = named or set(lib.docs)
@@ -252,6 +262,32 @@ def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str
     courts = " and ".join(dict.fromkeys(lib.docs[d].meta.court for d in sorted(named)))
     stop = "" if courts.endswith(".") else "."  # "... of the 11th Cir."
     return f"It holds no decision of the {said} in that case, only the ruling of the {courts}{stop}"
+
+
+def _after_itself(question: str, lib: Library, named: set[str]) -> str | None:
+    """ "After the Supreme Court ruled, did the board grant the permit?" of the Supreme Court's
+    ruling (the question names it, and the court it says ruled is of the ruling's level): no
+    ruling tells what came after it. One naming another case ("after the Supreme Court's
+    decision in Gall") asks about what followed that case, which the ruling may tell."""
+    after = AFTER_RULING.search(question)
+    if not after or not named:
+        return None
+    level = next(
+        (
+            lv
+            for lv, names in legal.level_phrases().items()
+            for n in names
+            if re.search(rf"\b{re.escape(n)}\b", after.group(0), re.I)
+        ),
+        0,
+    )
+    levels = {legal.court_level(lib.docs[d].meta.court) for d in named}
+    other = re.match(r"\s+in\s+((?:[A-Z][\w.’'&-]*\s*(?:v\.\s*)?)+)", question[after.end() :])
+    own = set().union(*(terms(lib.docs[d].meta.title) for d in named))
+    if not level or levels != {level} or (other and not set(terms(other.group(1))) <= own):
+        return None
+    titles = " and ".join(lib.docs[d].meta.title for d in sorted(named))
+    return f"It holds {titles} itself, and a ruling cannot tell what happened after it."
 
 
 def _decider(question: str) -> tuple[int, str] | None:

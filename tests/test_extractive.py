@@ -490,3 +490,23 @@ def test_an_order_the_ruling_says_the_opposite_of_is_a_false_premise(unembedded)
     assert reason and "order Quicken Loans to refund the entire $500" in reason and "(4th Cir." in reason
     ordered = [sentence_with(unembedded, "Counsel is ordered to reimburse Plaintiff")]  # E.D. Cal.: it did
     assert _opposed_premise("Why was counsel ordered to reimburse the plaintiff $5,500?", ordered, unembedded) is None
+
+
+def test_what_happened_after_the_named_ruling_is_refused(rulings):
+    chosen, reason = ask(
+        rulings, "After the Eighth Circuit's 2010 decision in Wilson, did the Supreme Court grant certiorari?"
+    )
+    assert not chosen and "cannot tell what happened after it" in reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In Wilson, what did the Eighth Circuit do after the Supreme Court's decision in Gall?",  # another case's sequel
+        "After the district court ruled, what did Wilson argue to the Eighth Circuit?",  # the court below
+    ],
+)
+def test_what_followed_another_decision_is_not_refused_as_after_the_ruling(rulings, question):
+    from rag.extractive import _after_itself
+
+    assert _after_itself(question, rulings, {doc_id(rulings, "wilson")}) is None
