@@ -172,7 +172,9 @@ def extract(
     vocab = lib.vocabulary
     in_hits = {doc_id for doc_id, _, _ in hits.chunks}
     named = vocab.named(question) & in_hits
-    reason = _unanswerable(question, vocab, lib, named)
+    # the ruling a question is about: the one it names, or the only one searched (a conversation's)
+    about = named or (in_hits if len(in_hits) == 1 else set())
+    reason = _unanswerable(question, vocab, lib, named) or _after_itself(question, lib, about)
     if reason:
         return [], reason
     ranked = _rank(question, hits, _candidates(hits, lib, named, settings.answer_pool), named, lib, settings)
@@ -200,11 +202,7 @@ def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str
     unknown = _unknown_names(question, vocab)
     if unknown:
         return f"No document in it mentions {_quoted(unknown)}."
-    contradicted = (
-        _contradicted_premise(question, named, lib)
-        or _higher_court(question, vocab, lib, named)
-        or _after_itself(question, lib, named)
-    )
+    contradicted = _contradicted_premise(question, named, lib) or _higher_court(question, vocab, lib, named)
     if contradicted:
         return contradicted
     scope = named or set(lib.docs)
@@ -264,30 +262,30 @@ def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str
     return f"It holds no decision of the {said} in that case, only the ruling of the {courts}{stop}"
 
 
-def _after_itself(question: str, lib: Library, named: set[str]) -> str | None:
+def _after_itself(question: str, lib: Library, about: set[str]) -> str | None:
     """ "After the Supreme Court ruled, did the board grant the permit?" of the Supreme Court's
-    ruling (the question names it, and the court it says ruled is of the ruling's level): no
-    ruling tells what came after it. One naming another case ("after the Supreme Court's
-    decision in Gall") asks about what followed that case, which the ruling may tell."""
+    ruling (`about`: the ruling the question names, or the only one searched, as in a
+    conversation; the court said to have ruled is of its level): no ruling tells what came after
+    it. One naming another case ("after the Supreme Court's decision in Gall") asks what
+    followed that case, which the ruling may tell."""
     after = AFTER_RULING.search(question)
-    if not after or not named:
+    if not after or not about:
         return None
-    level = next(
-        (
-            lv
-            for lv, names in legal.level_phrases().items()
-            for n in names
-            if re.search(rf"\b{re.escape(n)}\b", after.group(0), re.I)
-        ),
-        0,
-    )
-    levels = {legal.court_level(lib.docs[d].meta.court) for d in named}
+    levels = {legal.court_level(lib.docs[d].meta.court) for d in about}
     other = re.match(r"\s+in\s+((?:[A-Z][\w.’'&-]*\s*(?:v\.\s*)?)+)", question[after.end() :])
-    own = set().union(*(terms(lib.docs[d].meta.title) for d in named))
-    if not level or levels != {level} or (other and not set(terms(other.group(1))) <= own):
+    own = set().union(*(terms(lib.docs[d].meta.title) for d in about))
+    if levels != {_level_said(after.group(0))} or (other and not set(terms(other.group(1))) <= own):
         return None
-    titles = " and ".join(lib.docs[d].meta.title for d in sorted(named))
+    titles = " and ".join(lib.docs[d].meta.title for d in sorted(about))
     return f"It holds {titles} itself, and a ruling cannot tell what happened after it."
+
+
+def _level_said(text: str) -> int:
+    """The level of the court a text names ("the Tenth Circuit's order": 2), 0 if it names none."""
+    for level, names in legal.level_phrases().items():
+        if any(re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in names):
+            return level
+    return 0
 
 
 def _decider(question: str) -> tuple[int, str] | None:

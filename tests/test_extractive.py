@@ -32,8 +32,9 @@ def doc_id(lib, prefix: str) -> str:
     return next(d for d in lib.docs if d.startswith(FILES[prefix].replace("_", "-").lower()))
 
 
-def ask(lib, question: str):
-    """What the answerer chooses for a question, over a dense search of the rulings' chunks."""
+def ask(lib, question: str, only: str | None = None):
+    """What the answerer chooses for a question, over a dense search of the rulings' chunks (of
+    the one document `only`, if given, as a conversation about it searches)."""
     import numpy as np
 
     from rag import extractive, index
@@ -42,7 +43,8 @@ def ask(lib, question: str):
     qvec = index.embed_question(question, lib.settings)
     best = {}
     for d, chunk in lib.chunks:
-        best[(d, chunk.id)] = (chunk, float(np.max(lib.sentence_vectors[d][slice(*chunk.sentences)] @ qvec)))
+        if only is None or d == only:
+            best[(d, chunk.id)] = (chunk, float(np.max(lib.sentence_vectors[d][slice(*chunk.sentences)] @ qvec)))
     ranked = sorted(((d, c, s) for (d, _), (c, s) in best.items()), key=lambda h: -h[2])
     chosen, reason = extractive.extract(question, Hits(passages=[], chunks=ranked, qvec=qvec), lib, lib.settings)
     return [(s.doc_id, lib.docs[s.doc_id].text[s.start : s.end]) for s in chosen], reason
@@ -497,6 +499,11 @@ def test_what_happened_after_the_named_ruling_is_refused(rulings):
         rulings, "After the Eighth Circuit's 2010 decision in Wilson, did the Supreme Court grant certiorari?"
     )
     assert not chosen and "cannot tell what happened after it" in reason
+    # in a conversation about Wilson, the follow-up need not name it
+    question = "After the Eighth Circuit's decision, did the Supreme Court grant certiorari?"
+    chosen, reason = ask(rulings, question, only=doc_id(rulings, "wilson"))
+    assert not chosen and "United States v. Wilson itself" in reason
+    assert ask(rulings, question)[0]  # over every ruling, it is about none in particular
 
 
 @pytest.mark.parametrize(
