@@ -57,7 +57,8 @@
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
    when it says the court concluded something ("Why did the court hold that the search was
-   unlawful?") and one of the best passages, in the court's voice, says the opposite.
+   unlawful?") or ordered it ("Why did the court order the lender to refund ...?") and one of
+   the best passages, in the court's voice (not a party's position), says the opposite.
 5. **Answer** with the best sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
