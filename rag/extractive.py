@@ -200,7 +200,7 @@ def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str
     """Why the corpus cannot answer, when that is clear from what it contains."""
     if not terms(question):
         return "Ask about the rulings: their holdings, facts, parties or reasoning."
-    unknown = _unknown_names(question, vocab)
+    unknown = _unknown_names(question, vocab) or _unknown_cases(question, lib)
     if unknown:
         return f"No document in it mentions {_quoted(unknown)}."
     contradicted = _contradicted_premise(question, named, lib) or _higher_court(question, vocab, lib, named)
@@ -227,6 +227,29 @@ def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
         if not known and word not in unknown and not vocab.spells_out(re.sub(r"(?<=[A-Z])[’']?s$", "", word)):  # "TROs"
             unknown.append(word)
     return unknown
+
+
+def _unknown_cases(question: str, lib: Library) -> list[str]:
+    """Cases the question names ("Smith v. Jones") that no document is or cites, though each
+    party's name is known on its own ("Smith" of another case, "Jones" of a witness)."""
+    unknown = []
+    for m in CASE_NAME.finditer(question):
+        first, second = m.group(1).split()[-1], re.sub(r"[’']s$", "", m.group(2).split()[0].rstrip("."))
+        if not _case_known(lib, first, second):
+            unknown.append(re.sub(r"^(?:In|Under|After|Before|Per|See)\s+", "", f"{m.group(1)} v. {second}"))
+    return unknown
+
+
+def _case_known(lib: Library, first: str, second: str) -> bool:
+    """Whether a document's title or text has the two parties' names on either side of "v."
+    (only the second after an abbreviation: "U.S. v. Vinton"). Only documents with both words
+    are read."""
+    first = first if first.isalpha() else ""
+    before = rf"\b{re.escape(first)}\b.{{0,60}}?" if first else ""
+    case = re.compile(rf"{before}\bv\.?\s.{{0,60}}?\b{re.escape(second)}\b", re.I | re.S)
+    words = set(terms(f"{first} {second}"))
+    candidates = [d for d in lib.docs if words <= lib.vocabulary.doc_terms[d]]
+    return any(case.search(lib.docs[d].meta.title) or case.search(lib.docs[d].text) for d in candidates)
 
 
 def _unmentioned_events(question: str, vocab: Vocabulary, scope: set[str]) -> list[str]:

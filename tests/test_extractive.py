@@ -174,6 +174,7 @@ def test_a_when_question_is_answered_with_a_date(rulings, question):
         ("How much did FedEx pay to settle Alvarado?", "no mention of “settle”"),
         ("Why was the jury verdict against Wilson set aside?", "no mention of “jury”, “verdict”"),
         ("Which judge dissented from the Eighth Circuit's decision in Wilson?", "no mention of “dissented”"),
+        ("Why did the Eighth Circuit reverse Wilson v. Still?", "mentions “Wilson v. Still”"),  # each name known
     ],
 )
 def test_what_no_ruling_mentions_is_refused_and_the_reason_names_it(rulings, question, says):
@@ -517,3 +518,12 @@ def test_what_followed_another_decision_is_not_refused_as_after_the_ruling(rulin
     from rag.extractive import _after_itself
 
     assert _after_itself(question, rulings, {doc_id(rulings, "wilson")}) is None
+
+
+def test_a_case_a_ruling_cites_is_no_unknown_case(rulings):
+    from rag.extractive import _unknown_cases
+
+    assert _unknown_cases("What did the Eighth Circuit make of United States v. Booker in Wilson?", rulings) == []
+    assert _unknown_cases("In U.S. v. Wilson, what did the court hold?", rulings) == []  # the ruling itself
+    assert _unknown_cases("Did the court follow Booker v. Gonzales?", rulings) == ["Booker v. Gonzales"]
+    assert _unknown_cases("Wilson relied on United States v. Booker. Why did the court agree?", rulings) == []
