@@ -51,8 +51,8 @@
    of imprisonment, "how long" one with a length of time: rag/legal.toml), and, of those, only
    ones giving a figure the question does not ("How much of the $500 deposit ..." is not
    answered by a sentence about the $500) when there are any. An amount or a count must also
-   be of what is asked: "How much prejudgment interest ..." keeps only sentences with a word of
-   "prejudgment interest", and none is an answer where the ruling gives amounts of other things.
+   be of what is asked: "How much back pay ..." keeps only sentences with a word of "back pay",
+   and none is an answer where the ruling gives amounts of other things.
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
@@ -120,7 +120,7 @@ ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers 
     (re.compile(r"how old\b", re.I), AGE),
 ]
 # What a quantity question asks the amount of: the words after "how much", "how many" or "what"
-# up to its verb ("How much prejudgment interest did ...", "What hourly rates were ...").
+# up to its verb ("How much back pay did ...", "What hourly rates were ...").
 MEASURED = re.compile(
     r"^\W*(?:how\s+(?:much|many)|(?:what|which)(?:\s+(?:was|were|is|are))?(?:\s+the)?)\b(.*?)"
     r"(?=\s+(?:did|does|do|was|were|is|are|has|have|had|would|could|will|can|should|might|may)\b|\?|$)",
@@ -298,18 +298,11 @@ def _after_itself(question: str, lib: Library, about: set[str]) -> str | None:
     levels = {legal.court_level(lib.docs[d].meta.court) for d in about}
     other = re.match(r"\s+in\s+((?:[A-Z][\w.’'&-]*\s*(?:v\.\s*)?)+)", question[after.end() :])
     own = set().union(*(terms(lib.docs[d].meta.title) for d in about))
-    if levels != {_level_said(after.group(0))} or (other and not set(terms(other.group(1))) <= own):
+    said = _court_named(after.group(0))
+    if said is None or levels != {said[0]} or (other and not set(terms(other.group(1))) <= own):
         return None
     titles = " and ".join(lib.docs[d].meta.title for d in sorted(about))
     return f"It holds {titles} itself, and a ruling cannot tell what happened after it."
-
-
-def _level_said(text: str) -> int:
-    """The level of the court a text names ("the Tenth Circuit's order": 2), 0 if it names none."""
-    for level, names in legal.level_phrases().items():
-        if any(re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in names):
-            return level
-    return 0
 
 
 def _decider(question: str) -> tuple[int, str] | None:
@@ -317,9 +310,14 @@ def _decider(question: str) -> tuple[int, str] | None:
     verbs = "|".join(legal.phrases("decisions", "verbs"))
     if not re.search(rf"\b(?:{verbs})\b", question, re.I):
         return None
+    return _court_named(question)
+
+
+def _court_named(text: str) -> tuple[int, str] | None:
+    """The level of the highest court a text names ("the Tenth Circuit's order": 2), and its words."""
     for level, phrases in sorted(legal.level_phrases().items(), reverse=True):
         for phrase in sorted(phrases, key=len, reverse=True):
-            found = re.search(rf"\b(?:\w+\s)?{re.escape(phrase)}\b", question, re.I)
+            found = re.search(rf"\b(?:\w+\s)?{re.escape(phrase)}\b", text, re.I)
             if found:
                 return level, re.sub(r"^(?:the|a|an)\s+", "", found.group(0), flags=re.I)
     return None
@@ -633,17 +631,18 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
     opening = re.sub(r"^\W+", "", question)
     for asks, has in [*ANSWER_TYPES, *legal.answer_filters()]:
         if asks.match(opening):
-            kept = [s for s in ranked if has.search(lib.docs[s.doc_id].text[s.start : s.end])]
+            kept = [(s, lib.docs[s.doc_id].text[s.start : s.end]) for s in ranked]
+            kept = [(s, text) for s, text in kept if has.search(text)]
             measured = _measured(opening) if has in (AMOUNT, COUNT) else set()
-            kept = [s for s in kept if not measured or measured & set(terms(lib.docs[s.doc_id].text[s.start : s.end]))]
+            kept = [(s, text) for s, text in kept if not measured or measured & set(terms(text))]
             given = _figures(question)
-            return [s for s in kept if _tells_more(given, lib.docs[s.doc_id].text[s.start : s.end])] or kept
+            return [s for s, text in kept if _tells_more(given, text)] or [s for s, _ in kept]
     return ranked
 
 
 def _measured(question: str) -> set[str]:
-    """The terms of what a quantity question asks the amount of ("How much prejudgment interest
-    did ...": prejudgment, interest; "What hourly rates ...": hourly, rates), less the words of
+    """The terms of what a quantity question asks the amount of ("How much back pay did ...":
+    back, pay; "What hourly rates ...": hourly, rates), less the words of
     quantity themselves and the whole a part is taken of ("How much of the deposit was
     returned?" is answered by "$129.41 was refunded")."""
     asked = MEASURED.match(question)
