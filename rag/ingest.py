@@ -84,11 +84,37 @@ class IngestReport:
 
 @lru_cache(maxsize=1)
 def _punkt():
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
-    params = PunktParameters()
+    punkt = _punkt_module()
+    params = punkt.PunktParameters()
     params.abbrev_types = set(LEGAL_ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
+    return punkt.PunktSentenceTokenizer(params)
+
+
+def _punkt_module():
+    """NLTK's Punkt module, without the rest of NLTK when NLTK is not loaded yet.
+
+    `import nltk` imports all of NLTK (parsers, taggers, and scipy.stats for collocations):
+    2.5 s of every ingest, for one tokenizer. So the package is entered as a bare namespace
+    while Punkt and the few modules it needs are imported, and every NLTK module is taken out
+    of `sys.modules` again afterwards: a later `import nltk` anywhere loads the whole of it as
+    usual, and this Punkt keeps the modules it was made from.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "nltk" in sys.modules:
+        return importlib.import_module("nltk.tokenize.punkt")
+    spec = importlib.util.find_spec("nltk")
+    bare = types.ModuleType("nltk")
+    bare.__path__, bare.__spec__ = list(spec.submodule_search_locations), spec
+    sys.modules["nltk"] = bare
+    try:
+        return importlib.import_module("nltk.tokenize.punkt")
+    finally:
+        for name in [m for m in sys.modules if m == "nltk" or m.startswith("nltk.")]:
+            del sys.modules[name]
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -40,7 +40,7 @@ def test_what_is_indexed_is_read_a_page_at_a_time_and_whole(settings, lib):
 
 def test_chunks_fit_the_models_window_with_their_title(settings, lib):
     window = index.max_tokens(settings)
-    texts = [f"{lib.docs[d].meta.title}\n{lib.docs[d].text[c.start:c.end]}" for d, c in lib.chunks]
+    texts = [f"{lib.docs[d].meta.title}\n{lib.docs[d].text[c.start : c.end]}" for d, c in lib.chunks]
     counts = index.count_tokens(texts, settings)
     assert max(counts) + 2 <= window  # [CLS] and [SEP] included: nothing is truncated unseen
 
@@ -162,10 +162,16 @@ def test_a_ruling_without_manifest_entry_is_named_from_its_caption(tmp_path):
     assert report.errors == [] and len(report.added) == 1
     doc = Document.load(s.store_dir / f"{report.added[0]}.json")
     assert (doc.meta.title, doc.meta.court, doc.meta.docket, doc.meta.kind) == (
-        "United States v. Wilson", "8th Cir.", "No. 07-1306", "ruling"
+        "United States v. Wilson",
+        "8th Cir.",
+        "No. 07-1306",
+        "ruling",
     )
     start = doc.text.index("We affirm the judgment of the district court.")
-    assert doc.meta.full_citation(doc.locate(start, start + 10)) == "United States v. Wilson, No. 07-1306, at 2 (8th Cir. Feb. 5, 2010)"
+    assert (
+        doc.meta.full_citation(doc.locate(start, start + 10))
+        == "United States v. Wilson, No. 07-1306, at 2 (8th Cir. Feb. 5, 2010)"
+    )
 
 
 DAMAGES = {
@@ -250,7 +256,9 @@ def test_a_manifest_that_is_not_utf8_is_named(tmp_path):
 
     s = small_settings(tmp_path, [CONCORD_FILE])
     (s.corpus_dir / "manifest.toml").write_bytes("title = 'Caf\u00e9'\n".encode("latin-1"))
-    with pytest.raises(CorpusError, match=r"manifest.toml: the manifest is not UTF-8 text \(byte 12\); save it as UTF-8"):
+    with pytest.raises(
+        CorpusError, match=r"manifest.toml: the manifest is not UTF-8 text \(byte 12\); save it as UTF-8"
+    ):
         ingest(settings=s)
 
 
@@ -314,3 +322,21 @@ def test_an_index_of_another_pipeline_version_is_rebuilt_with_a_notice_that_says
     assert report.added == [CONCORD] and library(s).docs
     assert "built by an older version or with other settings: building it again" in caplog.text
     assert "the index is empty" not in caplog.text
+
+
+def test_sentences_are_split_without_importing_all_of_nltk_and_nltk_still_loads_whole_afterwards():
+    """Punkt alone is imported for splitting (all of NLTK is 2.5 s of an ingest); a later
+    `import nltk` gets the whole package, and its Punkt splits a ruling the same way."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from rag.ingest import _punkt, split_sentences; from rag.readers import read_file\n"
+        "from pathlib import Path; text = read_file(Path(sys.argv[1]))[0]; first = split_sentences(text, 0, len(text))\n"
+        "assert not [m for m in sys.modules if m.startswith(('nltk', 'scipy.stats'))], 'whole NLTK imported'\n"
+        "import nltk; assert callable(nltk.download) and callable(nltk.sent_tokenize)\n"
+        "_punkt.cache_clear(); assert split_sentences(text, 0, len(text)) == first and len(first) > 100\n"
+    )
+    ruling = ruling_file("us_tax_court_")
+    done = subprocess.run([sys.executable, "-c", script, str(ruling)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
