@@ -207,7 +207,8 @@ def _testbed_paragraphs(work: Path) -> list[list[str]]:
 
 
 class VectorCache:
-    """`rag.index.embed` with its vectors kept on disk by text: only new texts are encoded."""
+    """`rag.index.embed` and `embed_with_spans` with their vectors kept on disk by text (and
+    spans): only new texts are encoded."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -221,33 +222,61 @@ class VectorCache:
 
         @contextlib.contextmanager
         def patched():
-            original = index.embed
-
-            def embed(texts, settings, progress=False):
-                return self._embed(original, texts, settings)
-
-            index.embed = embed
+            originals = index.embed, index.embed_with_spans
+            index.embed = lambda texts, settings, progress=False: self._embed(originals[0], texts, settings)
+            index.embed_with_spans = lambda texts, spans, settings: self._embed_spans(
+                originals[1], texts, spans, settings
+            )
             try:
                 yield self
             finally:
-                index.embed = original
+                index.embed, index.embed_with_spans = originals
 
         return patched()
+
+    def _keys(self, texts: list[str], settings, spans=None) -> list[str]:
+        spans = spans or [None] * len(texts)
+        return [
+            hashlib.sha1(f"{settings.index_fingerprint()}\n{s}\n{t}".encode()).hexdigest() for t, s in zip(texts, spans)
+        ]
+
+    def _missing(self, keys: list[str]) -> list[int]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return [i for i, k in enumerate(keys) if not (self.folder / f"{k}.npz").is_file()]
+
+    def _timed(self, encode, count: int):
+        started = time.perf_counter()
+        done = encode()
+        self.seconds += time.perf_counter() - started
+        self.misses += count
+        return done
 
     def _embed(self, original, texts: list[str], settings):
         import numpy as np
 
-        self.folder.mkdir(parents=True, exist_ok=True)
-        keys = [hashlib.sha1(f"{settings.index_fingerprint()}\n{t}".encode()).hexdigest() for t in texts]
-        new = [i for i, k in enumerate(keys) if not (self.folder / f"{k}.npy").is_file()]
-        if new:
-            started = time.perf_counter()
-            vectors = original([texts[i] for i in new], settings)
-            self.seconds += time.perf_counter() - started
-            self.misses += len(new)
+        keys = self._keys(texts, settings)
+        if new := self._missing(keys):
+            vectors = self._timed(lambda: original([texts[i] for i in new], settings), len(new))
             for i, v in zip(new, vectors):
-                np.save(self.folder / f"{keys[i]}.npy", np.asarray(v, dtype=np.float32))
-        return np.vstack([np.load(self.folder / f"{k}.npy") for k in keys]) if keys else np.zeros((0, 384), "float32")
+                np.savez(self.folder / f"{keys[i]}.npz", vector=np.asarray(v, dtype=np.float32))
+        if not keys:
+            return np.zeros((0, 384), "float32")
+        return np.vstack([np.load(self.folder / f"{k}.npz")["vector"] for k in keys])
+
+    def _embed_spans(self, original, texts: list[str], spans: list, settings):
+        import numpy as np
+
+        keys = self._keys(texts, settings, spans)
+        if new := self._missing(keys):
+            vectors, pooled = self._timed(
+                lambda: original([texts[i] for i in new], [spans[i] for i in new], settings), len(new)
+            )
+            for k, (i, v) in enumerate(zip(new, vectors)):
+                extra = {"spans": pooled[k]} if pooled is not None else {}
+                np.savez(self.folder / f"{keys[i]}.npz", vector=np.asarray(v, dtype=np.float32), **extra)
+        stored = [np.load(self.folder / f"{k}.npz") for k in keys]
+        vectors = np.vstack([s["vector"] for s in stored]) if keys else np.zeros((0, 384), "float32")
+        return vectors, ([s["spans"] for s in stored] if all("spans" in s for s in stored) else None)
 
 
 def _python(code: str, *args: str, env: dict) -> str:

@@ -4,7 +4,9 @@ Importing torch and transformers to embed one question is most of a cold `rag as
 them is about 5 s of every ingest. So ingest first exports a plain sentence-transformers model
 (Transformer, then mean pooling, then normalisation, as all-MiniLM-L6-v2 is) to
 `<store_dir>/encoder/model.onnx`, with the pooling and normalisation inside the graph, beside
-the model's own fast tokenizer (`tokenizer.json`). `rag.index.embed`, `embed_question` and the
+the model's own fast tokenizer (`tokenizer.json`). The graph also gives the vector of every
+token, from which `run_many` pools the spans of a text it is asked for (a chunk's sentences,
+`rag.ingest.embed_units`) in the same pass. `rag.index.embed`, `embed_question` and the
 token counts of chunking use it when it is there and fall back to sentence-transformers when it
 is not (another kind of model, or an index built before). The export is made once per
 machine and model, in the user's cache folder (`~/.cache/rag-rulings/encoders`). tests/test_encoder.py checks
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE = "model.onnx", "tokenizer.json", "encoder.json"
 INT8_FILE = "model-int8.onnx"  # ONNX Runtime's dynamic int8 quantisation of ONNX_FILE (RAG_EMBED_INT8)
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-EXPORT_VERSION = 1  # bump when the exported graph changes
+EXPORT_VERSION = 2  # bump when the exported graph changes (2: the token vectors as a second output)
 PROGRESS_TEXTS = 2000  # embedding this many texts takes about half a minute here: worth a bar
 
 
@@ -46,7 +48,8 @@ def is_exported(settings: Settings) -> bool:
         config = json.loads((folder(settings) / CONFIG_FILE).read_text())
     except (OSError, ValueError):
         return False
-    return config.get("model") == settings.embed_model and (folder(settings) / graph(settings)).is_file()
+    current = config.get("model") == settings.embed_model and config.get("version") == EXPORT_VERSION
+    return current and (folder(settings) / graph(settings)).is_file()
 
 
 def export(settings: Settings) -> bool:
@@ -108,7 +111,7 @@ def _cached_export(path: Path, name: str) -> Path | None:
     partial.mkdir(parents=True)
     _to_onnx(model, tokenizer, partial / ONNX_FILE)
     shutil.copyfile(path / TOKENIZER_FILE, partial / TOKENIZER_FILE)
-    (partial / CONFIG_FILE).write_text(json.dumps({"model": name, "max_length": max_length}))
+    (partial / CONFIG_FILE).write_text(json.dumps({"model": name, "max_length": max_length, "version": EXPORT_VERSION}))
     try:
         partial.rename(cached)
     except OSError:  # another process made it meanwhile
@@ -150,10 +153,11 @@ def _to_onnx(model, tokenizer, out: Path) -> None:
             ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=1)
+            return torch.nn.functional.normalize(pooled, dim=1), hidden
 
     sample = tokenizer(["What did the court hold?"], return_tensors="pt")
     axes = {name: {0: "batch", 1: "tokens"} for name in INPUTS} | {"embedding": {0: "batch"}}
+    axes["tokens"] = {0: "batch", 1: "tokens"}
     with warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -161,7 +165,7 @@ def _to_onnx(model, tokenizer, out: Path) -> None:
             tuple(sample[name] for name in INPUTS),
             str(out),
             input_names=list(INPUTS),
-            output_names=["embedding"],
+            output_names=["embedding", "tokens"],
             dynamic_axes=axes,
             opset_version=17,
             dynamo=False,
@@ -175,21 +179,29 @@ def encode(texts: list[str], settings: Settings):
     return run(*_session(str(folder(settings)), graph(settings)), texts)
 
 
-def encode_many(texts: list[str], settings: Settings, batch: int = 8):
-    """`encode` for many texts: in batches of similar length (little padding), rows in the given order."""
+def encode_many(texts: list[str], settings: Settings, batch: int = 8, spans: list | None = None):
+    """`encode` for many texts: in batches of similar length (little padding), rows in the given
+    order; with `spans`, also the vectors of those spans of each text (`run_many`)."""
     if not is_exported(settings):
         return None
-    return run_many(*_session(str(folder(settings)), graph(settings)), texts, batch)
+    return run_many(*_session(str(folder(settings)), graph(settings)), texts, batch, spans)
 
 
-def run_many(session, tokenizer, texts: list[str], batch: int = 8):
-    """`run` over many texts in length-sorted batches, rows in the given order."""
+def run_many(session, tokenizer, texts: list[str], batch: int = 8, spans: list | None = None):
+    """`run` over many texts in length-sorted batches, rows in the given order.
+
+    With `spans` (per text, a list of (start, end) character offsets into it), also returns,
+    per text, an array with the vector of each span: the normalised mean of the vectors of the
+    tokens inside it, from the same pass over the whole text ("late chunking", Günther et al.,
+    2024: the span is read in its context), or a row of NaN for a span without a whole token
+    (one cut off by the model's window).
+    """
     import numpy as np
 
     from tqdm import tqdm
 
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = None
+    out, pooled = None, [None] * len(texts)
     # A long document (minutes of embedding) shows a bar, on a terminal only.
     bar = tqdm(
         total=len(texts),
@@ -200,12 +212,31 @@ def run_many(session, tokenizer, texts: list[str], batch: int = 8):
     )
     for start in range(0, len(order), batch):
         rows = order[start : start + batch]
-        vectors = run(session, tokenizer, [texts[i] for i in rows])
+        if spans is None:
+            vectors = run(session, tokenizer, [texts[i] for i in rows])
+        else:
+            vectors, per_text = run(session, tokenizer, [texts[i] for i in rows], tokens=True)
+            for i, (offsets, states) in zip(rows, per_text):
+                pooled[i] = _pool(offsets, states, spans[i])
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32) if out is None else out
         out[rows] = vectors
         bar.update(len(rows))
     bar.close()
-    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+    out = out if out is not None else np.zeros((0, 0), dtype=np.float32)
+    return (out, pooled) if spans is not None else out
+
+
+def _pool(offsets, states, spans: list[tuple[int, int]]):
+    """The normalised mean token vector of each span (NaN where no whole token lies inside it)."""
+    import numpy as np
+
+    out = np.full((len(spans), states.shape[1]), np.nan, dtype=np.float32)
+    for k, (start, end) in enumerate(spans):
+        inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & (offsets[:, 1] > offsets[:, 0])
+        if inside.any():
+            mean = states[inside].mean(axis=0)
+            out[k] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return out
 
 
 def window(settings: Settings) -> int | None:
@@ -234,8 +265,10 @@ def _counter(path: str):
     return tokenizer
 
 
-def run(session, tokenizer, texts: list[str]):
-    """The vectors an ONNX Runtime session of the exported graph gives for `texts` (one padded batch)."""
+def run(session, tokenizer, texts: list[str], tokens: bool = False):
+    """The vectors an ONNX Runtime session of the exported graph gives for `texts` (one padded
+    batch); with `tokens`, also, per text, its tokens' character offsets (special tokens as
+    (0, 0)) and their vectors, as a second element."""
     import numpy as np
 
     encodings = tokenizer.encode_batch(texts)
@@ -249,7 +282,17 @@ def run(session, tokenizer, texts: list[str]):
         "attention_mask": padded(e.attention_mask for e in encodings),
         "token_type_ids": padded(e.type_ids for e in encodings),
     }
-    return session.run(None, feeds)[0].astype(np.float32)
+    if not tokens:
+        return session.run(["embedding"], feeds)[0].astype(np.float32)
+    vectors, states = session.run(["embedding", "tokens"], feeds)
+    per_text = [
+        (
+            np.array(e.offsets, dtype=np.int64) * ~np.array(e.special_tokens_mask, dtype=bool)[:, None],
+            states[i, : len(e.ids)],
+        )
+        for i, e in enumerate(encodings)
+    ]
+    return vectors.astype(np.float32), per_text
 
 
 @lru_cache(maxsize=4)

@@ -69,6 +69,17 @@ def embed(texts: list[str], settings: Settings, progress: bool = False):
     )
 
 
+def embed_with_spans(texts: list[str], spans: list[list[tuple[int, int]]], settings: Settings):
+    """`embed`, and per text the vectors of the given character spans of it from the same pass
+    (`rag.encoder.run_many`; NaN rows for a span it could not pool); None for the spans when
+    there is no ONNX export (sentence-transformers does not give token offsets)."""
+    from rag import encoder
+
+    if (done := encoder.encode_many(texts, settings, spans=spans)) is not None:
+        return done
+    return embed(texts, settings), None
+
+
 def embed_question(text: str, settings: Settings):
     """One question's vector, the same as `embed([text])[0]`.
 

@@ -11,7 +11,8 @@ Incremental: a document is re-read and re-embedded only when its file's hash dif
 what the index holds; documents whose files are gone are dropped. Chroma holds the chunk
 vectors; the canonical texts, sentence spans and sentence vectors are kept in the index
 folder (`Settings.store_dir`), where the verifier and the UI read them. A sentence's vector
-is made from the sentence with the headings above it, so short conclusions keep their topic.
+is pooled from its tokens in the pass over its chunk (`embed_units`), so short conclusions
+keep their topic.
 """
 
 from __future__ import annotations
@@ -483,8 +484,7 @@ def _write(doc: Document, units: Units, col, settings: Settings) -> None:
     """Embed and store one document: chunk vectors in Chroma, text and sentence vectors on disk."""
     import numpy as np
 
-    chunk_vectors = index.embed([indexed_text(doc, c) for c in units.chunks], settings)
-    sentence_vectors = index.embed(sentence_contexts(doc, units), settings)
+    chunk_vectors, sentence_vectors = embed_units(doc, units, settings)
     col.add(
         ids=[c.id for c in units.chunks],
         embeddings=chunk_vectors.tolist(),
@@ -502,8 +502,42 @@ def indexed_text(doc: Document, chunk: Chunk) -> str:
     return f"{doc.meta.title}\n{doc.text[chunk.start : chunk.end]}"
 
 
+def embed_units(doc: Document, units: Units, settings: Settings):
+    """The vectors of a document's chunks and of its sentences, from one pass over the chunks.
+
+    A sentence's vector is the mean of its tokens' vectors in the pass over the first chunk that
+    holds it, title in front ("late chunking", `rag.encoder.run_many`): the sentence is read with
+    its neighbours, so "The first factor favors fair use for the training copies." carries what
+    the passage is about, and nothing is encoded twice (encoding each sentence again, with the
+    headings above it, took 2.4 times the tokens of the chunks alone, and most of an ingest).
+    A sentence the pass cannot give (no ONNX export) is embedded with the headings above it.
+    """
+    import numpy as np
+
+    texts = [indexed_text(doc, c) for c in units.chunks]
+    spans = []
+    for text, chunk in zip(texts, units.chunks):
+        shift = len(text) - (chunk.end - chunk.start)  # the title in front of the chunk's text
+        spans.append(
+            [(s - chunk.start + shift, e - chunk.start + shift) for s, e in units.sentences[slice(*chunk.sentences)]]
+        )
+    chunk_vectors, pooled = index.embed_with_spans(texts, spans, settings)
+    sentences = np.full((len(units.sentences), chunk_vectors.shape[1]), np.nan, dtype=np.float32)
+    for chunk, vectors in zip(units.chunks, pooled or []):
+        first, _ = chunk.sentences
+        for k, vector in enumerate(vectors):
+            if np.isnan(sentences[first + k, 0]):
+                sentences[first + k] = vector
+    missing = np.flatnonzero(np.isnan(sentences[:, 0]))
+    if missing.size:
+        contexts = sentence_contexts(doc, units)
+        sentences[missing] = index.embed([contexts[i] for i in missing], settings)
+    return chunk_vectors, sentences
+
+
 def sentence_contexts(doc: Document, units: Units) -> list[str]:
-    """Each sentence with the two headings above it: what its vector is made from.
+    """Each sentence with the two headings above it: what its vector is made from when the pass
+    over its chunk cannot give it (`embed_units`).
 
     "The first factor favors fair use for the training copies." says little alone; under
     "1. THE PURPOSE AND CHARACTER OF THE USE. A. THE COPIES USED TO TRAIN SPECIFIC LLMS."

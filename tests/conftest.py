@@ -76,15 +76,17 @@ def testbed_settings(tmp_path_factory):
 def memory_library(paths: list[Path], base: Path, embed: bool = True):
     """A Library of these files, read, named and split as ingest does (and their sentences
     embedded, if `embed`), held in memory: no index, no Chroma."""
-    from rag import index
-    from rag.ingest import build_units, read_document, sentence_contexts
+    from rag import encoder
+    from rag.ingest import build_units, embed_units, read_document
     from rag.retrieve import Library
     from rag.settings import Settings
 
     settings = Settings(corpus_dir=base, index_dir=base)
     docs = {doc.id: doc for doc in map(read_document, paths)}
     units = {doc_id: build_units(doc, settings) for doc_id, doc in docs.items()}
-    vectors = {d: index.embed(sentence_contexts(docs[d], units[d]), settings) for d in docs} if embed else {}
+    if embed:
+        encoder.export(settings)  # sentences are embedded as ingest embeds them (from the machine's export)
+    vectors = {d: embed_units(docs[d], units[d], settings)[1] for d in docs} if embed else {}
     chunks = [(d, c) for d in docs for c in units[d].chunks] if embed else []
     return Library(settings, docs, units, vectors, chunks, collection=None)
 
