@@ -62,7 +62,7 @@
 5. **Answer** with the best sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
-   ...", "The motion is DENIED"), when none of those chosen does: that is its yes or no; so does
+   ...", "The motion is DENIED"), chosen or not: that is its yes or no; so does
    a question asking how a whole appeal, case or motion came out ("How did the court resolve
    the appeal?").
 
@@ -189,7 +189,7 @@ def extract(
     chosen = _select(ranked, settings)
     rival = _opposing(chosen[0], ranked, lib, settings)
     disposition = _disposition(question, chosen, ranked, lib)
-    chosen = [disposition, *chosen] if disposition else chosen
+    chosen = [disposition, *(s for s in chosen if s != disposition)] if disposition else chosen
     return chosen + ([rival] if rival and rival not in chosen else []), None
 
 
@@ -826,14 +826,16 @@ def _opposing(best: Scored, ranked: list[Scored], lib: Library, settings: Settin
 def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib: Library) -> Scored | None:
     """For a yes/no question about what a court decided ("Did she win her appeal?"), the best
     sentence in which the ruling states its own disposition ("we affirm", "the motion is
-    DENIED"), when the answer does not already give one: it is the yes or the no. The same for
-    a question asking how a whole appeal, case or motion came out ("How did the court resolve
-    the appeal?")."""
+    DENIED"): it is the yes or the no, and the answer opens with it, whether it was chosen
+    further down or not at all. The same for a question asking how a whole appeal, case or
+    motion came out ("How did the court resolve the appeal?")."""
     yes_no = not PRESUPPOSES.search(question) and not WH_WORDS.search(question) and _asks_decision(question)
     if not yes_no and not _asks_outcome(question):
         return None
     doc_id = chosen[0].doc_id
-    if lib.docs[doc_id].meta.kind != "ruling" or any(_states_disposition(lib, s) for s in chosen):
+    if stated := [s for s in chosen if _states_disposition(lib, s)]:
+        return stated[0] if stated[0].doc_id == doc_id else None
+    if lib.docs[doc_id].meta.kind != "ruling":
         return None
     return next((s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)), None)
 
