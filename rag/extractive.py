@@ -142,13 +142,20 @@ NOT_SO = re.compile(
 )
 MOTION_TO = re.compile(r"\b(?:motions?|requests?|applications?)\s+(?:\w+\s+){0,3}?to\s+([a-z]{4,})\b", re.I)
 CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?", "... order <party> to <premise>?"
-    r"^\W*(?:why|how|on what (?:basis|grounds?))\s+(?:did|does|do|was|were|has|had|is)\b[^?]*?"
+    r"^\W*(?:(?:why|how|on what (?:basis|grounds?))\s+(?:did|does|do|was|were|has|had|is)"
+    r"|what\s+(?:led|prompted|caused|persuaded|moved))\b[^?]*?"
     r"\b(?:(?:conclud|hold|held|find|found|rul|decid|determin)\w*\s+that\s+([^?]+)"
     r"|((?:order|direct|requir|compel)\w*)\s+((?:[\w.’'&-]+\s+){0,4}?to\s+[^?]+))",
     re.I,
 )
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
+LEAD = re.compile(  # "In Crane v. Rodriguez, " / "On remand after Gall, " before the question word
+    r"^\W*(?!(?:did|does|do|was|were|is|are|has|have|had|can|could|would|will|should|shall|may|might|must"
+    r"|why|how|what|when|where|which|who|whom|whose)\b)"
+    r"[^?,;:]{1,80}?,\s*(?=(?:why|how|what|when|where|which|who|whom|whose|on what|in what|for what)\b)",
+    re.I,
+)
 ASKING_WH = re.compile(  # a question word that opens the question or one joined to it
     r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|also|then)\s+)(?:when|how|what|who|whom|which|where|why)\b", re.I
 )
@@ -471,8 +478,11 @@ class _Bonus:
         self.framing = 0.0 if _asks_issue(question) else settings.answer_framing_penalty
         self.per_type = settings.answer_type_bonus
         filters = legal.answer_filters()  # these keep sentences rather than favour them
+        unled = _unled(question)
         self.wanted = [
-            has for asks, has in legal.answer_types().values() if asks.search(question) and (asks, has) not in filters
+            has
+            for asks, has in legal.answer_types().values()
+            if (asks.search(question) or asks.search(unled)) and (asks, has) not in filters
         ]
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
         self.asks_docket = bool(ASKS_DOCKET.search(question))
@@ -545,10 +555,16 @@ def _is_heading(sentence: str) -> bool:
     )
 
 
+def _unled(question: str) -> str:
+    """The question from its question word on, without a phrase that leads into it ("In Crane v.
+    Rodriguez, why was ..." -> "why was ..."): what it asks opens there."""
+    return LEAD.sub("", question, count=1)
+
+
 def _asks_decision(question: str) -> bool:
     """Whether the question asks what a court decided (a yes/no question, or one with a decision verb)."""
     verbs = "|".join(legal.phrases("decisions", "verbs"))
-    return not PRESUPPOSES.search(question) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
+    return not PRESUPPOSES.search(_unled(question)) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -584,7 +600,7 @@ def _asks_argument(question: str) -> bool:
     the argument that ...?", "How did the panel treat that argument?"): only then does a party's
     position answer it. Only the question's last sentence asks: one before it may tell what was
     argued ("The insurer argued X. How did the court deal with that?")."""
-    asking = sentences_of(question)[-1]
+    asking = _unled(sentences_of(question)[-1])
     if _argument_pattern().search(asking):
         return True
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
@@ -628,7 +644,7 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
         return ranked  # one of its parts may be answered without a number (`_rank` favours those with one)
     if ASKS_DOCKET.search(question):
         return [s for s in ranked if _states_docket(lib, s)]
-    opening = re.sub(r"^\W+", "", question)
+    opening = re.sub(r"^\W+", "", _unled(question))
     for asks, has in [*ANSWER_TYPES, *legal.answer_filters()]:
         if asks.match(opening):
             kept = [(s, lib.docs[s.doc_id].text[s.start : s.end]) for s in ranked]
@@ -680,7 +696,7 @@ def _states_docket(lib: Library, s: Scored) -> bool:
 def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str | None:
     """When a why/how question presupposes a disposition that the ruling's opening and conclusion
     contradict: "Why did the court reverse ..." of an opinion that says "We affirm"."""
-    if not PRESUPPOSES.search(question) or _by_a_lower_court(question, scope, lib):
+    if not PRESUPPOSES.search(_unled(question)) or _by_a_lower_court(question, scope, lib):
         return None
     dispositions = legal.dispositions()
     verbs = {
@@ -727,7 +743,7 @@ def _denied_motion_premise(question: str, scope: set[str], lib: Library) -> str 
 def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | None:
     """When a why/how question presupposes that something was not so ("Why was the use not a fair
     use?") and the best passages say that it was, never that it was not."""
-    asserted = NOT_SO.search(question) if PRESUPPOSES.search(question) else None
+    asserted = NOT_SO.search(question) if PRESUPPOSES.search(_unled(question)) else None
     if not asserted:
         return None
     phrase = re.escape(asserted.group(1)).replace(r"\ ", r"\s+")
@@ -747,7 +763,7 @@ def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | N
     the deposit?") and one of the best passages, in the court's own voice, says the opposite of
     it ("the search was lawful", "not obligated to refund the deposit") about the same things
     (`rag.verify.opposes`)."""
-    said = CONCLUDED_THAT.search(question)
+    said = CONCLUDED_THAT.search(_unled(question))
     if not said:
         return None
     premise = said.group(1) or said.group(3)  # what the court concluded, or ordered done
@@ -829,7 +845,7 @@ def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib:
     DENIED"): it is the yes or the no, and the answer opens with it, whether it was chosen
     further down or not at all. The same for a question asking how a whole appeal, case or
     motion came out ("How did the court resolve the appeal?")."""
-    yes_no = not PRESUPPOSES.search(question) and not WH_WORDS.search(question) and _asks_decision(question)
+    yes_no = not PRESUPPOSES.search(_unled(question)) and not WH_WORDS.search(question) and _asks_decision(question)
     if not yes_no and not _asks_outcome(question):
         return None
     doc_id = chosen[0].doc_id

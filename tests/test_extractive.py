@@ -215,6 +215,9 @@ def test_a_lower_courts_decision_described_by_an_appellate_ruling_is_answered(ru
         ("Why did the court grant FedEx's motion to quash in Alvarado?", "alvarado", "grant", "deny"),
         ("Why did the court deny the motion for attorney's fees in Still?", "still", "deny", "grant"),
         ("Who persuaded the Eighth Circuit to reverse Wilson's sentence?", "wilson", "reverse", "affirm"),
+        # a phrase leading into the question word
+        ("On remand after Gall, why did the Eighth Circuit vacate Wilson's sentence?", "wilson", "vacate", "affirm"),
+        ("In Nelson v. K2, why did the Federal Circuit reverse?", "nelson", "reverse", "affirm"),
     ],
 )
 def test_a_premise_the_rulings_own_disposition_contradicts_is_refused(rulings, question, ruling, assumed, stated):
@@ -501,6 +504,11 @@ def test_an_order_the_ruling_says_the_opposite_of_is_a_false_premise(unembedded)
     assert reason and "order Quicken Loans to refund the entire $500" in reason and "(4th Cir." in reason
     ordered = [sentence_with(unembedded, "Counsel is ordered to reimburse Plaintiff")]  # E.D. Cal.: it did
     assert _opposed_premise("Why was counsel ordered to reimburse the plaintiff $5,500?", ordered, unembedded) is None
+    for asked in (  # the same premise, asked as lawyers also ask it
+        "What led the Fourth Circuit to order Quicken Loans to refund the entire $500?",
+        "In Weintraub, why did the court order Quicken Loans to refund the entire $500?",
+    ):
+        assert _opposed_premise(asked, best, unembedded), asked
 
 
 def test_what_happened_after_the_named_ruling_is_refused(rulings):

@@ -147,10 +147,12 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "criminal_sentence": "What was the sentence reduced to?",
         "reason": "On what basis did the panel reject the claim?",
     }
+    more_asked = {"reason": "What led the court to deny the motion?"}
     found = sentences(testbed)
     for name, (asks, answers) in legal.answer_types().items():
         assert asks.search(asked[name]), name
         assert name not in also_asked or asks.search(also_asked[name]), name
+        assert name not in more_asked or asks.search(more_asked[name]), name
         for pattern in legal.load()["answer_types"][name]["answers"]:
             assert any(re.search(pattern, s, re.I) for s in found), (name, pattern)
 
