@@ -561,10 +561,15 @@ def _unled(question: str) -> str:
     return LEAD.sub("", question, count=1)
 
 
+def _presupposes(question: str) -> bool:
+    """Whether a question asks with a question word (its premise is presupposed), not yes/no."""
+    return bool(PRESUPPOSES.search(_unled(question)))
+
+
 def _asks_decision(question: str) -> bool:
     """Whether the question asks what a court decided (a yes/no question, or one with a decision verb)."""
     verbs = "|".join(legal.phrases("decisions", "verbs"))
-    return not PRESUPPOSES.search(_unled(question)) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
+    return not _presupposes(question) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -696,7 +701,7 @@ def _states_docket(lib: Library, s: Scored) -> bool:
 def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str | None:
     """When a why/how question presupposes a disposition that the ruling's opening and conclusion
     contradict: "Why did the court reverse ..." of an opinion that says "We affirm"."""
-    if not PRESUPPOSES.search(_unled(question)) or _by_a_lower_court(question, scope, lib):
+    if not _presupposes(question) or _by_a_lower_court(question, scope, lib):
         return None
     dispositions = legal.dispositions()
     verbs = {
@@ -743,7 +748,7 @@ def _denied_motion_premise(question: str, scope: set[str], lib: Library) -> str 
 def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | None:
     """When a why/how question presupposes that something was not so ("Why was the use not a fair
     use?") and the best passages say that it was, never that it was not."""
-    asserted = NOT_SO.search(question) if PRESUPPOSES.search(_unled(question)) else None
+    asserted = NOT_SO.search(question) if _presupposes(question) else None
     if not asserted:
         return None
     phrase = re.escape(asserted.group(1)).replace(r"\ ", r"\s+")
@@ -845,7 +850,7 @@ def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib:
     DENIED"): it is the yes or the no, and the answer opens with it, whether it was chosen
     further down or not at all. The same for a question asking how a whole appeal, case or
     motion came out ("How did the court resolve the appeal?")."""
-    yes_no = not PRESUPPOSES.search(_unled(question)) and not WH_WORDS.search(question) and _asks_decision(question)
+    yes_no = not _presupposes(question) and not WH_WORDS.search(question) and _asks_decision(question)
     if not yes_no and not _asks_outcome(question):
         return None
     doc_id = chosen[0].doc_id

@@ -507,8 +507,8 @@ def embed_units(doc: Document, units: Units, settings: Settings):
 
     A sentence's vector is the mean of its tokens' vectors in the pass over the first chunk that
     holds it, title in front ("late chunking", `rag.encoder.run_many`): the sentence is read with
-    its neighbours, so "The first factor favors fair use for the training copies." carries what
-    the passage is about, and nothing is encoded twice (encoding each sentence again, with the
+    its neighbours, so a short conclusion ("The motion is therefore denied.") carries what the
+    passage is about, and nothing is encoded twice (encoding each sentence again, with the
     headings above it, took 2.4 times the tokens of the chunks alone, and most of an ingest).
     A sentence the pass cannot give (no ONNX export) is embedded with the headings above it.
     """
@@ -539,9 +539,8 @@ def sentence_contexts(doc: Document, units: Units) -> list[str]:
     """Each sentence with the two headings above it: what its vector is made from when the pass
     over its chunk cannot give it (`embed_units`).
 
-    "The first factor favors fair use for the training copies." says little alone; under
-    "1. THE PURPOSE AND CHARACTER OF THE USE. A. THE COPIES USED TO TRAIN SPECIFIC LLMS."
-    it matches a question about factor one and training.
+    A short conclusion ("The motion is therefore denied.") says little alone; under
+    "III. DISCUSSION. B. THE MOTION TO DISMISS." it matches a question about that motion.
     """
     heads = [(s, doc.text[s:e]) for _, s, e in doc.layout.paragraphs if is_heading(doc.text[s:e])]
     out = []
