@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
+from rag import imports
 from rag.errors import IndexStoreError, first_line
 from rag.settings import DEFAULT_MODEL, Settings, redact
 
@@ -154,7 +155,7 @@ def count_tokens(texts: list[str], settings: Settings) -> list[int]:
 
 @lru_cache(maxsize=4)
 def _client(index_dir: str, url: str | None):
-    import chromadb
+    chromadb = imports.chromadb()
     from chromadb.config import Settings as ChromaSettings
 
     logging.getLogger("chromadb").setLevel(logging.ERROR)
@@ -263,6 +264,7 @@ def existing_collection(client, name: str):
 
 def _forget_clients() -> None:
     """Close what this process holds open of the embedded databases (before one is moved)."""
+    imports.chromadb()
     from chromadb.api.client import SharedSystemClient
 
     _client.cache_clear()

@@ -13,6 +13,7 @@ import logging
 import shutil
 from pathlib import Path
 
+from rag import imports
 from rag.settings import Settings
 from rag.text import legal_forms, stemmer, stopwords
 
@@ -26,8 +27,7 @@ def folder(settings: Settings) -> Path:
 
 def build(texts: list[str]):
     """A BM25 index of `texts`, one document per text."""
-    import bm25s
-
+    bm25s = imports.bm25s()
     tokens = bm25s.tokenize(
         [legal_forms(t) for t in texts], stopwords=stopwords(), stemmer=stemmer(), show_progress=False
     )
@@ -50,8 +50,7 @@ def save(model, chunk_ids: list[str], settings: Settings) -> None:
 
 def load(chunk_ids: list[str], settings: Settings):
     """The saved index, memory-mapped, if it was built over exactly these chunks; else None."""
-    import bm25s
-
+    bm25s = imports.bm25s()
     try:
         if json.loads((folder(settings) / ORDER_FILE).read_text()) != chunk_ids:
             return None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rag import imports
+
 KEPT_FUNCTION_WORDS = {
     "no",
     "not",
@@ -115,10 +117,10 @@ def _terms(text: str) -> tuple[str, ...]:
 
 def terms_many(texts: list[str]) -> list[list[str]]:
     """`terms` of many texts at once (one tokenizer call)."""
-    import bm25s
-
     texts = [legal_forms(t) for t in texts]
-    return bm25s.tokenize(texts, stopwords=stopwords(), stemmer=stemmer(), return_ids=False, show_progress=False)
+    return imports.bm25s().tokenize(
+        texts, stopwords=stopwords(), stemmer=stemmer(), return_ids=False, show_progress=False
+    )
 
 
 def claim_terms(text: str) -> list[str]:
@@ -134,6 +136,7 @@ def _attribution_terms() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def stopwords() -> list[str]:
     """NLTK's English stop words (as bm25s ships them), keeping the negations and a few that carry meaning."""
+    imports.bm25s()
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
     return sorted((set(STOPWORDS_EN_PLUS) - KEPT_FUNCTION_WORDS) | MORE_STOPWORDS)
