@@ -51,8 +51,9 @@
    of imprisonment, "how long" one with a length of time: rag/legal.toml), and, of those, only
    ones giving a figure the question does not ("How much of the $500 deposit ..." is not
    answered by a sentence about the $500) when there are any. An amount or a count must also
-   be of what is asked: "How much back pay ..." keeps only sentences with a word of "back pay",
-   and none is an answer where the ruling gives amounts of other things.
+   be of what is asked: "How much back pay ..." keeps only sentences with every word of "back
+   pay" ("How many grams of cocaine ...": with "grams"), and none is an answer where the ruling
+   gives amounts of other things.
 4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
    contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
@@ -655,22 +656,23 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
             kept = [(s, lib.docs[s.doc_id].text[s.start : s.end]) for s in ranked]
             kept = [(s, text) for s, text in kept if has.search(text)]
             measured = _measured(opening) if has in (AMOUNT, COUNT) else set()
-            kept = [(s, text) for s, text in kept if not measured or measured & set(terms(text))]
+            kept = [(s, text) for s, text in kept if measured <= set(terms(text))]
             given = _figures(question)
             return [s for s, text in kept if _tells_more(given, text)] or [s for s, _ in kept]
     return ranked
 
 
 def _measured(question: str) -> set[str]:
-    """The terms of what a quantity question asks the amount of ("How much back pay did ...":
-    back, pay; "What hourly rates ...": hourly, rates), less the words of
-    quantity themselves and the whole a part is taken of ("How much of the deposit was
+    """The terms of the measure a quantity question asks for, all of which an answer states
+    ("How much back pay did ...": back, pay; "What hourly rates ...": hourly, rates; "How many
+    grams of cocaine ...": grams, which "three bags of cocaine" does not give), less the words
+    of quantity themselves and the whole a part is taken of ("How much of the deposit was
     returned?" is answered by "$129.41 was refunded")."""
     asked = MEASURED.match(question)
     if not asked:
         return set()
-    words = re.sub(r"^\s*of\b.*", "", asked.group(1), flags=re.I)
-    return set(terms(words)) - QUANTITY_WORDS
+    measure = re.split(r"\bof\b", asked.group(1), maxsplit=1, flags=re.I)[0]
+    return set(terms(measure)) - QUANTITY_WORDS
 
 
 def _figures(text: str) -> set[str]:

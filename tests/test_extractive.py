@@ -310,6 +310,8 @@ def test_what_a_question_tells_before_it_asks_counts_less_than_what_it_asks():
         "What fine did the court impose in Nelson v. K2?",  # a quantity
         "What price did FedEx pay in Alvarado?",
         "How much prejudgment interest did the court add to Still's fee award?",  # amounts of other things
+        "How many hours of deposition testimony did Snyder give in Alvarado?",  # a count in a measure never given
+        "How many days of imprisonment did Wilson get?",  # (the sentence is in months)
         "What sentence did the court impose in Alvarado?",
         "How old was Wilson at sentencing?",
         "How long did the oral argument in Nelson v. K2 last?",  # a length of time
