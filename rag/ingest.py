@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rag import encoder, index, lexical, remote
+from rag import encoder, index, legal, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_manifest, slug
 from rag.errors import CorpusError, IndexStoreError, first_line
 from rag.models import date_int
@@ -38,6 +38,7 @@ from rag.text import LEGAL_ABBREVIATIONS
 log = logging.getLogger(__name__)
 
 SKIPPED = "_skipped-files.json"  # in the store: the files the last ingest could not read
+COURTS = "_courts.json"  # in the store: the courts-db entries of the documents' courts (`rag.legal.court`)
 
 
 HEADING_NUMBER = re.compile(r"^(\(?[ivx]+\)|[A-Z0-9]{1,2}\.)\s")
@@ -245,17 +246,28 @@ def is_built(settings: Settings) -> bool:
     return col is not None and col.count() > 0 and (bool(settings.chroma_url) or settings.store_dir.is_dir())
 
 
-def _save_lexical(settings: Settings) -> None:
-    """Build BM25 over every stored chunk, in the order the library loads them, and save it."""
-    ids, texts = [], []
+def _save_derived(settings: Settings) -> None:
+    """Save what every answering process would otherwise work out again from the stored documents:
+    BM25 over every chunk, in the order the library loads them, and their courts' entries."""
+    ids, texts, courts = [], [], {}
     for path in sorted(settings.store_dir.glob("*.units.json")):
         doc_id = path.name.removesuffix(".units.json")
         doc = Document.load(settings.store_dir / f"{doc_id}.json")
+        courts[doc.meta.court] = legal.court(doc.meta.court)
         for chunk in load_units(path).chunks:
             ids.append(chunk.id)
             texts.append(indexed_text(doc, chunk))
     if texts:
         lexical.save(lexical.build(texts), ids, settings)
+    (settings.store_dir / COURTS).write_text(json.dumps(courts, sort_keys=True))
+
+
+def load_courts(settings: Settings) -> None:
+    """Give `rag.legal` the courts' entries ingest saved (none before this was saved: it looks them up)."""
+    try:
+        legal.remember_courts(json.loads((settings.store_dir / COURTS).read_text()))
+    except (OSError, ValueError):
+        pass
 
 
 def _export_encoder(settings: Settings) -> None:
@@ -346,8 +358,9 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         or report.updated
         or report.removed
         or not (lexical.folder(settings) / lexical.ORDER_FILE).is_file()
+        or not (settings.store_dir / COURTS).is_file()
     ):
-        _save_lexical(settings)
+        _save_derived(settings)
     if settings.chroma_url:
         remote.push(settings)
     report.seconds = time.perf_counter() - started
@@ -380,6 +393,8 @@ def check(settings: Settings | None = None) -> list[str]:
             problems.append(f"{doc_id}: {damage}")
     if indexed and not (lexical.folder(settings) / lexical.ORDER_FILE).is_file():
         problems.append("the saved BM25 index is missing")
+    if indexed and not (settings.store_dir / COURTS).is_file():
+        problems.append("the saved entries of the rulings' courts are missing")
     return problems
 
 

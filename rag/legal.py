@@ -29,9 +29,26 @@ def is_main_opinion(part: str | None) -> bool:
     return bool(part) and any(re.search(rf"\b{re.escape(n)}\b", part, re.I) for n in names)
 
 
-@lru_cache(maxsize=256)
+_COURTS: dict[str, dict | None] = {}  # courts-db entries looked up, or given (`remember_courts`), by citation
+COURT_FIELDS = ("id", "name", "citation_string", "level", "type")  # what is read of an entry here
+
+
 def court(citation: str) -> dict | None:
-    """The courts-db entry of a court written in citation form ("9th Cir.", "N.D. Cal.", "U.S.")."""
+    """The courts-db entry of a court written in citation form ("9th Cir.", "N.D. Cal.", "U.S."),
+    with the fields read here (`COURT_FIELDS`)."""
+    if citation not in _COURTS:
+        entry = _look_up(citation)
+        _COURTS[citation] = {k: entry[k] for k in COURT_FIELDS if k in entry} if entry else None
+    return _COURTS[citation]
+
+
+def remember_courts(entries: dict[str, dict | None]) -> None:
+    """Entries of `court` looked up before (saved beside the index at ingest): loading courts-db
+    takes a fifth of a second, a large part of a cold question's."""
+    _COURTS.update(entries)
+
+
+def _look_up(citation: str) -> dict | None:
     from courts_db import courts
 
     if not citation:

@@ -21,7 +21,7 @@ from functools import cached_property
 from rag import index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
-from rag.ingest import Chunk, Units, indexed_text, is_built, load_stored, skipped_files
+from rag.ingest import Chunk, Units, indexed_text, is_built, load_courts, load_stored, skipped_files
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
 from rag.text import terms
@@ -117,6 +117,7 @@ def _load(settings: Settings) -> Library:
     if not docs:
         raise IndexStoreError(f"the index is empty: no readable documents in {settings.corpus_dir}")
     _warn_if_stale(settings, docs)
+    load_courts(settings)
     chunks = [(d, c) for d in docs for c in units[d].chunks]
     return Library(settings, docs, units, vectors, chunks, col, version=version, checked=time.monotonic())
 

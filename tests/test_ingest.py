@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 
 import pytest
@@ -340,3 +341,36 @@ def test_sentences_are_split_without_importing_all_of_nltk_and_nltk_still_loads_
     ruling = ruling_file("us_tax_court_")
     done = subprocess.run([sys.executable, "-c", script, str(ruling)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_an_answering_process_knows_the_rulings_courts_from_the_index_without_loading_courts_db(tmp_path):
+    """Ingest saves the courts-db entries of the rulings' courts; a process that loads the library
+    gets the same court names and levels from them, and never loads courts-db (a fifth of a
+    second of a cold question)."""
+    import json
+    import subprocess
+    import sys
+
+    from rag import legal
+    from rag.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("ca7_lopez", "us_tax_court_", "alvarado_v_fedex"):  # 7th Cir., T.C., N.D. Cal.
+        shutil.copy(ruling_file(name), corpus)
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    assert len(ingest(settings=s).added) == 3
+    script = (
+        "import json, sys; from rag import legal; from rag.retrieve import library\n"
+        "lib = library(); lib.vocabulary.words\n"
+        "courts = {d.meta.court: [legal.court_name(d.meta.court), legal.court_level(d.meta.court)] for d in lib.docs.values()}\n"
+        "assert 'courts_db' not in sys.modules, 'courts-db was loaded'\n"
+        "print(json.dumps(courts))\n"
+    )
+    env = {**os.environ, "RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    there = json.loads(done.stdout.splitlines()[-1])
+    here = {court: [legal.court_name(court), legal.court_level(court)] for court in there}
+    assert there == here and len(there) == 3 and all(name and level for name, level in there.values()), there
