@@ -256,7 +256,7 @@ def _case_known(lib: Library, first: str, second: str) -> bool:
     before = rf"\b{re.escape(first)}\b.{{0,60}}?" if first else ""
     case = re.compile(rf"{before}\bv\.?\s.{{0,60}}?\b{re.escape(second)}\b", re.I | re.S)
     words = set(terms(f"{first} {second}"))
-    candidates = [d for d in lib.docs if words <= lib.vocabulary.doc_terms[d]]
+    candidates = frozenset.intersection(*map(lib.vocabulary.using, words)) if words else lib.docs
     return any(case.search(lib.docs[d].meta.title) or case.search(lib.docs[d].text) for d in candidates)
 
 
@@ -264,7 +264,7 @@ def _unmentioned_events(question: str, vocab: Vocabulary, scope: set[str]) -> li
     """Events of litigation the question asks about that no document in scope mentions."""
     events = _event_terms()
     asked = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if set(terms(w)) & events]
-    return [w for w in asked if not any(t in vocab.doc_terms[d] for t in _forms(w) for d in scope)]
+    return [w for w in asked if not any(vocab.using(t) & scope for t in _forms(w))]
 
 
 @lru_cache(maxsize=1)
@@ -436,18 +436,34 @@ def _discusses(lib: Library, doc_id: str, ruling_id: str) -> bool:
     """Whether a secondary source (commentary, or a file that is no court's text) discusses a
     ruling of the corpus: then the court's own words come before it."""
     doc, ruling = lib.docs[doc_id], lib.docs[ruling_id].meta
-    return doc.meta.kind != "ruling" and ruling.kind == "ruling" and _names_case(doc.text, ruling.title, ruling.docket)
+    if doc.meta.kind == "ruling" or ruling.kind != "ruling":
+        return False
+    return _names_parties(lib, doc_id, ruling.title) or _gives_docket(doc.text, ruling.docket)
+
+
+def _names_parties(lib: Library, doc_id: str, title: str) -> bool:
+    """Whether a document names the case of this title ("Doe v. Acme"). Its text is read only
+    when it uses both names (the BM25 index's postings say so without reading it)."""
+    for a, b in CASE_NAME.findall(title)[:1]:
+        first, second = a.split()[-1], b.split()[0]
+        if all(doc_id in lib.vocabulary.using(t) for t in terms(f"{first} {second}")):
+            return _names_case(lib.docs[doc_id].text, first, second)
+    return False
 
 
 @lru_cache(maxsize=1 << 16)  # one per (document, ruling) pair that met as candidates
-def _names_case(text: str, title: str, docket: str) -> bool:
-    """Whether a text names the case of this title ("Doe v. Acme") or its docket number."""
-    for a, b in CASE_NAME.findall(title)[:1]:
-        name = rf"\b{re.escape(a.split()[-1])},?\s+v(?:s)?\.?\s+{re.escape(b.split()[0])}\b"
-        if re.search(name, text, re.I):
-            return True
-    number = re.search(r"\d+[-:]\d+(?:[-:]\d+)?", docket)  # "21-01234" of "No. 3:21-cv-01234 ABC"
-    return bool(number) and re.search(rf"(?<![\d-]){re.escape(number.group(0))}(?![\d])", text) is not None
+def _names_case(text: str, first: str, second: str) -> bool:
+    name = rf"\b{re.escape(first)},?\s+v(?:s)?\.?\s+{re.escape(second)}\b"
+    return re.search(name, text, re.I) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _gives_docket(text: str, docket: str) -> bool:
+    """Whether a text gives the number of this docket ("21-01234" of "No. 3:21-cv-01234 ABC")."""
+    number = re.search(r"\d+[-:]\d+(?:[-:]\d+)?", docket)
+    if not number or number.group(0) not in text:  # a plain search first: a regex's is ten times slower
+        return False
+    return re.search(rf"(?<![\d-]){re.escape(number.group(0))}(?![\d])", text) is not None
 
 
 def _lexical(weights: dict[str, float], sentences: list[frozenset[str]], names: frozenset[str]):

@@ -137,8 +137,8 @@ def _foreign(question: str, focus: tuple[str, ...], vocab) -> bool:
     here = frozenset().union(*(vocab.doc_terms[d] for d in focus))
     if set(terms(" ".join(later_names(question)))) - here:
         return True
-    others = [t for d, t in vocab.doc_terms.items() if d not in focus]
-    return any(0 < sum(word in t for t in others) < len(others) / 2 for word in set(terms(question)) - here)
+    others = len(vocab.docs) - len(focus)
+    return any(0 < len(vocab.using(word) - set(focus)) < others / 2 for word in set(terms(question)) - here)
 
 
 def _keeps(question: str, rewritten: str) -> bool:

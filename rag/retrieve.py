@@ -62,7 +62,32 @@ class Library:
         """The corpus's word tables, for the answerer (`rag.vocabulary`)."""
         from rag.vocabulary import Vocabulary
 
-        return Vocabulary(self.docs, self.units)
+        return Vocabulary(self.docs, self.units, postings=self.documents_using)
+
+    def documents_using(self, term: str) -> frozenset[str]:
+        """The documents with a chunk whose indexed text has the term (a stemmed `terms` word):
+        the postings of the BM25 index, read without reading any document."""
+        import numpy as np
+
+        model = _bm25(self)
+        column = model.vocab_dict.get(term)
+        if column is None:
+            return frozenset()
+        start, end = model.scores["indptr"][column], model.scores["indptr"][column + 1]
+        ids = self._doc_ids
+        return frozenset(ids[i] for i in np.unique(self._chunk_doc[model.scores["indices"][start:end]]))
+
+    @cached_property
+    def _doc_ids(self) -> list[str]:
+        return list(self.docs)
+
+    @cached_property
+    def _chunk_doc(self):
+        """Per chunk, the place of its document in `_doc_ids` (numpy)."""
+        import numpy as np
+
+        place = {d: i for i, d in enumerate(self._doc_ids)}
+        return np.array([place[d] for d, _ in self.chunks], dtype=np.int32)
 
 
 _libraries: dict[tuple, Library] = {}

@@ -57,6 +57,18 @@ def test_a_question_naming_a_party_is_answered_from_that_ruling(rulings):
     assert any("discoverable" in text or "DENIED" in text for _, text in chosen)
 
 
+def test_the_rulings_using_a_word_are_read_off_the_bm25_index_as_off_their_texts(rulings):
+    """What the answerer asks of the whole corpus ("does any ruling use this word?") comes from
+    the BM25 postings; the same answer as reading every ruling, for every word they use."""
+    from rag.text import terms
+    from rag.vocabulary import Vocabulary
+
+    read = Vocabulary(rulings.docs, rulings.units)  # no postings: reads every document
+    every = set().union(*read.doc_terms.values())
+    assert len(every) > 500 and all(rulings.vocabulary.using(t) == read.using(t) for t in every)
+    assert [len(rulings.vocabulary.using(t)) for t in terms("affirmed subpoena zygomorphic")] == [2, 1, 0]
+
+
 def test_a_court_named_without_a_party_points_at_its_ruling(rulings):
     chosen, reason = ask(
         rulings, "What sentence did the Eighth Circuit review, and did it find an abuse of discretion?"

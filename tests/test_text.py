@@ -73,6 +73,34 @@ def test_a_per_document_table_is_made_when_first_read_and_lists_every_document()
         table["z"]
 
 
+def test_terms_are_the_tokens_bm25s_gives_a_ruling():
+    """`terms_many` does what `bm25s.tokenize` does (the BM25 index is built with it), without
+    its cost per call; the same for every line of a ruling of another court and layout."""
+    from conftest import ruling_file
+    from rag import imports
+    from rag.readers import read_file
+    from rag.text import legal_forms, stemmer, stopwords, terms_many
+
+    lines = [line for line in read_file(ruling_file("nc_supreme_gift_surplus"))[0].splitlines() if line.strip()]
+    usual = imports.bm25s().tokenize(
+        [legal_forms(t) for t in lines], stopwords=stopwords(), stemmer=stemmer(), return_ids=False, show_progress=False
+    )
+    assert len(lines) > 50 and terms_many(lines) == usual
+    assert [terms_many([t])[0] for t in lines[:50]] == usual[:50]
+
+
+def test_a_sentences_terms_are_made_when_it_is_first_read():
+    from rag.text import terms
+    from rag.vocabulary import SentenceTerms
+
+    text = "The motion is granted. Defendants appealed the judgment. No costs."
+    spans = [(0, 22), (23, 56), (57, 66)]
+    table = SentenceTerms(text, spans)
+    assert len(table) == 3 and table._made == [None, None, None]
+    assert table[1] == frozenset(terms("Defendants appealed the judgment.")) and table._made[0] is None
+    assert list(table) == [frozenset(terms(text[s:e])) for s, e in spans] and table[-1] == table[2]
+
+
 @pytest.mark.parametrize(
     "adjective, place",
     [
