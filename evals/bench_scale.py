@@ -291,6 +291,14 @@ def _timed(command: list[str], env: dict) -> float:
     return time.perf_counter() - started
 
 
+def _built(row: dict) -> str:
+    """The ingest cell: its time and what it encoded, or a dash for an index built by a run that
+    did not report (interrupted), whose build was not measured."""
+    if row["ingest_s"] is None:
+        return "—"
+    return f"{row['ingest_s']} ({row['encoded_texts']:,} texts encoded)"
+
+
 def write_report(rows: list[dict], args) -> None:
     """A Markdown table, the raw rows as JSON, and a chart of latency, ingest and quality by size."""
     from matplotlib.figure import Figure
@@ -303,8 +311,8 @@ def write_report(rows: list[dict], args) -> None:
     lines = [head, "|---|" + "---:|" * 11]
     for r in rows:
         lines.append(
-            f"| {r['encoder']} | {r['chunks']:,} | {r['documents']} | {r['ingest_s']} ({r['encoded_texts']:,} texts encoded) "
-            f"| {r['encoder_texts_per_s']} | {r['load_s']} | {r['rss_mb']} | {r['cold_ask_s']} "
+            f"| {r['encoder']} | {r['chunks']:,} | {r['documents']} | {_built(r)} "
+            f"| {r['encoder_texts_per_s'] or '—'} | {r['load_s']} | {r['rss_mb']} | {r['cold_ask_s']} "
             f"| {r['latency_p50_ms']:.0f} / {r['latency_p95_ms']:.0f} | {r['hit_at_k']:.3f} | {r['mrr']:.3f} "
             f"| {r['evidence_hit']:.3f} |"
         )

@@ -453,6 +453,7 @@ def _names_parties(lib: Library, doc_id: str, title: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)  # one per (document, ruling) pair that met as candidates
 def _names_case(text: str, first: str, second: str) -> bool:
+    """Whether a text names the case of these two parties ("Doe v. Acme", "DOE vs ACME")."""
     name = rf"\b{re.escape(first)},?\s+v(?:s)?\.?\s+{re.escape(second)}\b"
     return re.search(name, text, re.I) is not None
 
