@@ -62,7 +62,8 @@ class Library:
         """The corpus's word tables, for the answerer (`rag.vocabulary`)."""
         from rag.vocabulary import Vocabulary
 
-        return Vocabulary(self.docs, self.units, postings=self.documents_using)
+        # the BM25 postings only where chunks hold the documents (a library of documents alone reads them)
+        return Vocabulary(self.docs, self.units, postings=self.documents_using if self.chunks else None)
 
     def documents_using(self, term: str) -> frozenset[str]:
         """The documents with a chunk whose indexed text has the term (a stemmed `terms` word):
