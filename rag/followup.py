@@ -137,8 +137,8 @@ def _foreign(question: str, focus: tuple[str, ...], vocab) -> bool:
     here = frozenset().union(*(vocab.doc_terms[d] for d in focus))
     if set(terms(" ".join(later_names(question)))) - here:
         return True
-    others = len(vocab.docs) - len(focus)
-    return any(0 < len(vocab.using(word) - set(focus)) < others / 2 for word in set(terms(question)) - here)
+    focus, others = set(focus), len(vocab.docs) - len(focus)
+    return any(0 < len(vocab.using(word) - focus) < others / 2 for word in set(terms(question)) - here)
 
 
 def _keeps(question: str, rewritten: str) -> bool:

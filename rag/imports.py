@@ -31,7 +31,6 @@ def chromadb() -> ModuleType:
     overrides.override = overrides.overrides = _marked
     try:
         import chromadb
-        import chromadb.config  # noqa: F401  (the client's settings, imported with the rest)
     finally:
         overrides.override, overrides.overrides = saved
     return chromadb

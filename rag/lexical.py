@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rag import imports
 from rag.settings import Settings
-from rag.text import legal_forms, stemmer, stopwords
+from rag.text import terms_many
 
 log = logging.getLogger(__name__)
 ORDER_FILE = "chunk_ids.json"
@@ -26,14 +26,9 @@ def folder(settings: Settings) -> Path:
 
 
 def build(texts: list[str]):
-    """A BM25 index of `texts`, one document per text."""
-    bm25s = imports.bm25s()
-    tokens = bm25s.tokenize(
-        [legal_forms(t) for t in texts], stopwords=stopwords(), stemmer=stemmer(), show_progress=False
-    )
-    model = bm25s.BM25()
-    model.index(tokens, show_progress=False)
-    model.vocab_dict = tokens.vocab
+    """A BM25 index of `texts`, one document per text, over their `terms` (the question's too)."""
+    model = imports.bm25s().BM25()
+    model.index(terms_many(texts), show_progress=False)
     return model
 
 

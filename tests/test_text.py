@@ -74,7 +74,7 @@ def test_a_per_document_table_is_made_when_first_read_and_lists_every_document()
 
 
 def test_terms_are_the_tokens_bm25s_gives_a_ruling():
-    """`terms_many` does what `bm25s.tokenize` does (the BM25 index is built with it), without
+    """`terms_many` does what `bm25s.tokenize` does (indexes saved earlier were built with it), without
     its cost per call; the same for every line of a ruling of another court and layout."""
     from conftest import ruling_file
     from rag import imports
