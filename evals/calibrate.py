@@ -28,11 +28,12 @@ from pathlib import Path
 GRID = {
     "answer_dense_weight": (0.5, 0.8, 1.1),
     "answer_passage_weight": (0.0, 0.1, 0.2),
-    "answer_holding_bonus": (0.1, 0.2, 0.3),
-    "answer_min_score": (0.4, 0.5, 0.6),
+    "answer_holding_bonus": (0.1, 0.2),
+    "answer_context_weight": (0.0, 0.2, 0.4),
+    "answer_position_weight": (0.0, 0.2),
+    "answer_citation_penalty": (0.0, 0.2),
+    "answer_min_score": (0.45, 0.55, 0.65),
     "answer_keep_within": (0.3, 0.45),
-    "answer_length_norm": (0.0, 0.3),
-    "answer_argument_penalty": (0.0, 0.1),
 }
 WEIGHTS = {"evidence_hit": 0.5, "citation_precision": 0.1, "on_evidence": 0.15, "refusal_accuracy": 0.25}
 

@@ -16,9 +16,11 @@
    Dispositions, events, court levels: rag/legal.toml, the same for every ruling.
 3. **Score** each candidate sentence:
 
-       score = lexical * brevity + dense_weight * cosine + passage_weight / (1 + chunk_rank)
-               + holding_bonus * states_holding - argument_penalty * attributes_argument
-               - framing_penalty * frames_issue
+       match = lexical * brevity + dense_weight * cosine
+       score = match + passage_weight / (1 + chunk_rank) + context_weight * match_of_previous
+               + position_weight * place + holding_bonus * states_holding
+               - argument_penalty * attributes_argument - framing_penalty * frames_issue
+               - citation_penalty * cites_authority
                + type_bonus * kinds_asked_for ± separate_opinion - keep_within * secondary
 
    `lexical` is the share of the question's terms found in the sentence, each weighted by its
@@ -28,7 +30,11 @@
    typical one, which holds more words of any question; `cosine` compares the question's and
    the sentence's embeddings; `chunk_rank` is the rank the search gave the best chunk holding
    the sentence (0 for the best: the search read the sentence's neighbours too, and a holding
-   that does not repeat the question's words sits in a passage that does); `states_holding` is
+   that does not repeat the question's words sits in a passage that does); `match_of_previous`
+   is the match of the sentence just before it (a ruling names a subject, "The plaintiff argues
+   that ...", "The test has two parts.", and answers in the sentences after it, which need not
+   repeat its words); `place` is the sentence's place in its document, 0 for the first and 1
+   for the last (conclusions come late); `states_holding` is
    1 when the question asks what was decided and the sentence is phrased as a decision ("We
    affirm", "The motion is DENIED"); `attributes_argument` is 1 when the sentence gives a
    party's position ("The plaintiff argues ...") and the question does not ask what was argued
@@ -36,7 +42,9 @@
    than resolving it; `frames_issue` is 1 for a sentence stating the question to decide ("The
    only issue on appeal is whether ...", rag/legal.toml [issues]) when the question does not ask
    what the issue was: it repeats the question's words without answering it (a sentence doing
-   both loses the larger penalty only); `kinds_asked_for` counts the kinds of answer the
+   both loses the larger penalty only); `cites_authority` is 1 for a sentence citing a case or
+   the record ("291 F.3d 1282", "Id.", "See ...": rag/legal.toml [citations]): it gives another
+   court's words, not this court's decision; `kinds_asked_for` counts the kinds of answer the
    question asks for that the sentence gives (rag/legal.toml [answer_types]: a standard of
    review, the judges, a reason for "why", ...; a figure only if it is not one the question
    states itself);
@@ -54,13 +62,15 @@
    be of what is asked: "How much back pay ..." keeps only sentences with every word of "back
    pay" ("How many grams of cocaine ...": with "grams"), and none is an answer where the ruling
    gives amounts of other things.
-4. **Refuse late**: when no sentence reaches the floor; when the best sentence's ruling
-   contradicts a presupposed disposition (as above, for a question naming no ruling); when a
+4. **Refuse late**: when no sentence reaches the floor by its own score (without
+   `match_of_previous` and `place`: they order relevant sentences but make none relevant; a
+   footnote at the end of a ruling is no answer for being there); when the best sentence's
+   ruling contradicts a presupposed disposition (as above, for a question naming no ruling); when a
    why/how question presupposes that something was not so and the best passages say it was;
    when it says the court concluded something ("Why did the court hold that the search was
    unlawful?") or ordered it ("Why did the court order the lender to refund ...?") and one of
    the best passages, in the court's voice (not a party's position), says the opposite.
-5. **Answer** with the best sentences within `keep_within` of the top one, best first,
+5. **Answer** with the best relevant sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
    ...", "The motion is DENIED"), chosen or not: that is its yes or no; so does
@@ -168,6 +178,13 @@ class Scored:
     start: int
     end: int
     score: float
+    prior: float = 0.0  # of the score, what the sentence's place adds (the one before it, its position)
+
+    @property
+    def own(self) -> float:
+        """The score of the sentence's own words and meaning: what decides whether it is relevant at
+        all. Its place orders relevant sentences; it does not make a footnote at the end relevant."""
+        return self.score - self.prior
 
 
 def extract(
@@ -188,14 +205,16 @@ def extract(
         return [], reason
     ranked = _rank(question, hits, _candidates(hits, lib, named, settings.answer_pool), named, lib, settings)
     ranked = [s for s in _of_expected_type(question, ranked, lib) if (s.doc_id, s.start, s.end) not in shown]
-    if not ranked or ranked[0].score < settings.answer_min_score:
+    relevant = [s for s in ranked if s.own >= settings.answer_min_score]
+    if not relevant:
         return [], "None of their passages addresses the question closely enough."
-    conflict = not named and _contradicted_premise(question, {ranked[0].doc_id}, lib)
-    conflict = conflict or _negated_premise(question, ranked[:3], lib) or _opposed_premise(question, ranked[:3], lib)
+    best = relevant[:3]
+    conflict = not named and _contradicted_premise(question, {best[0].doc_id}, lib)
+    conflict = conflict or _negated_premise(question, best, lib) or _opposed_premise(question, best, lib)
     if conflict:
         return [], conflict
-    chosen = _select(ranked, settings)
-    rival = _opposing(chosen[0], ranked, lib, settings)
+    chosen = _select(relevant, settings)
+    rival = _opposing(chosen[0], relevant, lib)
     disposition = _disposition(question, chosen, ranked, lib)
     chosen = [disposition, *(s for s in chosen if s != disposition)] if disposition else chosen
     return chosen + ([rival] if rival and rival not in chosen else []), None
@@ -391,11 +410,25 @@ def _rank(
         text, spans = lib.docs[doc_id].text, lib.units[doc_id].sentences
         brevity = _brevity([text[spans[i][0] : spans[i][1]] for i in order], settings.answer_length_norm)
         passage = settings.answer_passage_weight * np.array([ranks.get((doc_id, i), 0.0) for i in order])
-        for i, base in zip(order, lexical * brevity + settings.answer_dense_weight * cosines + passage):
+        match = lexical * brevity + settings.answer_dense_weight * cosines
+        context = settings.answer_context_weight * _preceding(order, match)
+        position = settings.answer_position_weight * np.array(order) / max(1, len(spans) - 1)
+        for i, base, prior in zip(order, match + passage, context + position):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
-                out.append(Scored(doc_id, *spans[i], float(base + bonus(sentence) - secondary + separate(i))))
+                own = base + bonus(sentence) - secondary + separate(i)
+                out.append(Scored(doc_id, *spans[i], float(own + prior), float(prior)))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _preceding(order: list[int], values):
+    """Per sentence (by index, in `order`), the value of the sentence just before it, 0 when that
+    one is not a candidate: a ruling states a subject ("The test has two parts.", "The plaintiff
+    argues that ...") and answers in the sentences after it, which need not repeat its words."""
+    import numpy as np
+
+    at = {i: k for k, i in enumerate(order)}
+    return np.array([values[at[i - 1]] if i - 1 in at else 0.0 for i in order])
 
 
 def _separate_opinion(question: str, authors: list[str | None], settings: Settings):
@@ -495,6 +528,7 @@ class _Bonus:
         self.argument = 0.0 if _asks_argument(question) else settings.answer_argument_penalty
         self.framing = 0.0 if _asks_issue(question) else settings.answer_framing_penalty
         self.per_type = settings.answer_type_bonus
+        self.citation = settings.answer_citation_penalty
         filters = legal.answer_filters()  # these keep sentences rather than favour them
         unled = _unled(question)
         self.wanted = [
@@ -514,7 +548,8 @@ class _Bonus:
             self.framing if self.framing and _frames_issue(sentence) else 0.0,
         )
         kinds = sum(1 for has in self.wanted if has.search(sentence))
-        return stated - argued + (self.per_type * kinds if kinds and _tells_more(self.given, sentence) else 0.0)
+        cited = self.citation if _cites_authority(sentence) else 0.0
+        return stated - argued - cited + (self.per_type * kinds if kinds and _tells_more(self.given, sentence) else 0.0)
 
     def keeps_heading(self, sentence: str) -> bool:
         """A heading or caption line answers only a case-number question, one asking for what it
@@ -632,6 +667,13 @@ def _asks_argument(question: str) -> bool:
     return bool(which) or bool(
         what_was and not re.search(r"\b(?:to|of|on|about|with|against|for)\b", what_was[1], re.I)
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _cites_authority(sentence: str) -> bool:
+    """Whether a sentence cites authority ("See Burnes, 291 F.3d at 1285.", "Id. at 5."): it gives
+    another court's words or the record's, not what this court decides (rag/legal.toml [citations])."""
+    return bool(legal.citation_pattern().search(sentence))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -851,16 +893,11 @@ def _stated_dispositions(lib: Library, doc_id: str) -> set[str]:
 # ---- 5. Answer ---------------------------------------------------------------------------
 
 
-def _opposing(best: Scored, ranked: list[Scored], lib: Library, settings: Settings) -> Scored | None:
-    """The best-scoring sentence of another document that states the opposite of the best
-    answer (a memo saying "not a fair use" of what the ruling holds a fair use): shown beside
-    it, so that the user sees that the documents disagree."""
-    for s in ranked:
-        if s.score < settings.answer_min_score:
-            return None
-        if s.doc_id != best.doc_id and _opposite(lib, best, s):
-            return s
-    return None
+def _opposing(best: Scored, relevant: list[Scored], lib: Library) -> Scored | None:
+    """The best-scoring relevant sentence of another document that states the opposite of the
+    best answer (a memo saying "not a fair use" of what the ruling holds a fair use): shown
+    beside it, so that the user sees that the documents disagree."""
+    return next((s for s in relevant if s.doc_id != best.doc_id and _opposite(lib, best, s)), None)
 
 
 def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib: Library) -> Scored | None:
@@ -932,9 +969,9 @@ def _opposite(lib: Library, a, b) -> bool:
     return bool(opposes(first, second) or opposes(second, first))
 
 
-def _select(ranked: list[Scored], settings: Settings) -> list[Scored]:
-    """The best sentences within reach of the top one, best first, grouped by document."""
-    floor = max(settings.answer_min_score, ranked[0].score - settings.answer_keep_within)
-    chosen = [s for s in ranked if s.score >= floor][: settings.max_sentences]
+def _select(relevant: list[Scored], settings: Settings) -> list[Scored]:
+    """The best relevant sentences within reach of the top one, best first, grouped by document."""
+    floor = relevant[0].score - settings.answer_keep_within
+    chosen = [s for s in relevant if s.score >= floor][: settings.max_sentences]
     doc_order = {d: i for i, d in enumerate(dict.fromkeys(s.doc_id for s in chosen))}
     return sorted(chosen, key=lambda s: (doc_order[s.doc_id], -s.score))

@@ -119,6 +119,12 @@ def issue_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def citation_pattern() -> re.Pattern:
+    """[citations]: how a sentence cites authority ("291 F.3d 1282", "Id.", "See ...")."""
+    return re.compile("|".join(f"(?:{p})" for p in load()["citations"]["patterns"]))
+
+
+@lru_cache(maxsize=1)
 def answer_types() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     """Per [answer_types] entry: (what a question asking for it matches, what a sentence giving it matches)."""
     return {name: (_either(t["asks"]), _either(t["answers"])) for name, t in load()["answer_types"].items()}

@@ -61,8 +61,17 @@ class Settings(BaseSettings):
     answer_framing_penalty: float = Field(
         0.1, ge=0, description="Taken from a sentence stating the question to decide, unless the issue is asked for"
     )
-    answer_min_score: float = Field(  # 0.5 before sentence vectors were pooled in their chunk: best scores rose 0.05
-        0.55, description="Refuse when no sentence scores this much"
+    answer_context_weight: float = Field(
+        0.2, ge=0, description="Added, times the match of the sentence just before (an answer follows its subject)"
+    )
+    answer_position_weight: float = Field(
+        0.2, ge=0, description="Added, times a sentence's place in its document (0 first, 1 last)"
+    )
+    answer_citation_penalty: float = Field(
+        0.2, ge=0, description='Taken from a sentence citing authority ("291 F.3d 1282", "Id.", "See")'
+    )
+    answer_min_score: float = Field(
+        0.55, description="Refuse when no sentence scores this much by its own words (its place aside)"
     )
     answer_keep_within: float = Field(
         0.45, ge=0, description="Further sentences must score within this of the best one"

@@ -429,6 +429,40 @@ def test_a_sentence_counts_the_rank_the_search_gave_its_passage(rulings):
     assert np.isclose(max(lost), weight * (1 - 1 / len(chunks)))
 
 
+@pytest.mark.parametrize("ruling", ["alvarado", "wilson", "still"])
+def test_a_sentence_inherits_the_match_of_the_one_before_it_and_gains_toward_the_end(ruling, rulings):
+    """A ruling names a subject and answers in the sentences after it; its conclusions come last.
+    A sentence gains the context weight times the word match and cosine of the sentence before
+    it (nothing for the first), and the position weight times its place in the ruling."""
+    import numpy as np
+
+    from rag import extractive, index
+    from rag.retrieve import Hits
+
+    question = "Why did the court decide the motion as it did?"
+    qvec = np.asarray(index.embed_question(question, rulings.settings))
+    hits = Hits(passages=[], chunks=[(d, c, 1.0) for d, c in rulings.chunks if d == doc_id(rulings, ruling)], qvec=qvec)
+    candidates = extractive._candidates(hits, rulings, set(), len(hits.chunks))
+    knobs = ("passage_weight", "holding_bonus", "type_bonus", "argument_penalty", "framing_penalty", "citation_penalty")
+
+    def scores(context=0.0, position=0.0):
+        update = {f"answer_{k}": 0.0 for k in knobs} | {
+            "answer_context_weight": context,
+            "answer_position_weight": position,
+        }
+        settings = rulings.settings.model_copy(update=update)
+        return {s.start: s.score for s in extractive._rank(question, hits, candidates, set(), rulings, settings)}
+
+    match, with_context, with_position = scores(), scores(context=0.5), scores(position=0.5)
+    starts = [s for s, _ in rulings.units[doc_id(rulings, ruling)].sentences]
+    pairs = [(a, b) for a, b in zip(starts, starts[1:]) if a in match and b in match]
+    assert len(pairs) > 10
+    assert all(with_context[b] - match[b] == pytest.approx(0.5 * match[a]) for a, b in pairs)
+    assert starts[0] not in match or with_context[starts[0]] == pytest.approx(match[starts[0]])
+    last = len(starts) - 1
+    assert all(with_position[s] - match[s] == pytest.approx(0.5 * i / last) for i, s in enumerate(starts) if s in match)
+
+
 def test_a_conclusion_the_ruling_states_the_opposite_of_is_refused_with_the_rulings_words(rulings):
     chosen, reason = ask(
         rulings, "Why did the court conclude that the fees sought under Section 406(b) were unreasonable?"

@@ -102,7 +102,9 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
     from rag import extractive, legal
 
     found = sentences(testbed)
-    settings = testbed.settings.model_copy(update={"answer_argument_penalty": 0.1, "answer_holding_bonus": 0.0})
+    settings = testbed.settings.model_copy(
+        update={"answer_argument_penalty": 0.1, "answer_holding_bonus": 0.0, "answer_citation_penalty": 0.0}
+    )
     decided = extractive._Bonus("How did the court rule on the plaintiffs' claims?", settings)
     asked = extractive._Bonus("What did the plaintiffs argue?", settings)
     for verb in legal.phrases("arguments", "verbs"):
@@ -119,13 +121,37 @@ def test_every_issue_framing_pattern_states_a_testbed_rulings_question_and_yield
     from rag import extractive, legal
 
     found = sentences(testbed)
-    settings = testbed.settings.model_copy(update={"answer_framing_penalty": 0.1, "answer_holding_bonus": 0.0})
+    settings = testbed.settings.model_copy(
+        update={"answer_framing_penalty": 0.1, "answer_holding_bonus": 0.0, "answer_citation_penalty": 0.0}
+    )
     decided = extractive._Bonus("Could the district court modify the sentence?", settings)
     asked = extractive._Bonus("What was the issue on appeal?", settings)
     for pattern in legal.load()["issues"]["framing"]:
         framing = [s for s in found if re.search(pattern, s, re.I) and not extractive._states_holding(s)]
         assert len({s[:40] for s in framing}) >= 2, pattern  # in more than one sentence
         assert all(decided(s) == pytest.approx(-0.1) and asked(s) == 0.0 for s in framing), pattern
+
+
+def test_every_citation_pattern_marks_authority_in_testbed_rulings_and_yields_to_the_court(testbed):
+    from rag import extractive, legal
+
+    found = sentences(testbed)
+    settings = testbed.settings.model_copy(update={"answer_citation_penalty": 0.2, "answer_holding_bonus": 0.0})
+    bonus = extractive._Bonus("Why did the court rule as it did?", settings)
+    for pattern in legal.load()["citations"]["patterns"]:
+        citing = [s for s in found if re.search(pattern, s)]
+        assert len(citing) >= 10, pattern  # in many sentences of the rulings
+        plain = testbed.settings.model_copy(update={"answer_citation_penalty": 0.0, "answer_holding_bonus": 0.0})
+        unpenalised = extractive._Bonus("Why did the court rule as it did?", plain)
+        assert all(bonus(s) == pytest.approx(unpenalised(s) - 0.2) for s in citing), pattern
+    marked = [s for s in found if extractive._cites_authority(s)]
+    assert 0.05 * len(found) < len(marked) < 0.5 * len(found)  # the court's own prose is most of a ruling
+    for prose in (
+        "We see no reason to disturb the judgment.",
+        "The Court held a hearing on March 3, 2020.",
+        "Plaintiff seeks $1,000 in fees for 12 hours of work.",
+    ):
+        assert not extractive._cites_authority(prose), prose
 
 
 def test_every_answer_type_is_asked_for_and_found(testbed):
