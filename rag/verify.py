@@ -52,11 +52,13 @@ PREVENTING = frozenset(
     "keep keeps kept prevent prevents prevented preclude precludes precluded bar bars barred prohibit prohibits prohibited".split()
 )
 # Words that deny what their clause says without a "not" ("insufficient to show notice",
-# "an argument unavailing here"): a sentence that says it with "not" restates the clause, so no
+# "an argument unavailing here", "the crossclaim is barred by the economic loss doctrine"): a
+# sentence that says it with "not" ("could not bring the crossclaim") restates the clause, so no
 # word of that clause counts as asserted against it.
 DENYING = frozenset(
     "insufficient inadequate unable bereft absent absence unsafe excludes excluded exclude impossible "
-    "improper unavailing unwarranted unfounded untimely".split()
+    "improper unavailing unwarranted unfounded untimely bars barred precludes precluded forecloses "
+    "foreclosed".split()
 )
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts

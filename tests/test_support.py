@@ -218,6 +218,17 @@ def test_a_clause_that_denies_without_not_may_be_restated_with_not_but_not_rever
     assert not check("scanlon_v_lawson", sentence.replace("was not enough", "was sufficient"), cited)
 
 
+def test_a_claim_a_ruling_holds_barred_may_be_restated_as_one_that_could_not_be_brought():
+    # 3d Cir.: "IFF's product liability crossclaim ... is therefore barred by the economic loss doctrine".
+    cited = passage("ca3_travelers", "Because we predict that the New Jersey Supreme Court", "in that respect.")
+    said = "IFF could not bring a product liability crossclaim for its economic loss."
+    assert check("ca3_travelers", said, cited)
+    from rag import verify
+
+    assert not verify.opposes("IFF could not bring a product liability crossclaim", cited)
+    assert verify.opposes("The crossclaim was not barred by the economic loss doctrine", cited)  # the reverse
+
+
 def test_a_court_rule_a_citation_abbreviates_may_be_named_in_full():
     # Fed. Cir.: the whole judgment is "AFFIRMED. See Fed. Cir. R. 36."
     cited = passage("cafc_nelson", "AFFIRMED", "36")
