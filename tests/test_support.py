@@ -229,6 +229,16 @@ def test_a_claim_a_ruling_holds_barred_may_be_restated_as_one_that_could_not_be_
     assert verify.opposes("The crossclaim was not barred by the economic loss doctrine", cited)  # the reverse
 
 
+def test_a_standard_named_by_a_hyphenated_phrase_is_not_asserted():
+    # 6th Cir.: "applied the arbitrary-and-capricious standard of review" says nothing was arbitrary.
+    cited = passage("ca6_balmert", "Here, the district court appropriately applied", "eligibility for benefits.")
+    from rag import verify
+
+    assert not verify.opposes("Reliance Standard's decision was not arbitrary and capricious", cited)
+    held = passage("ca6_balmert", "Therefore, Reliance Standard", "was not arbitrary and capricious.")
+    assert verify.opposes("Reliance Standard's decision was arbitrary and capricious", held)
+
+
 def test_a_court_rule_a_citation_abbreviates_may_be_named_in_full():
     # Fed. Cir.: the whole judgment is "AFFIRMED. See Fed. Cir. R. 36."
     cited = passage("cafc_nelson", "AFFIRMED", "36")
