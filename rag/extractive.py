@@ -671,7 +671,7 @@ def _asks_argument(question: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _cites_authority(sentence: str) -> bool:
-    """Whether a sentence cites authority ("See Burnes, 291 F.3d at 1285.", "Id. at 5."): it gives
+    """Whether a sentence cites authority ("See Roe, 291 F.3d at 1285.", "Id. at 5."): it gives
     another court's words or the record's, not what this court decides (rag/legal.toml [citations])."""
     return bool(legal.citation_pattern().search(sentence))
 
