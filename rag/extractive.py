@@ -34,7 +34,8 @@
    is the match of the sentence just before it (a ruling names a subject, "The plaintiff argues
    that ...", "The test has two parts.", and answers in the sentences after it, which need not
    repeat its words); `place` is the sentence's place in its document, 0 for the first and 1
-   for the last (conclusions come late); `states_holding` is
+   for the last (conclusions come late), unless the question asks for a particular (who,
+   when, where, which, how much: stated wherever it falls, often first); `states_holding` is
    1 when the question asks what was decided and the sentence is phrased as a decision ("We
    affirm", "The motion is DENIED"); `attributes_argument` is 1 when the sentence gives a
    party's position ("The plaintiff argues ...") and the question does not ask what was argued
@@ -158,6 +159,9 @@ CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?", ".
     r"\b(?:(?:conclud|hold|held|find|found|rul|decid|determin)\w*\s+that\s+([^?]+)"
     r"|((?:order|direct|requir|compel)\w*)\s+((?:[\w.’'&-]+\s+){0,4}?to\s+[^?]+))",
     re.I,
+)
+ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), stated wherever it falls
+    r"^\W*(?:who|whom|whose|when|where|which|how\s+(?:much|many|long|old))\b", re.I
 )
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
@@ -399,6 +403,7 @@ def _rank(
     bonus = _Bonus(question, settings)
     yields = {d for d in candidates if any(_discusses(lib, d, r) for r in candidates if r != d)}
     ranks = _passage_ranks(hits)
+    place = 0.0 if ASKS_FACT.match(_unled(question)) else settings.answer_position_weight
     out = []
     for doc_id, indices in candidates.items():
         # A secondary source comes first only if no sentence of the ruling it discusses would be kept beside it.
@@ -412,7 +417,7 @@ def _rank(
         passage = settings.answer_passage_weight * np.array([ranks.get((doc_id, i), 0.0) for i in order])
         match = lexical * brevity + settings.answer_dense_weight * cosines
         context = settings.answer_context_weight * _preceding(order, match)
-        position = settings.answer_position_weight * np.array(order) / max(1, len(spans) - 1)
+        position = place * np.array(order) / max(1, len(spans) - 1)
         for i, base, prior in zip(order, match + passage, context + position):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
