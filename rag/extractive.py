@@ -44,7 +44,7 @@
    only issue on appeal is whether ...", rag/legal.toml [issues]) when the question does not ask
    what the issue was: it repeats the question's words without answering it (a sentence doing
    both loses the larger penalty only); `cites_authority` is 1 for a sentence citing a case or
-   the record ("291 F.3d 1282", "Id.", "See ...": rag/legal.toml [citations]): it gives another
+   the record ("550 U.S. 544", "Id.", "See ...": rag/legal.toml [citations]): it gives another
    court's words, not this court's decision; `kinds_asked_for` counts the kinds of answer the
    question asks for that the sentence gives (rag/legal.toml [answer_types]: a standard of
    review, the judges, a reason for "why", ...; a figure only if it is not one the question
@@ -676,7 +676,7 @@ def _asks_argument(question: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _cites_authority(sentence: str) -> bool:
-    """Whether a sentence cites authority ("See Roe, 291 F.3d at 1285.", "Id. at 5."): it gives
+    """Whether a sentence cites authority ("See Roe, 550 U.S. at 556.", "Id. at 5."): it gives
     another court's words or the record's, not what this court decides (rag/legal.toml [citations])."""
     return bool(legal.citation_pattern().search(sentence))
 

@@ -120,7 +120,7 @@ def issue_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 @lru_cache(maxsize=1)
 def citation_pattern() -> re.Pattern:
-    """[citations]: how a sentence cites authority ("291 F.3d 1282", "Id.", "See ...")."""
+    """[citations]: how a sentence cites authority ("550 U.S. 544", "Id.", "See ...")."""
     return re.compile("|".join(f"(?:{p})" for p in load()["citations"]["patterns"]))
 
 

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         0.2, ge=0, description="Added, times a sentence's place in its document (0 first, 1 last)"
     )
     answer_citation_penalty: float = Field(
-        0.2, ge=0, description='Taken from a sentence citing authority ("291 F.3d 1282", "Id.", "See")'
+        0.2, ge=0, description='Taken from a sentence citing authority ("550 U.S. 544", "Id.", "See")'
     )
     answer_min_score: float = Field(
         0.55, description="Refuse when no sentence scores this much by its own words (its place aside)"

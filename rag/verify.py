@@ -360,8 +360,8 @@ def _polarities(text: str) -> dict[str, set]:
     """For each content word (stemmed), at each occurrence: True where a negation governs it (the
     words after "not", "never", "failed to" ..., the noun after "no", what follows "no evidence
     that"), False in a clause without any negation, None otherwise (a clause with a negation
-    elsewhere, or a phrase hyphenated into a name: "the arbitrary-and-capricious standard"
-    asserts nothing arbitrary). Names are not negated."""
+    elsewhere, or a phrase hyphenated into a name: "the abuse-of-discretion standard"
+    asserts no abuse). Names are not negated."""
     out: dict[str, set] = {}
     text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o evidence": the court's alteration, read through
     for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", text, flags=re.I):
@@ -379,7 +379,7 @@ def _polarities(text: str) -> dict[str, set]:
         for i, stem in enumerate(stems):
             if stem and lowered[i] not in NEGATIONS and not (i and tokens[i][:1].isupper()):
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
-                named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the arbitrary-and-capricious standard"
+                named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
                 out.setdefault(stem[0], set()).add(
                     True if i in governed else (None if (negated and not asserted) or named else False)
                 )
