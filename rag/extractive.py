@@ -254,7 +254,7 @@ def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
     for name in later_names(question):
         word = name.rstrip(".")
         key = re.sub(r"[’']s$", "", word).rstrip(".").lower()  # "Jr.'s" is "jr"
-        known = key in vocab.words or digits(key) in vocab.numbers or any(p in vocab.words for p in place_forms(key))
+        known = vocab.knows(key) or digits(key) in vocab.numbers or any(map(vocab.knows, place_forms(key)))
         if not known and word not in unknown and not vocab.spells_out(re.sub(r"(?<=[A-Z])[’']?s$", "", word)):  # "TROs"
             unknown.append(word)
     return unknown

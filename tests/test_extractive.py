@@ -69,6 +69,19 @@ def test_the_rulings_using_a_word_are_read_off_the_bm25_index_as_off_their_texts
     assert [len(rulings.vocabulary.using(t)) for t in terms("affirmed subpoena zygomorphic")] == [2, 1, 0]
 
 
+def test_whether_any_ruling_has_a_word_is_read_off_the_rulings_the_bm25_index_points_at(rulings):
+    """A name in a question is known when a ruling has it; only the rulings whose index terms
+    include it are read, with the same answer as reading every ruling, for every word they use
+    (plain, hyphenated, abbreviated), and none for a word no ruling has."""
+    import re
+
+    vocab = rulings.vocabulary
+    text = " ".join(doc.text.lower() for doc in rulings.docs.values())
+    every = set(re.findall(r"\w+", text)) | {w.rstrip(".") for w in re.findall(r"[\w’'.-]+", text)} - {""}
+    assert len(every) > 500 and {w for w in every if not vocab.knows(w)} == set()
+    assert not any(map(vocab.knows, ["zygomorphic", "musk", "arbitrary-and-zygomorphic"]))
+
+
 def test_a_court_named_without_a_party_points_at_its_ruling(rulings):
     chosen, reason = ask(
         rulings, "What sentence did the Eighth Circuit review, and did it find an abuse of discretion?"

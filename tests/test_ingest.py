@@ -363,7 +363,7 @@ def test_an_answering_process_knows_the_rulings_courts_from_the_index_without_lo
     assert len(ingest(settings=s).added) == 3
     script = (
         "import json, sys; from rag import legal; from rag.retrieve import library\n"
-        "lib = library(); lib.vocabulary.words\n"
+        "lib = library(); lib.vocabulary.knows('court')\n"
         "courts = {d.meta.court: [legal.court_name(d.meta.court), legal.court_level(d.meta.court)] for d in lib.docs.values()}\n"
         "assert 'courts_db' not in sys.modules, 'courts-db was loaded'\n"
         "print(json.dumps(courts))\n"
