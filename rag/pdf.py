@@ -34,6 +34,7 @@ from pathlib import Path
 from rag import pdfwords
 from rag.errors import CorpusError
 from rag.layout import Layout
+from rag.text import dictionary_words
 
 log = logging.getLogger(__name__)
 
@@ -542,13 +543,15 @@ def _is_heading(row: Row) -> bool:
 def _join(text: str, nxt: str, vocab: Counter) -> tuple[str, str]:
     """How the next line joins the text so far: a space, or nothing after a line-end hyphen or dash.
 
-    A hyphen is dropped only when the joined word also occurs unhyphenated elsewhere in the
-    document (a soft break); otherwise it is a real hyphen ("bulk-acquired") and stays.
+    A hyphen is dropped only when the joined word is a word: it occurs unhyphenated elsewhere
+    in the document, or it is in the system's English word list ("circum-" + "stances"), a
+    soft break; otherwise it is a real hyphen ("bulk-acquired", "cross-border") and stays.
     """
     if text.endswith("-") and nxt[:1].isalnum():
         head = re.search(r"([^\W\d]+)-$", text)
         tail = re.match(r"[^\W\d]+", nxt)
-        if head and tail and vocab[(head[1] + tail[0]).lower()] > 0:
+        joined = (head[1] + tail[0]).lower() if head and tail else ""
+        if joined and (vocab[joined] > 0 or joined in dictionary_words()):
             return text[:-1], ""
         return text, ""
     if text.endswith(("–", "—")) and len(text) > 1 and not text[-2].isspace():

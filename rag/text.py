@@ -6,12 +6,15 @@
 - `NAME`: a capitalised word or a long number, the words a question uses to name something.
 - `NUMBER`, `digits`, `NUMBER_WORDS`: numbers as written, compared digit for digit.
 - `DOCKET`, `DATE`, `AMOUNT`: what a case-number, "when" or "how much" answer contains.
+- `dictionary_words`: the system's English word list, to tell a word broken at a line end
+  ("circum-stances") from a hyphenated compound ("cross-border").
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from rag import imports
 
@@ -26,6 +29,8 @@ KEPT_FUNCTION_WORDS = {
     "only",
     "same",
 }  # they change what a passage says
+# The system's English word list (Debian's wamerican, which the set-up installs; any of these will do).
+DICTIONARIES = ("/usr/share/dict/words", "/usr/share/dict/american-english", "/usr/share/dict/british-english")
 MORE_STOPWORDS = {"whether", "anything", "something", "would", "could", "also", "ever", "much", "many", "us"}
 # Words that attribute a claim rather than state it ("The court held that ..."): the support
 # check looks for the claim's own words in the cited passage, not these.
@@ -144,6 +149,16 @@ def claim_terms(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _attribution_terms() -> frozenset[str]:
     return frozenset(terms(ATTRIBUTION_WORDS))
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """Every word of the system's English word list, lower-cased (inflections included:
+    "shortages", "insisting"); empty when the machine has none."""
+    for path in map(Path, DICTIONARIES):
+        if path.is_file():
+            return frozenset(w.strip().lower() for w in path.read_text(errors="replace").splitlines() if w.strip())
+    return frozenset()
 
 
 @lru_cache(maxsize=1)

@@ -9,13 +9,18 @@ extra=${1:-}
 python=${PYTHON:-python3.11}
 command -v "$python" >/dev/null || python=python3
 
-# Tesseract reads scanned pages (Debian's tesseract-ocr). Without it such pages are skipped with
-# a warning and the rest of each document is still indexed, so a failed install does not stop set-up.
-if ! command -v tesseract >/dev/null && command -v apt-get >/dev/null; then
+# Debian packages: Tesseract reads scanned pages (tesseract-ocr); an English word list tells a
+# word broken at a line end ("circum-stances") from a hyphenated compound (wamerican). Without
+# them scanned pages are skipped with a warning and broken words keep their hyphen, so a failed
+# install does not stop set-up.
+packages=()
+command -v tesseract >/dev/null || packages+=(tesseract-ocr)
+[ -f /usr/share/dict/words ] || packages+=(wamerican)
+if [ ${#packages[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q)
   [ "$(id -u)" -eq 0 ] || apt=(sudo "${apt[@]}")
-  { "${apt[@]}" install tesseract-ocr || { "${apt[@]}" update && "${apt[@]}" install tesseract-ocr; }; } >/dev/null \
-    || echo "warning: could not install tesseract-ocr; scanned pages will be skipped" >&2
+  { "${apt[@]}" install "${packages[@]}" || { "${apt[@]}" update && "${apt[@]}" install "${packages[@]}"; }; } >/dev/null \
+    || echo "warning: could not install ${packages[*]}; scanned pages are skipped, line-end breaks kept" >&2
 fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv

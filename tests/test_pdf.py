@@ -17,7 +17,7 @@ def bartz():
 
 
 def page_text(text, layout, page):
-    (start, end), = [(s, e) for p, s, e in layout.pages if p == page]
+    ((start, end),) = [(s, e) for p, s, e in layout.pages if p == page]
     return text[start:end]
 
 
@@ -63,6 +63,28 @@ def test_line_end_hyphens_are_joined_and_kept_when_real(bartz):
     assert "bulk-purchasing" in text  # a real hyphen at a line end stays
     assert "Opp. Exh. 12 at -0391318" in text  # exhibit page numbers keep their hyphen, no space
     assert "93–94" in text  # an en dash at a line end joins without a space
+
+
+@pytest.mark.parametrize(
+    "ruling, broken, compound",
+    [  # words the ruling breaks at a line end only once, and a compound hyphenated at a line end
+        ("scotus_tarrant", ["simultaneously", "shortages", "respondent"], "cross-border"),
+        ("ca7_lopez", ["imprisonment", "circumstances", "thorough"], "post-conviction"),
+        ("ca4_weintraub", ["documentation", "acknowledge", "borrower"], None),
+    ],
+)
+def test_a_word_broken_at_a_line_end_is_joined_though_the_ruling_never_writes_it_whole(ruling, broken, compound):
+    """A soft break joins back into a word of the system's English word list ("circum-" +
+    "stances"), so that a quote reads and searches as the court wrote it; a compound keeps its
+    hyphen. Needs the word list the set-up installs (Debian's wamerican)."""
+    from conftest import ruling_file
+    from rag.text import dictionary_words
+
+    assert dictionary_words(), "no English word list in /usr/share/dict: the set-up installs wamerican"
+    text, _, _ = read_pdf(ruling_file(ruling))
+    for word in broken:
+        assert word in text and not re.search(rf"\b{word[:3]}\w*-\s?\w*{word[-3:]}\b", text), word
+    assert compound is None or compound in text
 
 
 def test_footnotes_stay_on_their_page_with_their_number(bartz):
