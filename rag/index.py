@@ -262,6 +262,13 @@ def existing_collection(client, name: str):
     return client.get_collection(name, embedding_function=None) if name in names else None
 
 
+def drop_collection(settings: Settings, name: str) -> None:
+    """Delete a collection of these settings' Chroma, if it has one of that name."""
+    found = existing_collection(client(settings), name)
+    if found is not None:
+        client(settings).delete_collection(name)
+
+
 def _forget_clients() -> None:
     """Close what this process holds open of the embedded databases (before one is moved)."""
     imports.chromadb()

@@ -32,13 +32,14 @@ from rag.corpus import Document, corpus_files, file_sha256, guess_meta, load_man
 from rag.errors import CorpusError, IndexStoreError, first_line
 from rag.models import date_int
 from rag.readers import read_file
-from rag.settings import Settings, get_settings
+from rag.settings import PIPELINE_VERSION, Settings, get_settings
 from rag.text import LEGAL_ABBREVIATIONS
 
 log = logging.getLogger(__name__)
 
 SKIPPED = "_skipped-files.json"  # in the store: the files the last ingest could not read
 COURTS = "_courts.json"  # in the store: the courts-db entries of the documents' courts (`rag.legal.court`)
+SHAPING = "_shaping.json"  # in the store: the settings and pipeline version that made it (`Settings.shaping`)
 
 
 HEADING_NUMBER = re.compile(r"^(\(?[ivx]+\)|[A-Z0-9]{1,2}\.)\s")
@@ -353,6 +354,8 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         report.removed.append(doc_id)
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     (settings.store_dir / SKIPPED).write_text(json.dumps(sorted(skipped)))
+    (settings.store_dir / SHAPING).write_text(json.dumps(settings.shaping(), sort_keys=True))
+    _remove_outdated(settings)
     if (
         report.added
         or report.updated
@@ -365,6 +368,26 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         remote.push(settings)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_outdated(settings: Settings) -> None:
+    """Remove the stores (and, embedded, the Chroma collections) an older pipeline version built
+    in this index folder: nothing reads them again, and each holds its own copy of the encoder.
+    Those of other settings at this version (the int8 encoder, another chunk size) stay; so do a
+    Chroma server's collections, which other app servers may still be answering from."""
+    for store in sorted(settings.index_dir.glob("rulings-*")):
+        if not store.is_dir() or store == settings.store_dir:
+            continue
+        try:
+            version = json.loads((store / SHAPING).read_text())["version"]
+        except (OSError, ValueError, KeyError, TypeError):
+            version = None  # made before stores recorded their version: by an older one
+        if version is not None and version >= PIPELINE_VERSION:
+            continue
+        shutil.rmtree(store, ignore_errors=True)
+        if not settings.chroma_url:
+            index.drop_collection(settings, store.name)
+        log.warning("removed %s, the index an older version of rag built", store)
 
 
 def check(settings: Settings | None = None) -> list[str]:

@@ -97,12 +97,16 @@ class Settings(BaseSettings):
     unsupported: Literal["flag", "drop"] = Field("flag", description="Model sentences no passage supports")
     feedback_path: Path = Field(PROJECT_ROOT / "feedback.jsonl", description="Where thumbs up/down votes are appended")
 
-    def index_fingerprint(self) -> str:
-        """Short hash of everything that decides what the vectors are."""
+    def shaping(self) -> dict:
+        """Everything that decides what the vectors and stored texts are."""
         shaping = {"model": self.embed_model, "chunk_tokens": self.chunk_tokens, "version": PIPELINE_VERSION}
         if self.embed_int8:  # another encoder, other vectors: another collection (fp32 indexes keep their name)
             shaping["encoder"] = "onnx-int8"
-        return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]
+        return shaping
+
+    def index_fingerprint(self) -> str:
+        """Short hash of `shaping`."""
+        return hashlib.sha256(json.dumps(self.shaping(), sort_keys=True).encode()).hexdigest()[:12]
 
     def index_key(self) -> tuple:
         """The settings that decide which index is loaded (answering options are not among them)."""

@@ -325,6 +325,29 @@ def test_an_index_of_another_pipeline_version_is_rebuilt_with_a_notice_that_says
     assert "the index is empty" not in caplog.text
 
 
+def test_the_index_an_older_version_built_is_removed_and_one_of_other_settings_kept(tmp_path, caplog):
+    """Each pipeline version builds its own store (with its own copy of the encoder) beside the
+    last; once a build of this version is done, the stores and embedded collections of older
+    versions go, and one of this version with other settings (another chunk size) stays."""
+    import json
+
+    from rag.ingest import SHAPING, ensure_index
+
+    s = small_settings(tmp_path, [CONCORD_FILE])
+    other = s.model_copy(update={"chunk_tokens": s.chunk_tokens - 40})
+    assert ensure_index(other).added == [CONCORD] and ensure_index(s).added == [CONCORD]
+    assert other.store_dir.is_dir() and index.collection(other) is not None  # this version's: kept
+    shaping = json.loads((other.store_dir / SHAPING).read_text())
+    (other.store_dir / SHAPING).write_text(json.dumps({**shaping, "version": shaping["version"] - 1}))
+    (s.index_dir / "rulings-0123456789ab").mkdir()  # made before stores recorded their version
+    with caplog.at_level(logging.WARNING):
+        ingest(settings=s)
+    assert sorted(p.name for p in s.index_dir.glob("rulings-*")) == [s.collection]
+    assert index.collection(other) is None and index.collection(s).count() > 0
+    assert f"removed {other.store_dir}, the index an older version of rag built" in caplog.text
+    assert library(s).docs[CONCORD].text
+
+
 def test_sentences_are_split_without_importing_all_of_nltk_and_nltk_still_loads_whole_afterwards():
     """Punkt alone is imported for splitting (all of NLTK is 2.5 s of an ingest); a later
     `import nltk` gets the whole package, and its Punkt splits a ruling the same way."""
