@@ -273,8 +273,11 @@ def _body_rows(rows: list[list[dict]], margin: list[dict]) -> list[Row]:
         first = words[0]
         starts_note = _is_superscript(first, body_size) and first["text"].isdigit() and len(words) > 1
         in_footnote = in_footnote or starts_note
+        text = _row_text(words, body_size)
+        if starts_note and not text[len(first["text"]) :][:1].isspace():  # "11Of course": the number set apart
+            text = f"{first['text']} {text[len(first['text']) :]}"
         row = Row(
-            text=_row_text(words, body_size),
+            text=text,
             x0=min(w["x0"] for w in words),
             x1=max(w["x1"] for w in words),
             top=min((w["top"] for w in words if not _is_superscript(w, body_size)), default=first["top"]),

@@ -110,3 +110,15 @@ def test_broken_pdf_is_a_one_line_error(tmp_path):
     with pytest.raises(CorpusError, match="broken.pdf: not a readable PDF") as err:
         read_pdf(bad)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("ruling", ["ca3_travelers", "scotus_tarrant", "us_tax_court_bordelon", "ca10_triplet"])
+def test_a_footnote_opens_with_its_number_set_apart_from_its_first_word(ruling):
+    """A footnote's superscript number, set close to its first word ("11Of course"), is read as
+    "11 Of course", as the footnotes of other rulings already were."""
+    from conftest import ruling_file
+
+    text, layout, _ = read_pdf(ruling_file(ruling))
+    opened = [text[start : start + len(str(number)) + 1] for _, number, start, _ in layout.footnotes]
+    numbers = [str(number) for _, number, _, _ in layout.footnotes]
+    assert len(opened) >= 10 and opened == [f"{n} " for n in numbers], opened
