@@ -476,22 +476,41 @@ def read_document(path: Path, entry=None, sha: str | None = None, doc_id: str | 
 def load_stored(doc_id: str, settings: Settings) -> tuple[Document, Units, object]:
     """A document's stored pieces: its text and layout, its sentences and chunks, its sentence
     vectors; IndexStoreError naming what is missing, unreadable or inconsistent."""
-    import numpy as np
+    doc, units = load_document(doc_id, settings)
+    return doc, units, load_sentence_vectors(doc_id, units, settings)
 
+
+def load_document(doc_id: str, settings: Settings) -> tuple[Document, Units]:
+    """A document's text and layout, and its sentences and chunks (IndexStoreError as `load_stored`)."""
     store = settings.store_dir
     try:
         doc = Document.load(store / f"{doc_id}.json")
         units = load_units(store / f"{doc_id}.units.json")
-        vectors = np.load(store / f"{doc_id}.sentences.npy")
     except FileNotFoundError as exc:
         raise IndexStoreError(f"{Path(exc.filename).name} is missing") from None
     except (OSError, ValueError, KeyError, TypeError, CorpusError) as exc:
         raise IndexStoreError(f"a stored piece of {doc_id} is unreadable ({type(exc).__name__})") from None
-    if vectors.ndim != 2 or len(vectors) != len(units.sentences) or not units.chunks:
-        raise IndexStoreError(f"{doc_id}.sentences.npy does not match its sentences")
+    if not units.chunks:
+        raise IndexStoreError(f"{doc_id}.units.json has no chunks")
     if units.chunks[-1].end > len(doc.text):
         raise IndexStoreError(f"{doc_id}.units.json does not match its text")
-    return doc, units, vectors
+    return doc, units
+
+
+def load_sentence_vectors(doc_id: str, units: Units, settings: Settings):
+    """A document's sentence vectors (IndexStoreError as `load_stored`)."""
+    import numpy as np
+
+    path = settings.store_dir / f"{doc_id}.sentences.npy"
+    try:
+        vectors = np.load(path)
+    except FileNotFoundError:
+        raise IndexStoreError(f"{path.name} is missing") from None
+    except (OSError, ValueError) as exc:
+        raise IndexStoreError(f"{path.name} is unreadable ({type(exc).__name__})") from None
+    if vectors.ndim != 2 or len(vectors) != len(units.sentences):
+        raise IndexStoreError(f"{path.name} does not match its sentences")
+    return vectors
 
 
 def stored_damage(doc_id: str, settings: Settings, chunks_in_chroma: int) -> str | None:

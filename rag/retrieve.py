@@ -15,13 +15,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from rag import index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
 from rag.errors import IndexStoreError, QuestionError
-from rag.ingest import Chunk, Units, indexed_text, is_built, load_courts, load_stored, skipped_files
+from rag.ingest import (
+    Chunk,
+    Units,
+    indexed_text,
+    is_built,
+    load_courts,
+    load_document,
+    load_sentence_vectors,
+    skipped_files,
+)
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
 from rag.text import terms
@@ -41,7 +51,7 @@ class Library:
     settings: Settings
     docs: dict[str, Document]
     units: dict[str, Units]
-    sentence_vectors: dict
+    sentence_vectors: Mapping  # doc_id -> its sentences' vectors (from the store: read when first asked for)
     chunks: list[tuple[str, Chunk]]
     collection: object
     bm25: object = None
@@ -133,19 +143,50 @@ def _load(settings: Settings) -> Library:
         version = remote.version(settings)
         remote.pull(settings)
     col = index.collection(settings)
-    docs, units, vectors = {}, {}, {}
+    docs, units = {}, {}
     stored = {p.name.split(".", 1)[0] for p in settings.store_dir.glob("*.json") if not p.name.startswith("_")}
     for doc_id in sorted(stored):
         try:
-            docs[doc_id], units[doc_id], vectors[doc_id] = load_stored(doc_id, settings)
+            docs[doc_id], units[doc_id] = load_document(doc_id, settings)
         except IndexStoreError as exc:
-            raise IndexStoreError(f"the index is damaged ({exc}); run `rag ingest` to repair it") from None
+            raise _damaged(exc) from None
+    vectors = StoredVectors(units, settings)
     if not docs:
         raise IndexStoreError(f"the index is empty: no readable documents in {settings.corpus_dir}")
     _warn_if_stale(settings, docs)
     load_courts(settings)
     chunks = [(d, c) for d in docs for c in units[d].chunks]
     return Library(settings, docs, units, vectors, chunks, col, version=version, checked=time.monotonic())
+
+
+def _damaged(exc: IndexStoreError) -> IndexStoreError:
+    return IndexStoreError(f"the index is damaged ({exc}); run `rag ingest` to repair it")
+
+
+class StoredVectors(Mapping):
+    """doc_id -> its sentence vectors, read from the store the first time a question reaches the
+    document, then kept (at 100,000 chunks, reading them all took seconds of every start and
+    most of the memory; a question reads those of the few documents its search found)."""
+
+    def __init__(self, units: dict[str, Units], settings: Settings):
+        self._units, self._settings = units, settings
+        self._read: dict[str, object] = {}
+
+    def __getitem__(self, doc_id: str):
+        if doc_id not in self._read:
+            if doc_id not in self._units:
+                raise KeyError(doc_id)
+            try:  # two threads at once read the same file: no harm
+                self._read[doc_id] = load_sentence_vectors(doc_id, self._units[doc_id], self._settings)
+            except IndexStoreError as exc:
+                raise _damaged(exc) from None
+        return self._read[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._units)
+
+    def __len__(self) -> int:
+        return len(self._units)
 
 
 def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:

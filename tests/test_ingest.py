@@ -211,6 +211,25 @@ def test_a_damaged_piece_is_named_and_the_next_ingest_restores_identical_answers
         assert repaired["citations"] == clean["citations"] and repaired["text"] == clean["text"], (piece, damage)
 
 
+def test_sentence_vectors_are_read_when_a_question_first_reaches_their_document(tmp_path):
+    """Loading the library reads no document's sentence vectors (at 100,000 chunks they were most
+    of its memory and seconds of every start); a question reads those of the documents it
+    reaches, so a damaged file stops only the questions that need it, and says what to run."""
+    from rag.answer import answer
+    from rag.errors import IndexStoreError
+
+    s = small_settings(tmp_path, [CONCORD_FILE, ULTRAMAN_FILE])
+    assert ingest(settings=s).errors == []
+    DAMAGES["garbage"](s.store_dir / f"{ULTRAMAN}.sentences.npy")
+    forget(s)
+    lib = library(s)
+    assert set(lib.docs) == {CONCORD, ULTRAMAN}
+    kept = answer("Why did the court refuse the injunction?", settings=s, filters={"doc_ids": [CONCORD]})
+    assert kept.citations and {c.doc_id for c in kept.citations} == {CONCORD}
+    with pytest.raises(IndexStoreError, match=rf"{ULTRAMAN}\.sentences\.npy.*run `rag ingest` to repair it"):
+        answer("Who was held liable?", settings=s, filters={"doc_ids": [ULTRAMAN]})
+
+
 def test_the_same_ruling_under_two_names_is_indexed_once_and_names_without_letters_get_their_own_ids(tmp_path, caplog):
     s = small_settings(tmp_path, [CONCORD_FILE])
     shutil.copy(s.corpus_dir / CONCORD_FILE, s.corpus_dir / "copy-of-the-concord-commentary.txt")
