@@ -264,9 +264,9 @@ def existing_collection(client, name: str):
 
 def drop_collection(settings: Settings, name: str) -> None:
     """Delete a collection of these settings' Chroma, if it has one of that name."""
-    found = existing_collection(client(settings), name)
-    if found is not None:
-        client(settings).delete_collection(name)
+    chroma = client(settings)
+    if existing_collection(chroma, name) is not None:
+        chroma.delete_collection(name)
 
 
 def _forget_clients() -> None:

@@ -274,8 +274,9 @@ def _body_rows(rows: list[list[dict]], margin: list[dict]) -> list[Row]:
         starts_note = _is_superscript(first, body_size) and first["text"].isdigit() and len(words) > 1
         in_footnote = in_footnote or starts_note
         text = _row_text(words, body_size)
-        if starts_note and not text[len(first["text"]) :][:1].isspace():  # "11Of course": the number set apart
-            text = f"{first['text']} {text[len(first['text']) :]}"
+        number = first["text"]
+        if starts_note and not text[len(number) : len(number) + 1].isspace():  # "11Of course": set apart
+            text = f"{number} {text[len(number) :]}"
         row = Row(
             text=text,
             x0=min(w["x0"] for w in words),
@@ -547,8 +548,8 @@ def _join(text: str, nxt: str, vocab: Counter) -> tuple[str, str]:
     """How the next line joins the text so far: a space, or nothing after a line-end hyphen or dash.
 
     A hyphen is dropped only when the joined word is a word: it occurs unhyphenated elsewhere
-    in the document, or it is in the system's English word list ("circum-" + "stances"), a
-    soft break; otherwise it is a real hyphen ("bulk-acquired", "cross-border") and stays.
+    in the document, or it is in the system's English word list ("govern-" + "ment"), a
+    soft break; otherwise it is a real hyphen ("bulk-acquired", "self-evident") and stays.
     """
     if text.endswith("-") and nxt[:1].isalnum():
         head = re.search(r"([^\W\d]+)-$", text)

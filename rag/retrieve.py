@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from rag import index, lexical, remote
 from rag.corpus import Document, corpus_files, file_sha256, load_manifest
@@ -35,6 +35,7 @@ from rag.ingest import (
 from rag.models import Filters, Passage
 from rag.settings import Settings, get_settings
 from rag.text import terms
+from rag.vocabulary import PerDocument
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ def _load(settings: Settings) -> Library:
             docs[doc_id], units[doc_id] = load_document(doc_id, settings)
         except IndexStoreError as exc:
             raise _damaged(exc) from None
-    vectors = StoredVectors(units, settings)
+    vectors = PerDocument(units, partial(_read_vectors, units, settings))
     if not docs:
         raise IndexStoreError(f"the index is empty: no readable documents in {settings.corpus_dir}")
     _warn_if_stale(settings, docs)
@@ -163,30 +164,13 @@ def _damaged(exc: IndexStoreError) -> IndexStoreError:
     return IndexStoreError(f"the index is damaged ({exc}); run `rag ingest` to repair it")
 
 
-class StoredVectors(Mapping):
-    """doc_id -> its sentence vectors, read from the store the first time a question reaches the
-    document, then kept (at 100,000 chunks, reading them all took seconds of every start and
-    most of the memory; a question reads those of the few documents its search found)."""
-
-    def __init__(self, units: dict[str, Units], settings: Settings):
-        self._units, self._settings = units, settings
-        self._read: dict[str, object] = {}
-
-    def __getitem__(self, doc_id: str):
-        if doc_id not in self._read:
-            if doc_id not in self._units:
-                raise KeyError(doc_id)
-            try:  # two threads at once read the same file: no harm
-                self._read[doc_id] = load_sentence_vectors(doc_id, self._units[doc_id], self._settings)
-            except IndexStoreError as exc:
-                raise _damaged(exc) from None
-        return self._read[doc_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._units)
-
-    def __len__(self) -> int:
-        return len(self._units)
+def _read_vectors(units: dict[str, Units], settings: Settings, doc_id: str):
+    """A document's sentence vectors, read when a question first reaches it (at 100,000 chunks,
+    reading them all took seconds of every start and most of the memory)."""
+    try:
+        return load_sentence_vectors(doc_id, units[doc_id], settings)
+    except IndexStoreError as exc:
+        raise _damaged(exc) from None
 
 
 def _warn_if_stale(settings: Settings, docs: dict[str, Document]) -> None:
