@@ -89,7 +89,7 @@ class IngestReport:
 def _punkt():
     punkt = _punkt_module()
     params = punkt.PunktParameters()
-    params.abbrev_types = set(LEGAL_ABBREVIATIONS)
+    params.abbrev_types = set(LEGAL_ABBREVIATIONS) | legal.sentence_abbreviations()
     return punkt.PunktSentenceTokenizer(params)
 
 

@@ -96,6 +96,21 @@ def abbreviations() -> dict[str, str]:
     return dict(load()["abbreviations"])
 
 
+@lru_cache(maxsize=1)
+def sentence_abbreviations() -> frozenset[str]:
+    """Abbreviations of citations that end no sentence, as NLTK's Punkt takes them (lower case,
+    without the last period: "d.c", "n.d", "ga"): [sentence_abbreviations] and every word of two
+    periods or more in courts-db's court citations ("D.C. Cir.", "S.D.N.Y.") and reporters-db's
+    reporters ("U.C.C. Rep. Serv."), and the abbreviations of [abbreviations] ("Bankr.", "Evid.")."""
+    from courts_db import courts
+    from reporters_db import REPORTERS
+
+    forms = [entry.get("citation_string") or "" for entry in courts] + list(REPORTERS)
+    dotted = {w.lower().rstrip(".") for form in forms for w in form.split() if re.fullmatch(r"(?:[A-Za-z]+\.){2,}", w)}
+    expanded = {short.rstrip(".") for short in abbreviations()}
+    return frozenset(load()["sentence_abbreviations"]["words"]) | expanded | dotted
+
+
 def phrases(section: str, key: str) -> list[str]:
     """A list of words or phrases from the data file, e.g. phrases("holdings", "phrases")."""
     return list(load()[section][key])

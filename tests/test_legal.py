@@ -330,6 +330,34 @@ def test_every_citation_abbreviation_is_used_by_a_testbed_ruling(testbed):
         assert re.search(rf"(?<![\w.]){re.escape(short)}", found), short
 
 
+def test_every_sentence_abbreviation_ends_no_sentence_in_a_testbed_citation(testbed):
+    from rag import legal
+
+    said = sentences(testbed)
+    for short in legal.load()["sentence_abbreviations"]["words"]:
+        inside = re.compile(rf"(?<![\w.’']){re.escape(short)}\. [A-Z]", re.I)
+        assert any(inside.search(s) for s in said), short
+    # Court citations of two periods or more, from courts-db: "(D.C. Cir. 2008)" (D.C. Cir.),
+    # "(Bankr. S.D.N.Y. 1991)" (S.D.N.Y.), "(D.N.J. 1993)" (D.N.J.).
+    for court, citation in [
+        ("D.C. Cir.", "(D.C. Cir. 2008)"),
+        ("S.D.N.Y.", "(Bankr. S.D.N.Y. 1991)"),
+        ("D.N.J.", "(D.N.J. 1993)"),
+    ]:
+        doc = by_court(testbed, court)
+        own = [testbed.docs[doc].text[s:e] for s, e in testbed.units[doc].sentences]
+        assert any(citation in s and not s.startswith(citation) for s in own), citation
+    from rag.ingest import _distinct_paragraphs, split_sentences
+
+    split = [
+        d.text[s:e]
+        for d in testbed.docs.values()
+        for p in _distinct_paragraphs(d)
+        for s, e in split_sentences(d.text, *p)
+    ]
+    assert not [s for s in split if re.match(r"(Cir|Ct|App|Supp|Stat)\. ", s)]
+
+
 def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbed):
     from rag import extractive, legal
 
