@@ -10,6 +10,7 @@ extractive answer with a one-line notice of why.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 
@@ -20,6 +21,8 @@ from rag.models import Answer, Citation, Filters
 from rag.retrieve import Hits, Library, check_question, library, search
 from rag.settings import Settings, get_settings
 from rag.verify import Grounded, cite, ground, ground_claims, verified
+
+log = logging.getLogger(__name__)
 
 REFUSAL = extractive.REFUSAL
 NO_ANSWER = "The model found no answer in the retrieved passages."
@@ -188,7 +191,10 @@ def _from_claims(question: str, reply, hits: Hits, lib: Library, name: str, sett
         return _grounded(question, reply, hits, lib, name, settings, clock)
     if not reply:
         return _refusal(question, NO_ANSWER, hits, clock, name)
-    result = ground_claims(reply, list(hits.passages), lib, drop_unsupported=settings.unsupported == "drop")
+    drop = settings.unsupported == "drop"
+    result = ground_claims(
+        reply, list(hits.passages), lib, drop_unsupported=drop, confirm=_second_check(name, settings)
+    )
     return _verified(question, result, hits, lib, name, clock)
 
 
@@ -199,8 +205,27 @@ def _grounded(
 
     if CANNOT_ANSWER.lower() in text.lower():
         return _refusal(question, NO_ANSWER, hits, clock, name)
-    result = ground(text, list(hits.passages), lib, drop_unsupported=settings.unsupported == "drop")
+    drop = settings.unsupported == "drop"
+    result = ground(text, list(hits.passages), lib, drop_unsupported=drop, confirm=_second_check(name, settings))
     return _verified(question, result, hits, lib, name, clock)
+
+
+def _second_check(name: str, settings: Settings):
+    """The model's own verdict on each citation that passed the offline check (RAG_MODEL_CHECK)."""
+    if not settings.model_check:
+        return None
+    from rag import backends
+
+    model = backends.get(name, settings)
+
+    def confirm(pairs: list[tuple[str, str]]) -> list[bool] | None:
+        try:
+            return model.confirm(pairs)
+        except BackendError as exc:  # the answer is in hand: without a second opinion, the offline check stands
+            log.warning("second check not made: %s", exc)
+            return None
+
+    return confirm
 
 
 def _verified(question: str, result: Grounded, hits: Hits, lib: Library, name: str, clock: Clock) -> Answer:

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     )
     llm_max_tokens: int = Field(512, ge=16, le=8192, description="Longest answer a model may write, in tokens")
     unsupported: Literal["flag", "drop"] = Field("flag", description="Model sentences no passage supports")
+    model_check: bool = Field(
+        False,
+        description="Also ask the model whether each cited quote supports its sentence (after the offline check)",
+    )
     feedback_path: Path = Field(PROJECT_ROOT / "feedback.jsonl", description="Where thumbs up/down votes are appended")
 
     def shaping(self) -> dict:

@@ -19,9 +19,10 @@ words become the citation's exact span.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 from rag import legal
@@ -40,6 +41,8 @@ from rag.text import (
     terms,
     terms_many,
 )
+
+log = logging.getLogger(__name__)
 
 # Share of a sentence's content words that must occur in the cited text (see evals/README.md).
 SUPPORT_OVERLAP = 0.5
@@ -642,7 +645,12 @@ INJECTION = re.compile(
 MARKER_RUN = re.compile(r"(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
 
 
-def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Grounded:
+Confirm = Callable[[list[tuple[str, str]]], "list[bool] | None"]
+"""A second opinion on (sentence, cited words) pairs that passed `supports`: a verdict for each, in
+order, or None when it has none (`rag.backends.ModelBackend.confirm`)."""
+
+
+def ground(text: str, passages: list, lib, drop_unsupported: bool = False, confirm: Confirm | None = None) -> Grounded:
     """Keep only what the passages support, each citation narrowed to its best verbatim span.
 
     Markers to passages that were not given are removed; each sentence is checked against the
@@ -651,10 +659,8 @@ def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Gr
     sentence addressed to a model ("ignore previous instructions") is never evidence. Sentences
     left without a citation are listed as unsupported and, unless dropped, kept without markers.
     """
-    claims = split_claims(text)
-    numbers: dict[tuple[str, int, int], Citation] = {}
-    out, unsupported = [], []
-    for sentence, markers in claims:
+    checked = []
+    for sentence, markers in split_claims(text):
         spans = [
             span
             for m in markers
@@ -662,7 +668,39 @@ def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Gr
             for span in [_best_span(sentence, passages[m - 1], lib)]
             if span
         ]
-        keep = [s for s in dict.fromkeys(spans) if _backed(sentence, s, lib)]
+        checked.append((sentence, [s for s in dict.fromkeys(spans) if _backed(sentence, s, lib)]))
+    return _assemble(checked, lib, drop_unsupported, confirm)
+
+
+def ground_claims(
+    claims: list[Claim], passages: list, lib, drop_unsupported: bool = False, confirm: Confirm | None = None
+) -> Grounded:
+    """Keep the claims whose quoted words are in their passage and support them; cite exactly those words.
+
+    A claim's quote is looked up in the passage it names (whitespace, quote marks and case
+    normalised); a quote found word for word in another of the given passages is taken from
+    there, since the words themselves are the evidence. The citation is exactly the quoted
+    span, so its pinpoint is exact, and the sentence must agree with it (`supports`). A claim
+    without a usable quote is checked like free text against its passage's best sentence.
+    """
+    checked = []
+    for claim in claims:
+        sentence = " ".join(MARKER_RUN.sub("", claim.text).split())
+        span = _quoted_span(claim, passages, lib)
+        if span is None and 1 <= claim.passage <= len(passages):
+            span = _best_span(sentence, passages[claim.passage - 1], lib)
+        checked.append((sentence, [span] if span is not None and _backed(sentence, span, lib) else []))
+    return _assemble(checked, lib, drop_unsupported, confirm)
+
+
+def _assemble(checked: list, lib, drop_unsupported: bool, confirm: Confirm | None) -> Grounded:
+    """The grounded answer from (sentence, spans that support it) pairs, in order: markers
+    renumbered by first use; a sentence the second opinion (`confirm`) rejects loses its citations."""
+    if confirm is not None:
+        checked = _confirmed(checked, lib, confirm)
+    numbers: dict[tuple[str, int, int], Citation] = {}
+    out, unsupported = [], []
+    for sentence, keep in checked:
         if not keep:
             unsupported.append(sentence)
             if not drop_unsupported:
@@ -675,31 +713,19 @@ def ground(text: str, passages: list, lib, drop_unsupported: bool = False) -> Gr
     return Grounded(text=" ".join(out), citations=list(numbers.values()), unsupported=unsupported)
 
 
-def ground_claims(claims: list[Claim], passages: list, lib, drop_unsupported: bool = False) -> Grounded:
-    """Keep the claims whose quoted words are in their passage and support them; cite exactly those words.
-
-    A claim's quote is looked up in the passage it names (whitespace, quote marks and case
-    normalised); a quote found word for word in another of the given passages is taken from
-    there, since the words themselves are the evidence. The citation is exactly the quoted
-    span, so its pinpoint is exact, and the sentence must agree with it (`supports`). A claim
-    without a usable quote is checked like free text against its passage's best sentence.
-    """
-    numbers: dict[tuple[str, int, int], Citation] = {}
-    out, unsupported = [], []
-    for claim in claims:
-        sentence = " ".join(MARKER_RUN.sub("", claim.text).split())
-        span = _quoted_span(claim, passages, lib)
-        if span is None and 1 <= claim.passage <= len(passages):
-            span = _best_span(sentence, passages[claim.passage - 1], lib)
-        if span is None or not _backed(sentence, span, lib):
-            unsupported.append(sentence)
-            if not drop_unsupported:
-                out.append(sentence)
-            continue
-        if span not in numbers:
-            numbers[span] = cite(lib.docs[span[0]], span[1], span[2], len(numbers) + 1)
-        out.append(f"{sentence} [{numbers[span].number}]")
-    return Grounded(text=" ".join(out), citations=list(numbers.values()), unsupported=unsupported)
+def _confirmed(checked: list, lib, confirm: Confirm) -> list:
+    """`checked` with the spans of every sentence `confirm` says its cited words do not support
+    taken away; unchanged when it gives no verdict, so the offline check stays the floor."""
+    asked = [i for i, (_, keep) in enumerate(checked) if keep]
+    if not asked:
+        return checked
+    pairs = [(checked[i][0], " ".join(lib.docs[d].text[a:b] for d, a, b in checked[i][1])) for i in asked]
+    verdicts = confirm(pairs)
+    if verdicts is None or len(verdicts) != len(pairs):
+        log.warning("the model's second check gave no usable verdict; the offline check stands")
+        return checked
+    rejected = {i for i, ok in zip(asked, verdicts) if not ok}
+    return [(sentence, [] if i in rejected else keep) for i, (sentence, keep) in enumerate(checked)]
 
 
 def _quoted_span(claim: Claim, passages: list, lib) -> tuple[str, int, int] | None:

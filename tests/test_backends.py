@@ -243,6 +243,45 @@ def test_a_structured_answer_cites_exactly_the_words_it_quotes(settings, lib, ll
     assert_all_verified(result, lib)
 
 
+@pytest.mark.parametrize(
+    "verdict, kept",
+    [
+        ({"supported": [True, False]}, 1),  # the model rejects the second: its citation goes
+        ({"supported": [True]}, 2),  # one verdict for two claims: no opinion, the offline check stands
+        ("not JSON", 2),
+        (None, 2),  # the check's request fails (HTTP 500 after retries): the answer is still shown
+    ],
+)
+def test_the_models_second_check_can_only_take_citations_away(settings, lib, llm, verdict, kept):
+    quote = "at least five million copies of books from Library Genesis"
+    claims = [
+        ("Mann downloaded at least five million books from Library Genesis.", "Library Genesis", quote),
+        ("At least five million books came from Library Genesis.", "Library Genesis", quote),
+    ]
+    llm.enqueue(lambda r: claims_reply(r, claims))
+    if verdict is None:
+        llm.enqueue(status=500)
+        llm.enqueue(status=500)
+    else:
+        llm.enqueue(verdict if isinstance(verdict, str) else json.dumps(verdict))
+    result = answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True, model_check=True))
+    asked = llm.requests[1]
+    assert asked["response_format"]["json_schema"]["schema"]["properties"]["supported"]["maxItems"] == 2
+    items = asked["messages"][-1]["content"]
+    assert "[2] Sentence: At least five million books came from Library Genesis." in items and quote in items
+    assert result.backend == "openai" and not result.notice
+    assert result.text.count("[1]") == kept and len(result.unsupported) == 2 - kept
+    assert_all_verified(result, lib)
+
+
+def test_without_the_setting_no_second_check_is_asked(settings, lib, llm):
+    quote = "at least five million copies of books from Library Genesis"
+    claim = ("Mann downloaded at least five million books from Library Genesis.", "Library Genesis", quote)
+    llm.enqueue(lambda r: claims_reply(r, [claim]))
+    result = answer(LIBGEN, settings=model_settings(settings, llm.url, llm_structured=True))
+    assert len(llm.requests) == 1 and len(result.citations) == 1
+
+
 def test_ollama_is_held_to_the_schema_by_its_format_field(settings, lib, llm):
     quote = "at least five million copies of books from Library Genesis"
     claim = ("Mann took at least five million books from Library Genesis.", "Library Genesis", quote)

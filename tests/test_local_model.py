@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import ULTRAMAN
+from conftest import BARTZ, ULTRAMAN
 from rag import answer
 from rag.backends import local_model_path
 from rag.models import Answer
@@ -99,6 +99,23 @@ def test_the_openai_backend_against_a_real_llama_cpp_server(settings, lib, serve
         assert_contract(answer(question, settings=s), lib, "openai")
     free = s.model_copy(update={"llm_structured": False})
     assert_contract(answer(QUESTIONS[0], settings=free), lib, "openai")
+
+
+def test_the_second_check_gets_one_verdict_per_sentence_from_the_real_model(settings, lib, server, gguf):
+    """RAG_MODEL_CHECK: the model is held to the verdicts' schema in process and behind the server,
+    so its reply is one boolean per (sentence, cited words) pair, whatever it judges."""
+    from rag import backends
+
+    bartz = lib.docs[BARTZ].text
+    cited = [bartz[s : s + 200] for s in (1000, 5000, 9000)]
+    pairs = [(f"The court said: {words[:80]}", words) for words in cited]
+    local = settings.model_copy(update={"llm": "local", "llm_max_tokens": 64})
+    remote = settings.model_copy(
+        update={"llm": "openai", "llm_base_url": server, "llm_model": gguf, "llm_max_tokens": 64, "llm_timeout": 300}
+    )
+    for s in (local, remote):
+        verdicts = backends.get(s.llm, s).confirm(pairs)
+        assert isinstance(verdicts, list) and len(verdicts) == 3 and all(isinstance(v, bool) for v in verdicts)
 
 
 def test_a_missing_model_file_is_one_line_and_the_extractive_answer_is_shown(settings, tmp_path):
