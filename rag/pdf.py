@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag import pdfwords
+from rag import legal, pdfwords
 from rag.errors import CorpusError
 from rag.layout import Layout
 from rag.text import dictionary_words
@@ -511,7 +511,8 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     """Whether row opens a new paragraph (prev_opens: prev was the first line of its paragraph).
 
     New paragraph: a footnote starts or body gives way to footnotes; a bullet; a heading
-    (no lower-case letters) or the line after one; the previous line stops well short of the
+    (no lower-case letters) or the line after one. Not one: a line that goes on with the
+    sentence of the line before (`_continues`). New paragraph: the previous line stops well short of the
     right margin; the line moves right of the previous one (first-line indent, block quote);
     it moves left other than from a first-line indent back to the margin; or two lines in a
     row sit at the first-line indent (a one-line paragraph, then the next paragraph).
@@ -522,7 +523,11 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     step = row.size * 1.5
     if row.footnote is not None or row.in_footnote != prev.in_footnote or row.text.startswith(BULLETS):
         return True
-    if _is_heading(row) or _is_heading(prev) or prev.x1 < left + (right - left) * 0.6:
+    if _is_heading(row) or _is_heading(prev):
+        return True
+    if _continues(prev.text, row.text):
+        return False
+    if prev.x1 < left + (right - left) * 0.6:
         return True
     first_line_indent = row.size * 2.5
     if prev.x0 < left - step and abs(row.x0 - left) <= step:
@@ -534,6 +539,25 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     indent = prev.x0 - left
     filled = prev.x1 >= left + (right - left) * 0.85  # ragged right stops short of the margin
     return not (prev_opens and (indent < first_line_indent or (filled and indent <= INCH)))
+
+
+# English words no sentence ends on: articles, prepositions, conjunctions.
+OPEN_ENDINGS = frozenset("a an the of to in on at by for from with into upon and or nor but that than".split())
+
+
+def _continues(line: str, nxt: str) -> bool:
+    """Whether the next line goes on with the sentence of this one, whatever its place on the page:
+    this one ends on a word or a comma and the next opens with a small letter ("nothing in the" /
+    "legislative history ..."), as across a page break, in a block quote or after a short line of
+    a numbered list, but not with a caption's "v." between the parties; or this one ends on a
+    word no sentence ends on ("in district court on" / "February 8, 2007")."""
+    last = re.search(r"([^\W\d_]+)(,?)$", line)
+    if not last:
+        return False
+    if last[1].lower() in OPEN_ENDINGS and not last[2] and " " in line.strip():  # not a heading's lone "A"
+        return nxt[:1].isalnum()
+    opening = nxt.split(maxsplit=1)[0] if nxt.strip() else ""
+    return nxt[:1].islower() and opening not in legal.phrases("caption", "versus")
 
 
 def _is_heading(row: Row) -> bool:

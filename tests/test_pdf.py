@@ -122,3 +122,26 @@ def test_a_footnote_opens_with_its_number_set_apart_from_its_first_word(ruling):
     opened = [text[start : start + len(str(number)) + 1] for _, number, start, _ in layout.footnotes]
     numbers = [str(number) for _, number, _, _ in layout.footnotes]
     assert len(opened) >= 10 and opened == [f"{n} " for n in numbers], opened
+
+
+@pytest.mark.parametrize(
+    "ruling, sentence",
+    [  # across a page break; a block quote's justified lines; a numbered item of an order
+        ("ca2_gildernew", "Plaintiff further contends that nothing in the legislative history surrounding § 1427"),
+        ("scotus_tarrant", "shall have free and unrestricted use of the water of this subbasin within their respective"),
+        ("still_v_commissioner", "fees awarded as an offset for the EAJA fees previously awarded"),
+        ("ca6_balmert", "against Reliance Standard in district court on February 8, 2007"),  # no sentence ends on "on"
+    ],
+)
+def test_a_line_that_goes_on_with_the_sentence_before_is_the_same_paragraph(ruling, sentence):
+    """A line that ends on a word and a next line that opens with a small letter are one sentence,
+    wherever the lines sit on their pages, and so are a line ending on a word no sentence ends on
+    and the next; a caption's "v." and a section's lone "A" still stand on their own lines."""
+    from conftest import ruling_file
+
+    text, _, _ = read_pdf(ruling_file(ruling))
+    assert sentence in text
+    caption, _, _ = read_pdf(ruling_file("ca11_robinson"))
+    assert "Plaintiff-Appellant,\nversus\n" in caption
+    tarrant, _, _ = read_pdf(ruling_file("scotus_tarrant"))
+    assert "\nA\nThe Red River (or River) begins" in tarrant
