@@ -510,9 +510,9 @@ def _margins(rows: list[Row]) -> tuple[float, float]:
 def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens: bool) -> bool:
     """Whether row opens a new paragraph (prev_opens: prev was the first line of its paragraph).
 
-    New paragraph: a footnote starts or body gives way to footnotes; a bullet; a heading
-    (no lower-case letters) or the line after one. Not one: a line that goes on with the
-    sentence of the line before (`_continues`). New paragraph: the previous line stops well short of the
+    New paragraph: a footnote starts or body gives way to footnotes; a bullet; the line after a
+    heading. Not one: a line that goes on with the sentence of the line before (`_continues`).
+    New paragraph: a heading (no lower-case letters); the previous line stops well short of the
     right margin; the line moves right of the previous one (first-line indent, block quote);
     it moves left other than from a first-line indent back to the margin; or two lines in a
     row sit at the first-line indent (a one-line paragraph, then the next paragraph).
@@ -523,10 +523,12 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     step = row.size * 1.5
     if row.footnote is not None or row.in_footnote != prev.in_footnote or row.text.startswith(BULLETS):
         return True
-    if _is_heading(row) or _is_heading(prev):
+    if _is_heading(prev):
         return True
     if _continues(prev.text, row.text):
         return False
+    if _is_heading(row):
+        return True
     if prev.x1 < left + (right - left) * 0.6:
         return True
     first_line_indent = row.size * 2.5
@@ -541,16 +543,23 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     return not (prev_opens and (indent < first_line_indent or (filled and indent <= INCH)))
 
 
-# English words no sentence ends on: articles, prepositions, conjunctions.
-OPEN_ENDINGS = frozenset("a an the of to in on at by for from with into upon and or nor but that than".split())
+# English words no sentence ends on: articles, prepositions, conjunctions, and "is" of "... is"
+# / "DENIED." (a disposition set on a line of its own).
+OPEN_ENDINGS = frozenset(
+    "a an the of to in on at by for from with into upon and or nor but that than is are was were be".split()
+)
 
 
 def _continues(line: str, nxt: str) -> bool:
     """Whether the next line goes on with the sentence of this one, whatever its place on the page:
     this one ends on a word or a comma and the next opens with a small letter ("nothing in the" /
     "legislative history ..."), as across a page break, in a block quote or after a short line of
-    a numbered list, but not with a caption's "v." between the parties; or this one ends on a
-    word no sentence ends on ("in district court on" / "February 8, 2007")."""
+    a numbered list, but not with a caption's "v." between the parties; this one ends on a comma
+    and the next opens with a parenthesis ("$16,861," / "(ECF No. 26), is GRANTED;"); or this one
+    ends on a word no sentence ends on ("in district court on" / "February 8, 2007", "the motion
+    is" / "DENIED.", a line in capitals that would otherwise be a heading)."""
+    if line.endswith(",") and nxt.startswith("("):
+        return True
     last = re.search(r"([^\W\d_]+)(,?)$", line)
     if not last:
         return False

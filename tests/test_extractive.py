@@ -95,7 +95,7 @@ def test_a_court_named_without_a_party_points_at_its_ruling(rulings):
     [
         ("Did Wilson win his appeal?", "wilson", r"^We affirm\b"),  # not "... and we affirmed": the earlier appeal
         ("Did the Eighth Circuit find Wilson's sentence unreasonable?", "wilson", r"^We affirm\b"),
-        ("Did Still's lawyer get the fees she asked for?", "still", r"\bis granted\b"),
+        ("Did Still's lawyer get the fees she asked for?", "still", r"(?i)\bis granted\b"),
     ],
 )
 def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposition(rulings, question, ruling, states):
@@ -110,7 +110,7 @@ def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposit
     [
         ("How did the Eighth Circuit resolve Wilson's appeal?", "wilson", r"^We affirm\b"),
         ("What did the court do with FedEx's motion to quash in Alvarado?", "alvarado", r"\bDENIED\b"),
-        ("What was the outcome of the fee motion in Still?", "still", r"\bis granted\b"),
+        ("What was the outcome of the fee motion in Still?", "still", r"(?i)\bis granted\b"),
         ("Unrelated, but how did the Federal Circuit resolve K2's appeal?", "nelson", r"^AFFIRMED\.$"),  # a line alone
     ],
 )

@@ -131,6 +131,9 @@ def test_a_footnote_opens_with_its_number_set_apart_from_its_first_word(ruling):
         ("scotus_tarrant", "shall have free and unrestricted use of the water of this subbasin within their respective"),
         ("still_v_commissioner", "fees awarded as an offset for the EAJA fees previously awarded"),
         ("ca6_balmert", "against Reliance Standard in district court on February 8, 2007"),  # no sentence ends on "on"
+        ("ca5_us_v_martin", "so the judgment of the district court is AFFIRMED."),  # a disposition on a line of its own
+        ("tessera_v_toshiba", "Toshiba’s Second Motion for Summary Judgment is DENIED."),
+        ("still_v_commissioner", "in the amount of $16,861, (ECF No. 26), is GRANTED;"),  # a comma, then "("
     ],
 )
 def test_a_line_that_goes_on_with_the_sentence_before_is_the_same_paragraph(ruling, sentence):
