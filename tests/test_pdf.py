@@ -128,7 +128,7 @@ def test_a_footnote_opens_with_its_number_set_apart_from_its_first_word(ruling):
     "ruling, sentence",
     [  # across a page break; a block quote's justified lines; a numbered item of an order
         ("ca2_gildernew", "Plaintiff further contends that nothing in the legislative history surrounding § 1427"),
-        ("scotus_tarrant", "shall have free and unrestricted use of the water of this subbasin within their respective"),
+        ("scotus_tarrant", "free and unrestricted use of the water of this subbasin within their respective"),
         ("still_v_commissioner", "fees awarded as an offset for the EAJA fees previously awarded"),
         ("ca6_balmert", "against Reliance Standard in district court on February 8, 2007"),  # no sentence ends on "on"
         ("ca5_us_v_martin", "so the judgment of the district court is AFFIRMED."),  # a disposition on a line of its own
