@@ -78,12 +78,12 @@ def stream(
     try:
         model = _Model(asked, hits, name, settings)
         if model.structured:
-            result = _from_claims(asked, model.claims(), hits, lib, name, settings, clock)
+            result = _from_claims(asked, model.claims(), hits, lib, model, settings, clock)
             yield from _pieces(result)
         else:
             yield from model
             clock.lap("generate_ms")
-            result = _grounded(asked, model.text, hits, lib, name, settings, clock)
+            result = _grounded(asked, model.text, hits, lib, model, settings, clock)
     except BackendError as exc:
         fallback = _extractive(asked, hits, lib, settings, clock)
         result = fallback.model_copy(update={"notice": f"{exc}; showing the extractive answer instead."})
@@ -149,6 +149,15 @@ class _Model:
         """The claims the model makes, or its raw text when it did not answer in the schema."""
         return self.backend.claims(self.question, self.passages)
 
+    def confirm(self, pairs: list[tuple[str, str]]) -> list[bool] | None:
+        """The model's verdict on each (sentence, cited words) pair (`rag.verify.Confirm`); None
+        when it fails: the answer is in hand, and without a second opinion the offline check stands."""
+        try:
+            return self.backend.confirm(pairs)
+        except BackendError as exc:
+            log.warning("second check not made: %s", exc)
+            return None
+
     def __iter__(self) -> Iterator[str]:
         for delta in self.backend.stream(self.question, self.passages):
             self.parts.append(delta)
@@ -184,48 +193,39 @@ def _extractive(
     )
 
 
-def _from_claims(question: str, reply, hits: Hits, lib: Library, name: str, settings: Settings, clock: Clock) -> Answer:
+def _from_claims(
+    question: str, reply, hits: Hits, lib: Library, model: _Model, settings: Settings, clock: Clock
+) -> Answer:
     """A structured reply grounded claim by claim; a reply that is not in the schema, as free text."""
     clock.lap("generate_ms")
     if isinstance(reply, str):
-        return _grounded(question, reply, hits, lib, name, settings, clock)
+        return _grounded(question, reply, hits, lib, model, settings, clock)
+    name = model.backend.name
     if not reply:
         return _refusal(question, NO_ANSWER, hits, clock, name)
     drop = settings.unsupported == "drop"
     result = ground_claims(
-        reply, list(hits.passages), lib, drop_unsupported=drop, confirm=_second_check(name, settings)
+        reply, list(hits.passages), lib, drop_unsupported=drop, confirm=_second_check(model, settings)
     )
     return _verified(question, result, hits, lib, name, clock)
 
 
 def _grounded(
-    question: str, text: str, hits: Hits, lib: Library, name: str, settings: Settings, clock: Clock
+    question: str, text: str, hits: Hits, lib: Library, model: _Model, settings: Settings, clock: Clock
 ) -> Answer:
     from rag.backends import CANNOT_ANSWER
 
+    name = model.backend.name
     if CANNOT_ANSWER.lower() in text.lower():
         return _refusal(question, NO_ANSWER, hits, clock, name)
     drop = settings.unsupported == "drop"
-    result = ground(text, list(hits.passages), lib, drop_unsupported=drop, confirm=_second_check(name, settings))
+    result = ground(text, list(hits.passages), lib, drop_unsupported=drop, confirm=_second_check(model, settings))
     return _verified(question, result, hits, lib, name, clock)
 
 
-def _second_check(name: str, settings: Settings):
+def _second_check(model: _Model, settings: Settings):
     """The model's own verdict on each citation that passed the offline check (RAG_MODEL_CHECK)."""
-    if not settings.model_check:
-        return None
-    from rag import backends
-
-    model = backends.get(name, settings)
-
-    def confirm(pairs: list[tuple[str, str]]) -> list[bool] | None:
-        try:
-            return model.confirm(pairs)
-        except BackendError as exc:  # the answer is in hand: without a second opinion, the offline check stands
-            log.warning("second check not made: %s", exc)
-            return None
-
-    return confirm
+    return model.confirm if settings.model_check else None
 
 
 def _verified(question: str, result: Grounded, hits: Hits, lib: Library, name: str, clock: Clock) -> Answer:

@@ -188,14 +188,18 @@ def claims_from_citations(blocks) -> list[Claim]:
     return claims
 
 
+def _json_reply(reply: str):
+    """The JSON a model replied, tolerating a Markdown code fence around it (ValueError if none)."""
+    import json
+
+    return json.loads(reply.strip().removeprefix("```json").removeprefix("```").removesuffix("```").strip())
+
+
 def parse_verdicts(reply: str, items: int) -> list[bool] | None:
     """The verdicts of a JSON reply in `check_schema`'s shape, or None when it holds no list of
     `items` booleans."""
-    import json
-
-    body = reply.strip().removeprefix("```json").removeprefix("```").removesuffix("```").strip()
     try:
-        verdicts = json.loads(body)["supported"]
+        verdicts = _json_reply(reply)["supported"]
     except (ValueError, KeyError, TypeError):
         return None
     if not isinstance(verdicts, list) or len(verdicts) != items or not all(isinstance(v, bool) for v in verdicts):
@@ -209,12 +213,8 @@ def parse_claims(reply: str) -> list[Claim] | None:
     Tolerates a Markdown code fence around the JSON and claims with an empty quote (they are
     checked like free text); an empty list means the model found no answer.
     """
-    import json
-
-    body = reply.strip().removeprefix("```json").removeprefix("```").removesuffix("```").strip()
     try:
-        data = json.loads(body)
-        items = data["sentences"]
+        items = _json_reply(reply)["sentences"]
         claims = [Claim(str(i["text"]).strip(), int(i["passage"]), str(i.get("quote") or "")) for i in items]
     except (ValueError, KeyError, TypeError):
         return None

@@ -552,12 +552,12 @@ OPEN_ENDINGS = frozenset(
 
 def _continues(line: str, nxt: str) -> bool:
     """Whether the next line goes on with the sentence of this one, whatever its place on the page:
-    this one ends on a word or a comma and the next opens with a small letter ("nothing in the" /
-    "legislative history ..."), as across a page break, in a block quote or after a short line of
-    a numbered list, but not with a caption's "v." between the parties; this one ends on a comma
-    and the next opens with a parenthesis ("$16,861," / "(ECF No. 26), is GRANTED;"); or this one
-    ends on a word no sentence ends on ("in district court on" / "February 8, 2007", "the motion
-    is" / "DENIED.", a line in capitals that would otherwise be a heading)."""
+    this one ends on a word or a comma and the next opens with a small letter ("the plaintiff
+    argues that" / "the statute ..."), as across a page break, in a block quote or after a short
+    line of a numbered list, but not with a caption's "v." between the parties; this one ends on a
+    comma and the next opens with a parenthesis ("in the amount of $1,000," / "(ECF No. 12), is
+    GRANTED;"); or this one ends on a word no sentence ends on ("filed suit on" / "March 3, 2010",
+    "the motion is" / "DENIED.", a line in capitals that would otherwise be a heading)."""
     if line.endswith(",") and nxt.startswith("("):
         return True
     last = re.search(r"([^\W\d_]+)(,?)$", line)
@@ -582,7 +582,7 @@ def _join(text: str, nxt: str, vocab: Counter) -> tuple[str, str]:
 
     A hyphen is dropped only when the joined word is a word: it occurs unhyphenated elsewhere
     in the document, or it is in the system's English word list ("govern-" + "ment"), a
-    soft break; otherwise it is a real hyphen ("bulk-acquired", "self-evident") and stays.
+    soft break; otherwise it is a real hyphen ("bulk-acquired", "well-known") and stays.
     """
     if text.endswith("-") and nxt[:1].isalnum():
         head = re.search(r"([^\W\d]+)-$", text)

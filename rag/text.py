@@ -7,7 +7,7 @@
 - `NUMBER`, `digits`, `NUMBER_WORDS`: numbers as written, compared digit for digit.
 - `DOCKET`, `DATE`, `AMOUNT`: what a case-number, "when" or "how much" answer contains.
 - `dictionary_words`: the system's English word list, to tell a word broken at a line end
-  ("govern-ment") from a hyphenated compound ("self-evident").
+  ("govern-ment") from a hyphenated compound ("well-known").
 """
 
 from __future__ import annotations
