@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 SKIPPED = "_skipped-files.json"  # in the store: the files the last ingest could not read
 COURTS = "_courts.json"  # in the store: the courts-db entries of the documents' courts (`rag.legal.court`)
+ABBREVIATIONS = "_abbreviations.json"  # in the store: `rag.legal.sentence_abbreviations`, worked out once
 SHAPING = "_shaping.json"  # in the store: the settings and pipeline version that made it (`Settings.shaping`)
 
 
@@ -249,7 +250,8 @@ def is_built(settings: Settings) -> bool:
 
 def _save_derived(settings: Settings) -> None:
     """Save what every answering process would otherwise work out again from the stored documents:
-    BM25 over every chunk, in the order the library loads them, and their courts' entries."""
+    BM25 over every chunk, in the order the library loads them, their courts' entries, and the
+    abbreviations that end no sentence (from courts-db and reporters-db: a fifth of a second)."""
     ids, texts, courts = [], [], {}
     for path in sorted(settings.store_dir.glob("*.units.json")):
         doc_id = path.name.removesuffix(".units.json")
@@ -261,12 +263,15 @@ def _save_derived(settings: Settings) -> None:
     if texts:
         lexical.save(lexical.build(texts), ids, settings)
     (settings.store_dir / COURTS).write_text(json.dumps(courts, sort_keys=True))
+    (settings.store_dir / ABBREVIATIONS).write_text(json.dumps(sorted(legal.sentence_abbreviations())))
 
 
-def load_courts(settings: Settings) -> None:
-    """Give `rag.legal` the courts' entries ingest saved (none before this was saved: it looks them up)."""
+def load_legal(settings: Settings) -> None:
+    """Give `rag.legal` the courts' entries and the abbreviations ingest saved (an index saved
+    before either was: it works them out)."""
     try:
         legal.remember_courts(json.loads((settings.store_dir / COURTS).read_text()))
+        legal.remember_sentence_abbreviations(json.loads((settings.store_dir / ABBREVIATIONS).read_text()))
     except (OSError, ValueError):
         pass
 
@@ -362,6 +367,7 @@ def ingest(paths: list[Path] | None = None, settings: Settings | None = None, pr
         or report.removed
         or not (lexical.folder(settings) / lexical.ORDER_FILE).is_file()
         or not (settings.store_dir / COURTS).is_file()
+        or not (settings.store_dir / ABBREVIATIONS).is_file()
     ):
         _save_derived(settings)
     if settings.chroma_url:

@@ -96,12 +96,25 @@ def abbreviations() -> dict[str, str]:
     return dict(load()["abbreviations"])
 
 
-@lru_cache(maxsize=1)
+_GIVEN_ABBREVIATIONS: list[frozenset[str]] = []  # `sentence_abbreviations` as ingest saved it
+
+
+def remember_sentence_abbreviations(words: list[str]) -> None:
+    """`sentence_abbreviations` as worked out at ingest: reading courts-db and reporters-db again
+    would take a fifth of a second of a cold question."""
+    _GIVEN_ABBREVIATIONS[:] = [frozenset(words)]
+
+
 def sentence_abbreviations() -> frozenset[str]:
     """Abbreviations of citations that end no sentence, as NLTK's Punkt takes them (lower case,
     without the last period: "d.c", "n.d", "ga"): [sentence_abbreviations] and every word of two
     periods or more in courts-db's court citations ("D.C. Cir.", "S.D.N.Y.") and reporters-db's
     reporters ("U.C.C. Rep. Serv."), and the abbreviations of [abbreviations] ("Bankr.", "Evid.")."""
+    return _GIVEN_ABBREVIATIONS[0] if _GIVEN_ABBREVIATIONS else _worked_out_abbreviations()
+
+
+@lru_cache(maxsize=1)
+def _worked_out_abbreviations() -> frozenset[str]:
     from courts_db import courts
     from reporters_db import REPORTERS
 

@@ -27,7 +27,7 @@ from rag.ingest import (
     Units,
     indexed_text,
     is_built,
-    load_courts,
+    load_legal,
     load_document,
     load_sentence_vectors,
     skipped_files,
@@ -155,7 +155,7 @@ def _load(settings: Settings) -> Library:
     if not docs:
         raise IndexStoreError(f"the index is empty: no readable documents in {settings.corpus_dir}")
     _warn_if_stale(settings, docs)
-    load_courts(settings)
+    load_legal(settings)
     chunks = [(d, c) for d in docs for c in units[d].chunks]
     return Library(settings, docs, units, vectors, chunks, col, version=version, checked=time.monotonic())
 

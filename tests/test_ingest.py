@@ -387,9 +387,10 @@ def test_sentences_are_split_without_importing_all_of_nltk_and_nltk_still_loads_
 
 @pytest.mark.slow
 def test_an_answering_process_knows_the_rulings_courts_from_the_index_without_loading_courts_db(tmp_path):
-    """Ingest saves the courts-db entries of the rulings' courts; a process that loads the library
-    gets the same court names and levels from them, and never loads courts-db (a fifth of a
-    second of a cold question)."""
+    """Ingest saves the courts-db entries of the rulings' courts and the citation abbreviations
+    that end no sentence; a process that loads the library gets the same court names, levels and
+    sentences from them, and never loads courts-db or reporters-db (a fifth of a second of a
+    cold question each)."""
     import json
     import subprocess
     import sys
@@ -407,12 +408,16 @@ def test_an_answering_process_knows_the_rulings_courts_from_the_index_without_lo
         "import json, sys; from rag import legal; from rag.retrieve import library\n"
         "lib = library(); lib.vocabulary.knows('court')\n"
         "courts = {d.meta.court: [legal.court_name(d.meta.court), legal.court_level(d.meta.court)] for d in lib.docs.values()}\n"
+        "from rag.verify import split_claims; claims = split_claims(sys.argv[1])\n"
         "assert 'courts_db' not in sys.modules, 'courts-db was loaded'\n"
-        "print(json.dumps(courts))\n"
+        "assert 'reporters_db' not in sys.modules, 'reporters-db was loaded'\n"
+        "print(json.dumps([courts, len(claims)]))\n"
     )
+    two = "See Doe v. Roe, 1 F. Supp. 3d 2 (S.D.N.Y. 2020) (holding so). The motion is denied. [1]"
     env = {**os.environ, "RAG_CORPUS_DIR": str(s.corpus_dir), "RAG_INDEX_DIR": str(s.index_dir)}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script, two], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    there = json.loads(done.stdout.splitlines()[-1])
+    there, sentences = json.loads(done.stdout.splitlines()[-1])
     here = {court: [legal.court_name(court), legal.court_level(court)] for court in there}
     assert there == here and len(there) == 3 and all(name and level for name, level in there.values()), there
+    assert sentences == 2, "the saved abbreviations cut the citation inside S.D.N.Y."
