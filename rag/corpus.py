@@ -25,7 +25,7 @@ from rag.layout import Layout, Pinpoint
 from rag.text import CASE_NAME, IN_RE, PROPER_NAME
 
 MANIFEST = "manifest.toml"
-SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
+SUPPORTED = (".pdf", ".txt", ".md", ".html", ".htm", ".docx", ".rtf")
 STORE_FORMAT = 1
 
 

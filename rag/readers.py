@@ -3,7 +3,8 @@
 PDFs keep pages and margin lines (see `rag.pdf`). Every other format becomes numbered
 paragraphs, one per line of the canonical text: for plain text, each non-empty line is a
 paragraph, or each blank-line-separated block when the file has such blocks (its wrapped
-lines joined by spaces); HTML and DOCX paragraphs come from their block elements.
+lines joined by spaces); HTML and DOCX paragraphs come from their block elements, RTF ones
+(a format Westlaw and Lexis deliver rulings in) from its paragraph marks.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def read_file(path: Path) -> tuple[str, Layout, dict]:
         text, layout, info = from_paragraphs(html_paragraphs(_decode(path)))
     elif suffix == ".docx":
         text, layout, info = from_paragraphs(docx_paragraphs(path))
+    elif suffix == ".rtf":
+        text, layout, info = from_paragraphs(rtf_paragraphs(path))
     else:
         raise CorpusError(f"{path.name}: unsupported file type {suffix!r}")
     if not text.strip():
@@ -86,6 +89,25 @@ def docx_paragraphs(path: Path) -> list[str]:
     except Exception as exc:  # python-docx raises several types for a damaged file
         raise CorpusError(f"{path.name}: not a readable .docx file ({type(exc).__name__})") from exc
     return [" ".join(p.text.split()) for p in document.paragraphs if p.text.strip()]
+
+
+def rtf_paragraphs(path: Path) -> list[str]:
+    """Paragraphs of a Rich Text Format file: its text between paragraph and line marks.
+
+    RTF is 7-bit text; other characters are escapes, in the code page its header names
+    (\\ansicpg1252, the default) or as Unicode (\\u8220?).
+    """
+    from striprtf.striprtf import rtf_to_text
+
+    raw = path.read_bytes().decode("latin-1")
+    if not raw.lstrip().startswith("{\\rtf"):
+        raise CorpusError(f"{path.name}: not a readable .rtf file (it does not begin with {{\\rtf)")
+    codepage = re.search(r"\\ansicpg(\d+)", raw)
+    try:
+        text = rtf_to_text(raw, encoding=f"cp{codepage.group(1)}" if codepage else "cp1252", errors="replace")
+    except (LookupError, ValueError, IndexError, OverflowError) as exc:  # what a damaged file makes striprtf raise
+        raise CorpusError(f"{path.name}: not a readable .rtf file ({type(exc).__name__})") from exc
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
 def _decode(path: Path) -> str:

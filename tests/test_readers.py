@@ -1,4 +1,4 @@
-"""Plain-text, HTML and DOCX readers; the corpus manifest; bad files."""
+"""Plain-text, HTML, DOCX and RTF readers; the corpus manifest; bad files."""
 
 from __future__ import annotations
 
@@ -55,6 +55,39 @@ def test_docx_paragraphs(tmp_path):
     assert str(layout.locate(text.index("The"), len(text))) == "¶ 2"
 
 
+def _rtf(paragraphs: list[str], escape) -> bytes:
+    """An RTF file of these paragraphs, as a word processor writes one: a font table, paragraph
+    marks, and every character outside ASCII as an escape."""
+    body = "".join(
+        "".join(c if c.isascii() and c not in "\\{}" else escape(c) for c in para) + "\\par\n" for para in paragraphs
+    )
+    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs24 " + body + "}").encode(
+        "ascii"
+    )
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        lambda c: f"\\u{ord(c)}?" if not c.isascii() else "\\" + c,  # Unicode escapes
+        lambda c: f"\\'{c.encode('cp1252').hex()}" if not c.isascii() else "\\" + c,  # code-page escapes
+    ],
+    ids=["unicode", "cp1252"],
+)
+def test_rtf_is_read_paragraph_by_paragraph_like_the_same_text(tmp_path, escape):
+    """A real document saved as RTF reads as the same paragraphs, curly quotes and section signs
+    included, with the same ¶ pinpoints as its plain text."""
+    source = CORPUS / "concord-v-anthropic-injunction-commentary.txt"
+    want, want_layout, _ = read_file(source)
+    assert any(not c.isascii() for c in want)
+    path = tmp_path / "commentary.rtf"
+    path.write_bytes(_rtf(want.split("\n"), escape))
+    text, layout, _ = read_file(path)
+    assert text == want and layout.paragraphs == want_layout.paragraphs
+    start = text.index("Order at 8.")
+    assert str(layout.locate(start, start + 5)) == "¶ 12"
+
+
 @pytest.mark.parametrize(
     "name, content, message",
     [
@@ -62,6 +95,7 @@ def test_docx_paragraphs(tmp_path):
         ("empty.txt", b"  \n\n ", "no text in the file"),
         ("broken.pdf", b"%PDF-1.4 garbage", "not a readable PDF"),
         ("broken.docx", b"PK not a zip", "not a readable .docx"),
+        ("broken.rtf", b"PK not rtf at all", "not a readable .rtf"),
     ],
 )
 def test_bad_files_are_one_line_errors_naming_the_file(tmp_path, name, content, message):
