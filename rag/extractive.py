@@ -76,7 +76,8 @@
    opens with the best sentence in which the ruling states its own disposition ("We affirm
    ...", "The motion is DENIED"), chosen or not: that is its yes or no; so does
    a question asking how a whole appeal, case or motion came out ("How did the court resolve
-   the appeal?").
+   the appeal?"). One asking only that of the ruling it is about ("What did the Seventh
+   Circuit decide in Lopez?") leaves no word to match: it is answered with the disposition.
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -210,6 +211,8 @@ def extract(
     ranked = _rank(question, hits, _candidates(hits, lib, named, settings.answer_pool), named, lib, settings)
     ranked = [s for s in _of_expected_type(question, ranked, lib) if (s.doc_id, s.start, s.end) not in shown]
     relevant = [s for s in ranked if s.own >= settings.answer_min_score]
+    if not relevant and (outcome := _outcome_alone(question, ranked, lib, about)):
+        return [outcome], None
     if not relevant:
         return [], "None of their passages addresses the question closely enough."
     best = relevant[:3]
@@ -219,7 +222,7 @@ def extract(
         return [], conflict
     chosen = _select(relevant, settings)
     rival = _opposing(chosen[0], relevant, lib)
-    disposition = _disposition(question, chosen, ranked, lib)
+    disposition = _disposition(question, chosen, ranked, lib, about)
     chosen = [disposition, *(s for s in chosen if s != disposition)] if disposition else chosen
     return chosen + ([rival] if rival and rival not in chosen else []), None
 
@@ -905,31 +908,61 @@ def _opposing(best: Scored, relevant: list[Scored], lib: Library) -> Scored | No
     return next((s for s in relevant if s.doc_id != best.doc_id and _opposite(lib, best, s)), None)
 
 
-def _disposition(question: str, chosen: list[Scored], ranked: list[Scored], lib: Library) -> Scored | None:
+def _disposition(
+    question: str, chosen: list[Scored], ranked: list[Scored], lib: Library, about: set[str]
+) -> Scored | None:
     """For a yes/no question about what a court decided ("Did she win her appeal?"), the best
     sentence in which the ruling states its own disposition ("we affirm", "the motion is
     DENIED"): it is the yes or the no, and the answer opens with it, whether it was chosen
     further down or not at all. The same for a question asking how a whole appeal, case or
-    motion came out ("How did the court resolve the appeal?")."""
+    motion came out ("How did the court resolve the appeal?", "What did the court decide in
+    Lopez?": the ruling it is `about`)."""
     yes_no = not _presupposes(question) and not WH_WORDS.search(question) and _asks_decision(question)
-    if not yes_no and not _asks_outcome(question):
+    if not yes_no and not _asks_outcome(question, bool(about)):
         return None
     doc_id = chosen[0].doc_id
+    if _names_other_case(question, lib, doc_id):
+        return None  # "What did the court decide in Satchell v. FedEx?", a case the ruling cites
     if stated := [s for s in chosen if _states_disposition(lib, s)]:
         return stated[0] if stated[0].doc_id == doc_id else None
     if lib.docs[doc_id].meta.kind != "ruling":
         return None
+    return _first_disposition(ranked, doc_id, lib)
+
+
+def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set[str]) -> Scored | None:
+    """For a question asking only how the one ruling it is about came out ("What did the Seventh
+    Circuit decide in Lopez?"), which leaves no word to match, the ruling's own disposition; none
+    when it names anyone else ("... in Satchell v. FedEx?", a case the ruling cites)."""
+    if len(about) != 1 or not _asks_outcome(question, names_ruling=True):
+        return None
+    doc_id = next(iter(about))
+    if lib.docs[doc_id].meta.kind != "ruling" or not lib.vocabulary.names_only(question, doc_id):
+        return None
+    return _first_disposition(ranked, doc_id, lib)
+
+
+def _first_disposition(ranked: list[Scored], doc_id: str, lib: Library) -> Scored | None:
+    """The best-ranked sentence in which the document states its own disposition."""
     return next((s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)), None)
 
 
-def _asks_outcome(question: str) -> bool:
+def _names_other_case(question: str, lib: Library, doc_id: str) -> bool:
+    """Whether the question names a case ("Satchell v. FedEx") that is not the document's own."""
+    own = set(terms(lib.docs[doc_id].meta.names()))
+    return any(not set(terms(f"{m.group(1)} {m.group(2)}")) <= own for m in CASE_NAME.finditer(question))
+
+
+def _asks_outcome(question: str, names_ruling: bool = False) -> bool:
     """Whether a question asks how a whole appeal, case or motion came out (rag/legal.toml
-    [decisions]), not about one issue of it."""
+    [decisions]), not about one issue of it; a ruling it names is such a whole ("What did the
+    court decide in Lopez?")."""
 
     def matches(key: str) -> bool:
         return any(re.search(p, question, re.I) for p in legal.phrases("decisions", key))
 
-    return matches("outcome_asks") and matches("outcome_objects") and not matches("outcome_narrower")
+    whole = names_ruling or matches("outcome_objects")
+    return matches("outcome_asks") and whole and not matches("outcome_narrower")
 
 
 def _states_disposition(lib: Library, s: Scored) -> bool:

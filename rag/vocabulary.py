@@ -156,6 +156,12 @@ class Vocabulary:
         best = max(matches.values(), default=0)
         return {doc_id for doc_id, n in matches.items() if n == best} if best else set()
 
+    def names_only(self, question: str, doc_id: str) -> bool:
+        """Whether every name the question gives is one of the document's: its parties, what it
+        is about, its judge, its court."""
+        own = self.name_terms(doc_id)
+        return all(run <= own for run in self._name_runs(question))
+
     def _name_runs(self, question: str) -> list[frozenset[str]]:
         """The terms of each name of the question, without the words of a judge's office ("Judge")
         or of no one in particular ("State")."""

@@ -112,6 +112,11 @@ def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposit
         ("What did the court do with FedEx's motion to quash in Alvarado?", "alvarado", r"\bDENIED\b"),
         ("What was the outcome of the fee motion in Still?", "still", r"(?i)\bis granted\b"),
         ("Unrelated, but how did the Federal Circuit resolve K2's appeal?", "nelson", r"^AFFIRMED\.$"),  # a line alone
+        # the ruling named is what came out: no other word of the question to match
+        ("What did the Eighth Circuit decide in Wilson?", "wilson", r"^We affirm\b"),
+        ("How did the court rule in Alvarado?", "alvarado", r"\bDENIED\b"),
+        ("What did the magistrate judge decide in Still?", "still", r"(?i)\bis granted\b"),
+        ("How did the Federal Circuit rule in Nelson?", "nelson", r"^AFFIRMED\.$"),
     ],
 )
 def test_a_question_about_how_a_case_came_out_is_answered_with_the_disposition(rulings, question, ruling, states):
@@ -129,6 +134,8 @@ def test_a_question_about_one_issue_of_a_case_is_not_asking_how_it_came_out():
     assert not _asks_outcome("How did the court resolve the argument that the appeal was untimely?")
     assert not _asks_outcome("What did the court decide about whether the motion was timely?")
     assert not _asks_outcome("How did the court resolve it?")  # nothing said of what came out
+    assert _asks_outcome("What did the court decide in Lopez?", names_ruling=True)
+    assert not _asks_outcome("What did the court decide about the instruction in Lopez?", names_ruling=True)
 
 
 def test_a_partys_position_answers_only_a_question_about_what_was_argued():
