@@ -600,18 +600,19 @@ def _is_heading(sentence: str) -> bool:
     """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
     United States Court of Appeals") or a piece of a citation ("Id. at 5.") answers
     nothing: too short, or without a word that is no abbreviation, or mostly capitals, or a
-    short line without a sentence's closing punctuation, or an unclosed line that ends in a
+    line of under sixteen words without a sentence's closing punctuation ("Appeals from the United
+    States District Court for the Western District of Louisiana"), or an unclosed line that ends in a
     comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
     Litigation,"), or a short line naming the judges ("Before SMITH and JONES, Circuit
     Judges.", unless the question asks for them)."""
     words = re.findall(r"\w+", sentence)
     letters = [c for c in sentence if c.isalpha()]
-    closed = sentence.rstrip().rstrip("”’\"')").endswith((".", "?", "!", ":", ";"))
+    closed = bool(re.search(r"[.?!:;][\s”’\"')]*$", sentence))
     return (
         len(words) < MIN_WORDS
         or not PROSE_WORD.search(sentence)
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
-        or (not closed and (len(words) < 12 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
+        or (not closed and (len(words) < 16 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
         or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))
     )
 

@@ -395,6 +395,10 @@ def test_a_question_for_a_judges_name_is_answered_with_the_name(rulings, questio
         ("Id. at 5.", False),
         ("Dated: June 23, 2025.", True),
         ("We affirm the judgment of the district court.", True),
+        # a caption line and a section heading: no closing punctuation, under sixteen words
+        ("Appeals from the United States District Court for the Western District of Louisiana", False),
+        ("I. Whether Mr. Bordelon was sufficiently at risk for the Many Loan in 2008", False),
+        ("For the reasons set forth below, the order of the Bankruptcy Court is AFFIRMED. '", True),  # OCR's stray mark
     ],
 )
 def test_a_piece_of_a_citation_answers_nothing(sentence, answers):
