@@ -61,7 +61,7 @@ class Pinpoint:
 class Layout:
     """Spans of a canonical text. Every list is sorted by start offset; ends are exclusive."""
 
-    pages: list[tuple[int, int, int]] = field(default_factory=list)  # (page, start, end)
+    pages: list[tuple[int, int, int]] = field(default_factory=list)  # (page, start, end); a page may have two runs
     lines: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # (page, line, start, end)
     paragraphs: list[tuple[int, int, int]] = field(default_factory=list)  # (number, start, end)
     footnotes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (page, number, start, end)
@@ -112,6 +112,12 @@ class Layout:
     @property
     def paginated(self) -> bool:
         return bool(self.pages)
+
+    @property
+    def page_labels(self) -> list[int]:
+        """The pages in order, each once: a page's footnotes may be read after the sentence that
+        goes on to the next page ends there (`rag.pdf`), which gives the page two runs of text."""
+        return list(dict.fromkeys(page for page, _, _ in self.pages))
 
     def locate(self, start: int, end: int) -> Pinpoint:
         """The pinpoint of text[start:end]."""

@@ -34,7 +34,7 @@ from pathlib import Path
 from rag import legal, pdfwords
 from rag.errors import CorpusError
 from rag.layout import Layout
-from rag.text import dictionary_words
+from rag.text import LEGAL_ABBREVIATIONS, dictionary_words
 
 log = logging.getLogger(__name__)
 
@@ -445,10 +445,11 @@ def _assemble(pages: list[Page]) -> tuple[str, Layout]:
     para_start = 0
     prev: Row | None = None
     prev_opens = True
-    for page in pages:
+    margins = {page.index: _margins(page.rows) for page in pages}
+    for page, rows in _reading_order(pages):
         page_start = None
-        left, right = _margins(page.rows)
-        for row in page.rows:
+        left, right = margins[page.index]
+        for row in rows:
             mark = row.mark if marks else None
             new_para = prev is None or mark is not None or _starts_paragraph(row, prev, left, right, prev_opens)
             prev_opens = new_para
@@ -478,6 +479,54 @@ def _assemble(pages: list[Page]) -> tuple[str, Layout]:
     layout.close_footnotes(text)
     layout.close_marks(text)
     return text, layout
+
+
+def _reading_order(pages: list[Page]) -> list[tuple[Page, list[Row]]]:
+    """The pages' rows in the order they are read, as runs of one page each.
+
+    Page by page, except where a sentence breaks off at the foot of a page's text, above its
+    footnotes, and goes on at the top of the next page: there the footnotes are read after the
+    row that ends the sentence, so that it is one sentence (quoted "at 4:27–5:2") rather than
+    two pieces with the footnotes between them. Each row keeps its own page and line.
+    """
+    order: list[tuple[Page, list[Row]]] = []
+    held: tuple[Page, list[Row]] | None = None  # footnotes waiting for the sentence above them to end
+    for i, page in enumerate(pages):
+        rows = page.rows
+        if held:
+            body = [r for r in rows if not r.in_footnote]
+            end = next((k for k, r in enumerate(body) if _ends_sentence(r.text)), None)
+            if end is not None:
+                order.append((page, rows[: end + 1]))
+                rows = rows[end + 1 :]
+            order.append(held)
+            held = None
+        first_note = next((k for k, r in enumerate(rows) if r.in_footnote), None)
+        following = pages[i + 1].rows[:1] if i + 1 < len(pages) else []
+        if (
+            first_note  # body text above footnotes
+            and following
+            and not following[0].in_footnote
+            and not _ends_sentence(rows[first_note - 1].text)
+            and _continues(rows[first_note - 1].text, following[0].text)
+        ):
+            order.append((page, rows[:first_note]))
+            held = (page, rows[first_note:])
+        elif rows:
+            order.append((page, rows))
+    return order + ([held] if held else [])
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether a line ends a sentence: closing punctuation (before any closing quotes or
+    brackets) after a word that is no abbreviation ("Cir.", "S.D.N.Y.")."""
+    end = re.search(r"(\S*?)[.?!:;][”’\"')\]]*$", line)
+    if not end:
+        return False
+    word = end[1].lower().lstrip("(“\"'[")
+    if len(word) == 1 and word.isalpha():  # an initial: "John Q."
+        return False
+    return word not in LEGAL_ABBREVIATIONS and word not in legal.sentence_abbreviations()
 
 
 def _court_marks(pages: list[Page]) -> bool:

@@ -17,13 +17,12 @@ def bartz():
 
 
 def page_text(text, layout, page):
-    ((start, end),) = [(s, e) for p, s, e in layout.pages if p == page]
-    return text[start:end]
+    return "\n".join(text[s:e] for p, s, e in layout.pages if p == page)  # its footnotes may be a run apart
 
 
 def test_keeps_the_courts_page_numbers(bartz):
     text, layout, info = bartz
-    assert [p for p, _, _ in layout.pages] == list(range(1, 33))
+    assert layout.page_labels == list(range(1, 33))
     assert info["case"] == "3:24-cv-05417-WHA" and info["filed"] == "06/23/25"
 
 
@@ -122,6 +121,48 @@ def test_a_footnote_opens_with_its_number_set_apart_from_its_first_word(ruling):
     opened = [text[start : start + len(str(number)) + 1] for _, number, start, _ in layout.footnotes]
     numbers = [str(number) for _, number, _, _ in layout.footnotes]
     assert len(opened) >= 10 and opened == [f"{n} " for n in numbers], opened
+
+
+@pytest.mark.parametrize(
+    "ruling, sentence, pinpoint, note",
+    [  # a district order on pleading paper, a court of appeals, a magistrate judge's order
+        (
+            "alvarado_v_fedex",
+            "Defense counsel points out that one ofplaintiffs’ lawyers in this matter is also counsel of record in the Satchell case.",
+            "at 1:25–2:1",
+            "at 1 n.1",
+        ),
+        (
+            "ca1_calvary",
+            "We have no transcript of that conference, but Governor Mills apparently agreed to file an expedited response to the Chapel's request for some sort of interim injunctive relief.",
+            "at 6–7",
+            "at 6 n.1",
+        ),
+        (
+            "still_v_commissioner",
+            "“In contrast to fees awarded under fee-shifting provisions such as 42 U.S.C. § 1988, the fee is paid by the claimant out of the past-due benefits awarded; the losing party is not responsible for payment.”",
+            "at 2:27–3:2",
+            "at 2 n.1",
+        ),
+    ],
+)
+def test_a_sentence_that_goes_on_past_the_footnotes_at_the_foot_of_its_page_is_one_sentence(
+    ruling, sentence, pinpoint, note
+):
+    """Where a sentence breaks off above a page's footnotes and goes on at the top of the next
+    page, the footnotes are read after it: it is one sentence, quoted across the page break with
+    its lines, and the footnotes keep their page and number."""
+    from conftest import ruling_file
+    from rag.ingest import split_sentences
+
+    text, layout, _ = read_pdf(ruling_file(ruling))
+    start = text.index(sentence)
+    a, b = text.rfind("\n", 0, start) + 1, text.find("\n", start)
+    assert (start, start + len(sentence)) in split_sentences(text, a, b)
+    assert str(layout.locate(start, start + len(sentence))) == pinpoint
+    page = layout.locate(start, start + 1).page
+    notes = [(s, e) for p, _, s, e in layout.footnotes if p == page]
+    assert notes and str(layout.locate(*notes[0])) == note and notes[0][0] > start + len(sentence)
 
 
 @pytest.mark.parametrize(

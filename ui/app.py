@@ -339,7 +339,7 @@ def _listing(gr, docs, turns) -> tuple:
 
 def _show(gr, docs, settings, view):
     """The document view's outputs for a view: state, HTML, picker, page buttons."""
-    pages = [n for n, _, _ in docs[view["doc"]].layout.pages]
+    pages = docs[view["doc"]].layout.page_labels
     paged = bool(view.get("page")) and len(pages) > 1
     first, last = paged and view["page"] == pages[0], paged and view["page"] == pages[-1]
     return (

@@ -26,7 +26,7 @@ def view_at(docs: dict, doc_id: str, start: int | None = None, end: int | None =
 
 def turn_page(docs: dict, view: dict, step: int) -> dict:
     """The same view, `step` pages on (clamped to the document)."""
-    pages = [p for p, _, _ in docs[view["doc"]].layout.pages]
+    pages = docs[view["doc"]].layout.page_labels
     if not pages or view.get("page") not in pages:
         return view
     i = min(max(pages.index(view["page"]) + step, 0), len(pages) - 1)
@@ -49,7 +49,7 @@ def _header(doc, view: dict) -> str:
     facts = [m.court, m.date.isoformat() if m.date else "", m.docket, m.kind, m.file]
     where = []
     if view.get("page"):
-        where.append(f'Page <strong>{view["page"]}</strong> of {doc.layout.pages[-1][0]}')
+        where.append(f'Page <strong>{view["page"]}</strong> of {doc.layout.page_labels[-1]}')
     if view.get("start") is not None and view.get("end"):
         where.append(f'Highlighted: <strong class="pin">{esc(doc.locate(view["start"], view["end"]))}</strong>')
     line = f'<p class="doc-where">{" · ".join(where)}</p>' if where else ""
