@@ -108,7 +108,7 @@ from rag.text import (
     sentences_of,
     terms,
 )
-from rag.vocabulary import Vocabulary
+from rag.vocabulary import Vocabulary, office_terms
 
 REFUSAL = "The rulings in this corpus don't answer that."
 MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
@@ -340,11 +340,19 @@ def _after_itself(question: str, lib: Library, about: set[str]) -> str | None:
 
 
 def _decider(question: str) -> tuple[int, str] | None:
-    """The level of the court a question says decided something, and the words it calls it by."""
+    """The level of the court a question says decided something, and the words it calls it by:
+    a court named before a decision verb ("did the Second Circuit rule") or after it with "by"
+    ("affirmed by the Second Circuit"), not one only mentioned further on ("How much did Judge
+    Roe award for the argument in the Ninth Circuit?")."""
     verbs = "|".join(legal.phrases("decisions", "verbs"))
-    if not re.search(rf"\b(?:{verbs})\b", question, re.I):
+    named = _court_named(question)
+    if named is None:
         return None
-    return _court_named(question)
+    at = question.lower().find(named[1].lower())
+    for verb in re.finditer(rf"\b(?:{verbs})\b", question, re.I):
+        if at < verb.start() or re.match(r"\s+by\s+(?:the\s+)?", question[verb.end() : at], re.I):
+            return named
+    return None
 
 
 def _court_named(text: str) -> tuple[int, str] | None:
@@ -360,8 +368,9 @@ def _court_named(text: str) -> tuple[int, str] | None:
 def _names_another_case(question: str, vocab: Vocabulary, said: str, texts: list[str]) -> bool:
     """Whether the question names something besides the corpus's own cases ("in Campbell"), which
     a higher court may well have decided. A party's given name before the name the case goes by
-    ("Jane" of "Jane Roe's appeal") is theirs when the ruling writes the two together ("JANE Q. ROE")."""
-    own = vocab.all_name_terms | set(terms(said))
+    ("Jane" of "Jane Roe's appeal") is theirs when the ruling writes the two together ("JANE Q. ROE").
+    A judge's title, a month and a year name no case ("Judge Ramos's September 2013 decision")."""
+    own = vocab.all_name_terms | set(terms(said)) | office_terms()  # "Judge Illston": a name and a title
 
     def theirs(m: re.Match) -> bool:
         after = re.match(r"\s+([A-Z][\w-]*)", question[m.end() :])
@@ -370,7 +379,7 @@ def _names_another_case(question: str, vocab: Vocabulary, said: str, texts: list
         full = re.compile(rf"\b{re.escape(m.group(0))}\s+(?:[A-Z]\.\s+)?{re.escape(after[1])}\b", re.I)
         return any(full.search(text) for text in texts)
 
-    words = [m for m in NAME.finditer(question) if m.start() > 0 and terms(m.group(0))]
+    words = [m for m in NAME.finditer(question) if m.start() > 0 and terms(m.group(0)) and not DATE.fullmatch(m[0])]
     return any(not set(terms(m.group(0))) <= own and not theirs(m) for m in words)
 
 

@@ -165,7 +165,7 @@ class Vocabulary:
     def _name_runs(self, question: str) -> list[frozenset[str]]:
         """The terms of each name of the question, without the words of a judge's office ("Judge")
         or of no one in particular ("State")."""
-        plain = _generic_terms() | _office_terms()
+        plain = _generic_terms() | office_terms()
         return [frozenset(t) - plain for t in terms_many(name_runs(question))]
 
     def _pointing(self, doc_id: str, names: frozenset[str], runs: list[frozenset[str]]) -> int:
@@ -248,7 +248,7 @@ def _generic_terms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _office_terms() -> frozenset[str]:
+def office_terms() -> frozenset[str]:
     """The words of a judge's office ("Chief Judge", "Justice"): a title, not a name."""
     judges = legal.load()["judges"]
     return frozenset(terms(" ".join([*judges["titles"], *judges["qualifiers"]])))

@@ -214,9 +214,19 @@ def test_what_no_ruling_mentions_is_refused_and_the_reason_names_it(rulings, que
     assert not chosen and says in reason
 
 
-@pytest.mark.parametrize("court", ["Supreme Court", "Federal Circuit", "court of appeals"])
-def test_a_higher_courts_decision_in_a_case_held_only_from_a_lower_court_is_refused(rulings, court):
-    chosen, reason = ask(rulings, f"What did the {court} decide about the subpoena in Alvarado v. FedEx?")
+COURTS_ABOVE = ["Supreme Court", "Federal Circuit", "court of appeals"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        *(f"What did the {court} decide about the subpoena in Alvarado v. FedEx?" for court in COURTS_ABOVE),
+        # a judge's title, a month and a year name no other case
+        "How did the court of appeals rule on FedEx's appeal from Judge Illston's August 2005 order in Alvarado?",
+    ],
+)
+def test_a_higher_courts_decision_in_a_case_held_only_from_a_lower_court_is_refused(rulings, question):
+    chosen, reason = ask(rulings, question)
     assert not chosen and "It holds no decision of the" in reason and "N.D. Cal." in reason
 
 
@@ -231,6 +241,15 @@ def test_another_case_named_beside_a_higher_court_is_not_refused_as_its_decision
         rulings, "What did the Supreme Court decide in Booker, as the Eighth Circuit read it for Wilson?"
     )
     assert "It holds no decision of the" not in (reason or "")
+
+
+def test_a_higher_court_named_only_after_what_was_decided_is_not_taken_for_the_decider(rulings):
+    chosen, reason = ask(
+        rulings, "How much did the court award Still's lawyer, and did any of it pay for a court of appeals brief?"
+    )
+    assert "It holds no decision of the" not in (reason or "")
+    chosen, reason = ask(rulings, "Was the order in Alvarado v. FedEx affirmed by the court of appeals?")
+    assert not chosen and "It holds no decision of the court of appeals" in reason
 
 
 def test_a_lower_courts_decision_described_by_an_appellate_ruling_is_answered(rulings):
