@@ -158,7 +158,8 @@ CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?", ".
     r"^\W*(?:(?:why|how|on what (?:basis|grounds?))\s+(?:did|does|do|was|were|has|had|is)"
     r"|what\s+(?:led|prompted|caused|persuaded|moved))\b[^?]*?"
     r"\b(?:(?:conclud|hold|held|find|found|rul|decid|determin)\w*\s+that\s+([^?]+)"
-    r"|((?:order|direct|requir|compel)\w*)\s+((?:[\w.’'&-]+\s+){0,4}?to\s+[^?]+))",
+    r"|((?:order|direct|requir|compel)\w*)\s+((?:[\w.’'&-]+\s+){0,4}?to\s+[^?]+)"
+    r"|(?:find|finds|found|hold|holds|held|deem\w*|declar\w*)\s+(?!that\b)([^?]+))",  # "find <party> liable"
     re.I,
 )
 ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), stated wherever it falls
@@ -843,18 +844,20 @@ def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | N
 
 def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | None:
     """When a why/how question says the court concluded something ("Why did the court hold that
-    the search was unlawful?") or ordered it done ("Why did the court order the lender to refund
-    the deposit?") and one of the best passages, in the court's own voice, says the opposite of
-    it ("the search was lawful", "not obligated to refund the deposit") about the same things
+    the search was unlawful?", "... find plea counsel ineffective?") or ordered it done ("Why
+    did the court order the lender to refund the deposit?") and one of the best passages, in the
+    court's own voice, says the opposite of it, or of one of its clauses joined by "and" ("the
+    search was lawful", "not obligated to refund the deposit") about the same things
     (`rag.verify.opposes`)."""
     said = CONCLUDED_THAT.search(_unled(question))
     if not said:
         return None
-    premise = said.group(1) or said.group(3)  # what the court concluded, or ordered done
-    shown = said.group(1) or f"{said.group(2)} {said.group(3)}"
+    premise = said.group(1) or said.group(4) or said.group(3)  # what the court concluded, or ordered done
+    shown = said.group(1) or said.group(4) or f"{said.group(2)} {said.group(3)}"
+    clauses = [c for c in re.split(r",?\s+and\s+", premise) if len(c.split()) > 1]  # "... ineffective and let her ..."
     for s in best:
         text = lib.docs[s.doc_id].text[s.start : s.end]
-        if not _restates_position(text) and verify.opposes(premise, text):
+        if not _restates_position(text) and any(verify.opposes(c, text) for c in clauses):
             doc = lib.docs[s.doc_id]
             where = doc.meta.full_citation(doc.locate(s.start, s.end))
             return f"Its premise does not match the ruling: the question assumes “{shown.strip()}”; {where}: “{text}”"

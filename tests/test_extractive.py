@@ -506,10 +506,16 @@ def test_a_sentence_inherits_the_match_of_the_one_before_it_and_gains_toward_the
     assert all(with_position[s] - match[s] == pytest.approx(0.5 * i / last) for i, s in enumerate(starts) if s in match)
 
 
-def test_a_conclusion_the_ruling_states_the_opposite_of_is_refused_with_the_rulings_words(rulings):
-    chosen, reason = ask(
-        rulings, "Why did the court conclude that the fees sought under Section 406(b) were unreasonable?"
-    )
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did the court conclude that the fees sought under Section 406(b) were unreasonable?",
+        # "find <it> <so>", without "that"; the clause it opposes joined to another by "and"
+        "Why did the court find the fees sought under Section 406(b) unreasonable and reduce them?",
+    ],
+)
+def test_a_conclusion_the_ruling_states_the_opposite_of_is_refused_with_the_rulings_words(rulings, question):
+    chosen, reason = ask(rulings, question)
     assert not chosen and "premise" in reason
     assert "are reasonable" in reason and "(E.D. Cal." in reason  # the ruling's sentence, with its pinpoint
 
