@@ -70,7 +70,8 @@
    why/how question presupposes that something was not so and the best passages say it was;
    when it says the court concluded something ("Why did the court hold that the search was
    unlawful?") or ordered it ("Why did the court order the lender to refund ...?") and one of
-   the best passages, in the court's voice (not a party's position), says the opposite.
+   the best passages, in the court's voice (not a party's position), says the opposite, or
+   when it says the court concluded something and none of the best sentences states it.
 5. **Answer** with the best relevant sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
@@ -116,6 +117,7 @@ MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
 PROSE_WORD = re.compile(r"\b[^\W\d_]{3,}\b(?!\.\s*\S)")
 PREMISE_WEIGHT = 0.5  # a term only of what the question tells before it asks counts this much
 TYPICAL_WORDS = 25  # a sentence of a ruling; a longer one's lexical score is discounted
+PREMISE_REACH = 8  # the best sentences of which one must state what a question says the court concluded
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
 DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
 QUANTITY_NOUNS = (
@@ -219,6 +221,7 @@ def extract(
     best = relevant[:3]
     conflict = not named and _contradicted_premise(question, {best[0].doc_id}, lib)
     conflict = conflict or _negated_premise(question, best, lib) or _opposed_premise(question, best, lib)
+    conflict = conflict or _unstated_premise(question, relevant[:PREMISE_REACH], lib)
     if conflict:
         return [], conflict
     chosen = _select(relevant, settings)
@@ -862,6 +865,22 @@ def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | N
             where = doc.meta.full_citation(doc.locate(s.start, s.end))
             return f"Its premise does not match the ruling: the question assumes “{shown.strip()}”; {where}: “{text}”"
     return None
+
+
+def _unstated_premise(question: str, best: list[Scored], lib: Library) -> str | None:
+    """When a why-question says the court concluded something ("Why did the First Circuit hold
+    that the orders violated the church's rights?") and none of the best sentences states it
+    (`rag.verify.supports`, which accepts a paraphrase): the ruling never concluded it."""
+    said = CONCLUDED_THAT.search(_unled(question))
+    premise = said and (said.group(1) or said.group(4))
+    if not premise:
+        return None
+    first = re.split(r",?\s+and\s+", premise)[0]  # "... rights, and what relief did it order"
+    for s in best:
+        doc = lib.docs[s.doc_id]
+        if verify.supports(first, doc.text[s.start : s.end], about=doc.meta.about_text(), document=doc.text):
+            return None
+    return f"Its premise is not in the rulings: none of the passages closest to the question says that {first}."
 
 
 def _by_a_lower_court(question: str, scope: set[str], lib: Library) -> bool:

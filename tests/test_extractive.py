@@ -520,6 +520,18 @@ def test_a_conclusion_the_ruling_states_the_opposite_of_is_refused_with_the_ruli
     assert "are reasonable" in reason and "(E.D. Cal." in reason  # the ruling's sentence, with its pinpoint
 
 
+def test_a_conclusion_no_passage_states_is_refused_and_one_the_ruling_states_is_answered(rulings):
+    chosen, reason = ask(
+        rulings, "Why did the court hold that FedEx waived its objection to the subpoena by filing late?"
+    )
+    assert not chosen and "none of the passages closest to the question says that FedEx waived" in reason
+    chosen, reason = ask(
+        rulings,
+        "Why did the Eighth Circuit conclude that the district court did not abuse its discretion in sentencing Wilson?",
+    )
+    assert reason is None and any("did not abuse its discretion" in text for _, text in chosen)
+
+
 def test_a_conclusion_the_ruling_states_is_answered(rulings):
     chosen, reason = ask(
         rulings, "Why did the court conclude that the fees sought under Section 406(b) were reasonable?"
