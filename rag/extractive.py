@@ -62,7 +62,9 @@
    answered by a sentence about the $500) when there are any. An amount or a count must also
    be of what is asked: "How much back pay ..." keeps only sentences with every word of "back
    pay" ("How many grams of cocaine ...": with "grams"), and none is an answer where the ruling
-   gives amounts of other things.
+   gives amounts of other things; and of whom is asked: one naming someone that is not the
+   ruling's own party, judge or court ("How much did the Local 550 Fund assess?") keeps only
+   sentences that name them too.
 4. **Refuse late**: when no sentence reaches the floor by its own score (without
    `match_of_previous` and `place`: they order relevant sentences but make none relevant; a
    footnote at the end of a ruling is no answer for being there); when the best sentence's
@@ -168,6 +170,7 @@ ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), 
     r"^\W*(?:who|whom|whose|when|where|which|how\s+(?:much|many|long|old))\b", re.I
 )
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
+SECOND_YES_NO = re.compile(r",\s+and\s+(?:did|does|do|was|were|is|are|has|have|had|could|would|will)\s", re.I)
 WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
 LEAD = re.compile(  # "In Crane v. Rodriguez, " / "On remand after Gall, " before the question word
     r"^\W*(?!(?:did|does|do|was|were|is|are|has|have|had|can|could|would|will|should|shall|may|might|must"
@@ -718,9 +721,10 @@ def _argument_pattern() -> re.Pattern:
 
 
 def _compound(question: str) -> bool:
-    """Whether the question asks several things ("Who ruled, and when?"). A question word after
-    a noun opens a clause, not a second question ("the judge who signed the order")."""
-    return len(ASKING_WH.findall(question)) > 1
+    """Whether the question asks several things ("Who ruled, and when?", "How much was owed, and
+    did the court grant summary judgment?"). A question word after a noun opens a clause, not a
+    second question ("the judge who signed the order")."""
+    return len(ASKING_WH.findall(question)) > 1 or bool(SECOND_YES_NO.search(question))
 
 
 def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
@@ -738,6 +742,9 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
             kept = [(s, text) for s, text in kept if has.search(text)]
             measured = _measured(opening) if has in (AMOUNT, COUNT) else set()
             kept = [(s, text) for s, text in kept if measured <= set(terms(text))]
+            if has in (AMOUNT, COUNT):  # of whom: "How much did the Local 550 Fund assess?"
+                foreign = {d: lib.vocabulary.foreign_names(question, d) for d in {s.doc_id for s, _ in kept}}
+                kept = [(s, text) for s, text in kept if foreign[s.doc_id] <= set(terms(text))]
             given = _figures(question)
             return [s for s, text in kept if _tells_more(given, text)] or [s for s, _ in kept]
     return ranked
@@ -969,7 +976,7 @@ def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set
     if len(about) != 1 or not _asks_outcome(question, names_ruling=True):
         return None
     doc_id = next(iter(about))
-    if lib.docs[doc_id].meta.kind != "ruling" or not lib.vocabulary.names_only(question, doc_id):
+    if lib.docs[doc_id].meta.kind != "ruling" or lib.vocabulary.foreign_names(question, doc_id):
         return None
     return _first_disposition(ranked, doc_id, lib)
 

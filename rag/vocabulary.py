@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from rag import legal
-from rag.text import NUMBER, digits, name_runs, terms, terms_many
+from rag.text import DATE, NUMBER, digits, name_runs, terms, terms_many
 
 
 @dataclass
@@ -156,11 +156,20 @@ class Vocabulary:
         best = max(matches.values(), default=0)
         return {doc_id for doc_id, n in matches.items() if n == best} if best else set()
 
-    def names_only(self, question: str, doc_id: str) -> bool:
-        """Whether every name the question gives is one of the document's: its parties, what it
-        is about, its judge, its court."""
-        own = self.name_terms(doc_id)
-        return all(run <= own for run in self._name_runs(question))
+    def foreign_names(self, question: str, doc_id: str) -> frozenset[str]:
+        """The terms of the names the question gives of someone or something that is not the
+        document's own (its parties, what it is about, its judge, its court): "KPMG" of "What did
+        KPMG's May 2011 report find Toshiba owed?" in Tessera v. Toshiba. A name with a word of
+        the document's own is its own ("Tracie Still" of Still v. Commissioner); the question's
+        first word, months and years, courts ("the Ninth Circuit") and abbreviations ("U.S.C.")
+        are no one's."""
+        own, plain = self.name_terms(doc_id), _generic_terms() | office_terms()
+        runs = name_runs(_court_phrases().sub(" ", DATE.sub(" ", question)))
+        if runs and question.lstrip(" \"'“(").startswith(runs[0]):
+            runs = runs[1:]
+        runs = [r for r in runs if not re.fullmatch(r"(?:[A-Z][a-z]?\.)+[A-Z]?", r)]  # "U.S.C."
+        named = [frozenset(t) - plain for t in terms_many(runs)]
+        return frozenset().union(*(t for t in named if not t & own))
 
     def _name_runs(self, question: str) -> list[frozenset[str]]:
         """The terms of each name of the question, without the words of a judge's office ("Judge")
@@ -245,6 +254,13 @@ def _generic_terms() -> frozenset[str]:
         *data["case_name"]["entity_forms"],
     ]
     return frozenset(terms(" ".join(generic)))
+
+
+@lru_cache(maxsize=1)
+def _court_phrases() -> re.Pattern:
+    """What a question calls a court of any level ("the Ninth Circuit", "the Supreme Court")."""
+    phrases = (p for names in legal.level_phrases().values() for p in names)
+    return re.compile("|".join(rf"\b(?:\w+\s)?{re.escape(p)}\b" for p in phrases), re.I)
 
 
 @lru_cache(maxsize=1)

@@ -337,6 +337,34 @@ def test_a_question_asking_for_a_quantity_is_answered_only_with_sentences_that_g
     assert all(re.search(gives, text, re.I) for _, text in chosen), chosen
 
 
+def test_a_quantity_of_someone_else_than_the_rulings_parties_is_answered_only_where_they_are_named(rulings):
+    """ "How many months did Booker receive?" is not answered with Wilson's months (Booker is a case
+    the Wilson ruling cites); a name of the ruling's own, a court, a month, a statute's
+    abbreviation ask for no one else."""
+    chosen, reason = ask(rulings, "How many months of imprisonment did Booker receive?")
+    assert not chosen and reason
+    chosen, reason = ask(rulings, "How much did the EAJA award pay Still's counsel?")
+    assert reason is None and "$5,500" in chosen[0][1] and "EAJA" in chosen[0][1]
+    still = doc_id(rulings, "still")
+    asked = "How much did the court allow Tracie Still's lawyer under 42 U.S.C. § 406(b) in March 2021, after the Ninth Circuit's Crawford case?"
+    assert rulings.vocabulary.foreign_names(asked, still) == {"crawford"}
+
+
+@pytest.mark.parametrize(
+    "question, several",
+    [
+        ("Who signed the order, and when?", True),
+        ("How much did the court award, and did it offset the EAJA fees?", True),  # a yes/no question after it
+        ("How much did the court award to the lawyer who asked for it?", False),  # a clause, not a question
+        ("How much did the court award and why was it offset?", True),
+    ],
+)
+def test_a_question_asking_several_things_is_told_from_one_with_a_clause(question, several):
+    from rag.extractive import _compound
+
+    assert _compound(question) is several
+
+
 def test_a_quantity_question_is_not_answered_with_the_figure_it_states_itself(rulings):
     from rag.text import NUMBER, digits
 
