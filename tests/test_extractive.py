@@ -651,8 +651,8 @@ def test_an_order_the_ruling_says_the_opposite_of_is_a_false_premise(unembedded)
 def test_what_happened_after_the_named_ruling_is_refused(rulings):
     chosen, reason = ask(
         rulings, "After the Eighth Circuit's 2010 decision in Wilson, did the Supreme Court grant certiorari?"
-    )
-    assert not chosen and "cannot tell what happened after it" in reason
+    )  # either reason is true of it: the corpus has no Supreme Court decision in Wilson
+    assert not chosen and ("cannot tell what happened after it" in reason or "no decision of the Supreme" in reason)
     # in a conversation about Wilson, the follow-up need not name it
     question = "After the Eighth Circuit's decision, did the Supreme Court grant certiorari?"
     chosen, reason = ask(rulings, question, only=doc_id(rulings, "wilson"))
