@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from rag import legal
-from rag.text import DATE, NUMBER, digits, name_runs, terms, terms_many
+from rag.text import DATE, NUMBER, digits, name_runs, place_forms, terms, terms_many
 
 
 @dataclass
@@ -160,16 +160,21 @@ class Vocabulary:
         """The terms of the names the question gives of someone or something that is not the
         document's own (its parties, what it is about, its judge, its court): "KPMG" of "What did
         KPMG's May 2011 report find Toshiba owed?" in Tessera v. Toshiba. A name with a word of
-        the document's own is its own ("Tracie Still" of Still v. Commissioner); the question's
-        first word, months and years, courts ("the Ninth Circuit") and abbreviations ("U.S.C.")
-        are no one's."""
-        own, plain = self.name_terms(doc_id), _generic_terms() | office_terms()
+        the document's own or of its title is its own ("Tracie Still" of Still v. Commissioner,
+        "the Chinese case" of a commentary on a China court); the question's first word, months
+        and years, courts ("the Ninth Circuit") and abbreviations ("U.S.C.") are no one's."""
+        own = self.name_terms(doc_id) | set(terms(self._about(self.docs[doc_id])))
+        plain = _generic_terms() | office_terms()
         runs = name_runs(_court_phrases().sub(" ", DATE.sub(" ", question)))
         if runs and question.lstrip(" \"'“(").startswith(runs[0]):
             runs = runs[1:]
-        runs = [r for r in runs if not re.fullmatch(r"(?:[A-Z][a-z]?\.)+[A-Z]?", r)]  # "U.S.C."
-        named = [frozenset(t) - plain for t in terms_many(runs)]
-        return frozenset().union(*(t for t in named if not t & own))
+        foreign: set[str] = set()
+        for run in runs:
+            named = set(terms(run)) - plain
+            places = {t for word in run.split() for form in place_forms(word) for t in terms(form)}  # "Chinese"
+            if not re.fullmatch(r"(?:[A-Z][a-z]?\.)+[A-Z]?", run) and not (named | places) & own:  # "U.S.C."
+                foreign |= named
+        return frozenset(foreign)
 
     def _name_runs(self, question: str) -> list[frozenset[str]]:
         """The terms of each name of the question, without the words of a judge's office ("Judge")

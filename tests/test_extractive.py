@@ -348,6 +348,10 @@ def test_a_quantity_of_someone_else_than_the_rulings_parties_is_answered_only_wh
     still = doc_id(rulings, "still")
     asked = "How much did the court allow Tracie Still's lawyer under 42 U.S.C. § 406(b) in March 2021, after the Ninth Circuit's Crawford case?"
     assert rulings.vocabulary.foreign_names(asked, still) == {"crawford"}
+    # a nationality of the ruling's own place: "Californian" of a court in California
+    assert not rulings.vocabulary.foreign_names(
+        "How much did the Californian subpoena cost FedEx?", doc_id(rulings, "alvarado")
+    )
 
 
 @pytest.mark.parametrize(
