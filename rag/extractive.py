@@ -1014,13 +1014,14 @@ def _states_disposition(lib: Library, s: Scored) -> bool:
 @lru_cache(maxsize=1)
 def _own_disposition() -> re.Pattern:
     """A court stating its own disposition: "we affirm", "the Court GRANTS", "is DENIED", "REVERSED"
-    (not "the district court denied" nor "we affirmed": the history)."""
+    (not "the district court denied" nor "we affirmed": the history; nor "we decline to reach
+    this issue": what it leaves undecided)."""
     forms = _all_forms()
     either = "|".join(forms)
     present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
     return re.compile(
         rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?"
-        rf"(?:[a-z]+\s+and\s+)?(?:{present})\b"  # another verb joined to it: "we <verb> and affirm"
+        rf"(?:[a-z]+\s+and\s+)?(?:{present})\b(?!\s+to\b)"  # "we <verb> and affirm"; not "we decline to reach"
         rf"|\b(?:is|are|(?<!\bnot\s)be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,

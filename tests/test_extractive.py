@@ -169,7 +169,13 @@ def test_the_history_is_not_taken_for_the_rulings_own_disposition():
         ("Tessera argues that Toshiba’s request should be denied because Toshiba’s claims are barred.", False),
         ("Nonetheless, the government argues the search should be upheld under Gant’s evidentiary rationale.", False),
         ("Accordingly, Toshiba’s request is denied.", True),
-    ],  # N.D. Cal., D.C. Cir.
+        # what the court leaves undecided is no disposition (N.C. Supreme Court)
+        (
+            "Since this Court holds that plaintiffs’ conduct violates one aspect of our State’s criminal code, we decline to reach this issue.",
+            False,
+        ),
+        ("Accordingly, we modify and affirm the opinion of the Court of Appeals.", True),
+    ],  # N.D. Cal., D.C. Cir., N.C.
 )
 def test_a_party_arguing_for_a_disposition_is_not_the_rulings_own(sentence, own):
     from types import SimpleNamespace
