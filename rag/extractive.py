@@ -744,10 +744,27 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
             kept = [(s, text) for s, text in kept if measured <= set(terms(text))]
             if has in (AMOUNT, COUNT):  # of whom: "How much did the Local 550 Fund assess?"
                 foreign = {d: lib.vocabulary.foreign_names(question, d) for d in {s.doc_id for s, _ in kept}}
-                kept = [(s, text) for s, text in kept if foreign[s.doc_id] <= set(terms(text))]
+                short = _initials(question)
+                kept = [
+                    (s, text)
+                    for s, text in kept
+                    if foreign[s.doc_id] <= set(terms(text)) or short & _acronyms(text) and foreign[s.doc_id]
+                ]
             given = _figures(question)
             return [s for s, text in kept if _tells_more(given, text)] or [s for s, _ in kept]
     return ranked
+
+
+def _initials(text: str) -> set[str]:
+    """The initials of each run of capitalised words, joined or not by "and", "&" or "of"
+    ("Bakery and Confectionery" -> "BC"): how a ruling may write the name short ("B&C Fund")."""
+    runs = re.findall(r"[A-Z][\w’'-]*(?:\s+(?:(?:and|&|of|for|the)\s+)*[A-Z][\w’'-]*)+", text)
+    return {"".join(w[0] for w in re.findall(r"\b[A-Z][\w’'-]*", run)) for run in runs}
+
+
+def _acronyms(text: str) -> set[str]:
+    """The acronyms a text writes ("B&C", "U.S.", "KPMG"), as their capitals alone."""
+    return {re.sub(r"[^A-Z]", "", a) for a in re.findall(r"\b[A-Z](?:[&.]?[A-Z])+\b\.?", text)}
 
 
 def _measured(question: str) -> set[str]:

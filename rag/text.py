@@ -60,7 +60,8 @@ AMOUNT = re.compile(r"\$\s?\d|\b(?:USD|EUR|RMB|dollars?|cents?)\b|\d\s*(?:millio
 # "How much suspicion does the standard require?").
 MONEY_WORDS = re.compile(
     r"\$|\b(?:money|pay|paid|pays|cost|costs|fees?|damages|award(?:ed)?|fine[ds]?|dollars?|worth|price|"
-    r"revenue|salary|refund(?:ed)?|owe[ds]?|compensation|penalty|deposit|recover(?:ed)?|collect(?:ed)?|sum)\b",
+    r"revenue|salary|refund(?:ed)?|owe[ds]?|compensation|penalty|deposit|recover(?:ed)?|collect(?:ed)?|sum|"
+    r"assess(?:ed|es)?)\b",
     re.I,
 )
 ORDINALS = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)

@@ -311,6 +311,7 @@ def test_how_much_asks_for_an_amount_only_when_it_asks_about_money():
     assert how_much.search("How much did the court award in attorney's fees?")
     assert how_much.search("How much of the deposit was refunded?")
     assert how_much.search("How much did the court allow the lawyer to collect?")
+    assert how_much.search("How much withdrawal liability did the fund assess against Hostess?")
     assert not how_much.search("How much deference does the court give the agency's reading?")
 
 
@@ -358,6 +359,16 @@ def test_a_quantity_of_someone_else_than_the_rulings_parties_is_answered_only_wh
     assert not rulings.vocabulary.foreign_names(
         "How much did the Californian subpoena cost FedEx?", doc_id(rulings, "alvarado")
     )
+
+
+def test_a_name_the_question_spells_out_is_found_written_short():
+    """ "the Bakery and Confectionery pension fund" of a question is the ruling's "B&C Fund" (S.D.N.Y.)."""
+    from rag.extractive import _acronyms, _initials
+
+    asked = "How much withdrawal liability did the Bakery and Confectionery pension fund assess against Hostess?"
+    said = "In addition, the B&C Fund assessed $919,806,165 of withdrawal liability against Hostess."
+    assert _initials(asked) & _acronyms(said) == {"BC"}
+    assert not _initials(asked) & _acronyms("Upon termination, the Local 550 Fund sought contributions.")
 
 
 @pytest.mark.parametrize(
