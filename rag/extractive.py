@@ -745,19 +745,23 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
             if has in (AMOUNT, COUNT):  # of whom: "How much did the Local 550 Fund assess?"
                 foreign = {d: lib.vocabulary.foreign_names(question, d) for d in {s.doc_id for s, _ in kept}}
                 short = _initials(question)
-                kept = [
-                    (s, text)
-                    for s, text in kept
-                    if foreign[s.doc_id] <= set(terms(text)) or short & _acronyms(text) and foreign[s.doc_id]
-                ]
+                kept = [(s, text) for s, text in kept if _names_them(text, foreign[s.doc_id], short)]
             given = _figures(question)
             return [s for s, text in kept if _tells_more(given, text)] or [s for s, _ in kept]
     return ranked
 
 
+def _names_them(sentence: str, names: frozenset[str], initials: set[str]) -> bool:
+    """Whether a sentence names the ones whose `names` (terms) a question gives: in full, or
+    written short with the `initials` of the question's names ("B&C" for "Bakery and
+    Confectionery")."""
+    return names <= set(terms(sentence)) or bool(initials & _acronyms(sentence))
+
+
 def _initials(text: str) -> set[str]:
-    """The initials of each run of capitalised words, joined or not by "and", "&" or "of"
-    ("Bakery and Confectionery" -> "BC"): how a ruling may write the name short ("B&C Fund")."""
+    """The initials of each run of capitalised words, joined or not by "and", "&", "of", "for"
+    or "the" ("Bakery and Confectionery" -> "BC"): how a ruling may write the name short ("B&C
+    Fund")."""
     runs = re.findall(r"[A-Z][\w’'-]*(?:\s+(?:(?:and|&|of|for|the)\s+)*[A-Z][\w’'-]*)+", text)
     return {"".join(w[0] for w in re.findall(r"\b[A-Z][\w’'-]*", run)) for run in runs}
 

@@ -61,7 +61,7 @@ class Pinpoint:
 class Layout:
     """Spans of a canonical text. Every list is sorted by start offset; ends are exclusive."""
 
-    pages: list[tuple[int, int, int]] = field(default_factory=list)  # (page, start, end); a page may have two runs
+    pages: list[tuple[int, int, int]] = field(default_factory=list)  # (page, start, end); a page may have runs apart
     lines: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # (page, line, start, end)
     paragraphs: list[tuple[int, int, int]] = field(default_factory=list)  # (number, start, end)
     footnotes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (page, number, start, end)
@@ -116,7 +116,7 @@ class Layout:
     @property
     def page_labels(self) -> list[int]:
         """The pages in order, each once: a page's footnotes may be read after the sentence that
-        goes on to the next page ends there (`rag.pdf`), which gives the page two runs of text."""
+        goes on to the next page ends there (`rag.pdf`), which gives the page runs of text apart."""
         return list(dict.fromkeys(page for page, _, _ in self.pages))
 
     def locate(self, start: int, end: int) -> Pinpoint:
