@@ -63,7 +63,7 @@
    be of what is asked: "How much back pay ..." keeps only sentences with every word of "back
    pay" ("How many grams of cocaine ...": with "grams"), and none is an answer where the ruling
    gives amounts of other things; and of whom is asked: one naming someone that is not the
-   ruling's own party, judge or court ("How much did the Local 550 Fund assess?") keeps only
+   ruling's own party, judge or court ("How much did the Acme Pension Fund assess?") keeps only
    sentences that name them too.
 4. **Refuse late**: when no sentence reaches the floor by its own score (without
    `match_of_previous` and `place`: they order relevant sentences but make none relevant; a
@@ -80,7 +80,7 @@
    ...", "The motion is DENIED"), chosen or not: that is its yes or no; so does
    a question asking how a whole appeal, case or motion came out ("How did the court resolve
    the appeal?"). One asking only that of the ruling it is about ("What did the Seventh
-   Circuit decide in Lopez?") leaves no word to match: it is answered with the disposition.
+   Circuit decide in Roe?") leaves no word to match: it is answered with the disposition.
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -376,7 +376,7 @@ def _names_another_case(question: str, vocab: Vocabulary, said: str, texts: list
     """Whether the question names something besides the corpus's own cases ("in Campbell"), which
     a higher court may well have decided. A party's given name before the name the case goes by
     ("Jane" of "Jane Roe's appeal") is theirs when the ruling writes the two together ("JANE Q. ROE").
-    A judge's title, a month and a year name no case ("Judge Ramos's September 2013 decision")."""
+    A judge's title, a month and a year name no case ("Judge Roe's September 2013 decision")."""
     own = vocab.all_name_terms | set(terms(said)) | office_terms()  # "Judge Illston": a name and a title
 
     def theirs(m: re.Match) -> bool:
@@ -616,8 +616,8 @@ def _is_heading(sentence: str) -> bool:
     """A caption fragment or a heading ("Plaintiffs,", "ANALYSIS", "FOR THE FIFTH CIRCUIT
     United States Court of Appeals") or a piece of a citation ("Id. at 5.") answers
     nothing: too short, or without a word that is no abbreviation, or mostly capitals, or a
-    line of under sixteen words without a sentence's closing punctuation ("Appeals from the United
-    States District Court for the Western District of Louisiana"), or an unclosed line that ends in a
+    line of under sixteen words without a sentence's closing punctuation ("Appeal from the United
+    States District Court for the Southern District of Ohio"), or an unclosed line that ends in a
     comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
     Litigation,"), or a short line naming the judges ("Before SMITH and JONES, Circuit
     Judges.", unless the question asks for them)."""
@@ -742,7 +742,7 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
             kept = [(s, text) for s, text in kept if has.search(text)]
             measured = _measured(opening) if has in (AMOUNT, COUNT) else set()
             kept = [(s, text) for s, text in kept if measured <= set(terms(text))]
-            if has in (AMOUNT, COUNT):  # of whom: "How much did the Local 550 Fund assess?"
+            if has in (AMOUNT, COUNT):  # of whom: "How much did the Acme Pension Fund assess?"
                 foreign = {d: lib.vocabulary.foreign_names(question, d) for d in {s.doc_id for s, _ in kept}}
                 short = _initials(question)
                 kept = [(s, text) for s, text in kept if _names_them(text, foreign[s.doc_id], short)]
@@ -753,21 +753,21 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
 
 def _names_them(sentence: str, names: frozenset[str], initials: set[str]) -> bool:
     """Whether a sentence names the ones whose `names` (terms) a question gives: in full, or
-    written short with the `initials` of the question's names ("B&C" for "Bakery and
-    Confectionery")."""
+    written short with the `initials` of the question's names ("IRS" for "Internal
+    Revenue Service")."""
     return names <= set(terms(sentence)) or bool(initials & _acronyms(sentence))
 
 
 def _initials(text: str) -> set[str]:
     """The initials of each run of capitalised words, joined or not by "and", "&", "of", "for"
-    or "the" ("Bakery and Confectionery" -> "BC"): how a ruling may write the name short ("B&C
-    Fund")."""
+    or "the" ("Internal Revenue Service" -> "IRS"): how a ruling may write the name short ("the
+    IRS")."""
     runs = re.findall(r"[A-Z][\w’'-]*(?:\s+(?:(?:and|&|of|for|the)\s+)*[A-Z][\w’'-]*)+", text)
     return {"".join(w[0] for w in re.findall(r"\b[A-Z][\w’'-]*", run)) for run in runs}
 
 
 def _acronyms(text: str) -> set[str]:
-    """The acronyms a text writes ("B&C", "U.S.", "KPMG"), as their capitals alone."""
+    """The acronyms a text writes ("IRS", "U.S.", "A&P"), as their capitals alone."""
     return {re.sub(r"[^A-Z]", "", a) for a in re.findall(r"\b[A-Z](?:[&.]?[A-Z])+\b\.?", text)}
 
 
@@ -875,7 +875,7 @@ def _negated_premise(question: str, best: list[Scored], lib: Library) -> str | N
 
 def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | None:
     """When a why/how question says the court concluded something ("Why did the court hold that
-    the search was unlawful?", "... find plea counsel ineffective?") or ordered it done ("Why
+    the search was unlawful?", "... find counsel ineffective?") or ordered it done ("Why
     did the court order the lender to refund the deposit?") and one of the best passages, in the
     court's own voice, says the opposite of it, or of one of its clauses joined by "and" ("the
     search was lawful", "not obligated to refund the deposit") about the same things
@@ -976,13 +976,13 @@ def _disposition(
     DENIED"): it is the yes or the no, and the answer opens with it, whether it was chosen
     further down or not at all. The same for a question asking how a whole appeal, case or
     motion came out ("How did the court resolve the appeal?", "What did the court decide in
-    Lopez?": the ruling it is `about`)."""
+    Roe?": the ruling it is `about`)."""
     yes_no = not _presupposes(question) and not WH_WORDS.search(question) and _asks_decision(question)
     if not yes_no and not _asks_outcome(question, bool(about)):
         return None
     doc_id = chosen[0].doc_id
     if _names_other_case(question, lib, doc_id):
-        return None  # "What did the court decide in Satchell v. FedEx?", a case the ruling cites
+        return None  # "What did the court decide in Doe v. Acme?", a case the ruling cites
     if stated := [s for s in chosen if _states_disposition(lib, s)]:
         return stated[0] if stated[0].doc_id == doc_id else None
     if lib.docs[doc_id].meta.kind != "ruling":
@@ -992,8 +992,8 @@ def _disposition(
 
 def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set[str]) -> Scored | None:
     """For a question asking only how the one ruling it is about came out ("What did the Seventh
-    Circuit decide in Lopez?"), which leaves no word to match, the ruling's own disposition; none
-    when it names anyone else ("... in Satchell v. FedEx?", a case the ruling cites)."""
+    Circuit decide in Roe?"), which leaves no word to match, the ruling's own disposition; none
+    when it names anyone else ("... in Doe v. Acme?", a case the ruling cites)."""
     if len(about) != 1 or not _asks_outcome(question, names_ruling=True):
         return None
     doc_id = next(iter(about))
@@ -1008,7 +1008,7 @@ def _first_disposition(ranked: list[Scored], doc_id: str, lib: Library) -> Score
 
 
 def _names_other_case(question: str, lib: Library, doc_id: str) -> bool:
-    """Whether the question names a case ("Satchell v. FedEx") that is not the document's own."""
+    """Whether the question names a case ("Doe v. Acme") that is not the document's own."""
     own = set(terms(lib.docs[doc_id].meta.names()))
     return any(not set(terms(f"{m.group(1)} {m.group(2)}")) <= own for m in CASE_NAME.finditer(question))
 
@@ -1016,7 +1016,7 @@ def _names_other_case(question: str, lib: Library, doc_id: str) -> bool:
 def _asks_outcome(question: str, names_ruling: bool = False) -> bool:
     """Whether a question asks how a whole appeal, case or motion came out (rag/legal.toml
     [decisions]), not about one issue of it; a ruling it names is such a whole ("What did the
-    court decide in Lopez?")."""
+    court decide in Roe?")."""
 
     def matches(key: str) -> bool:
         return any(re.search(p, question, re.I) for p in legal.phrases("decisions", key))
@@ -1035,14 +1035,14 @@ def _states_disposition(lib: Library, s: Scored) -> bool:
 @lru_cache(maxsize=1)
 def _own_disposition() -> re.Pattern:
     """A court stating its own disposition: "we affirm", "the Court GRANTS", "is DENIED", "REVERSED"
-    (not "the district court denied" nor "we affirmed": the history; nor "we decline to reach
+    (not "the district court denied" nor "we affirmed": the history; nor "we decline to address
     this issue": what it leaves undecided)."""
     forms = _all_forms()
     either = "|".join(forms)
     present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
     return re.compile(
         rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?"
-        rf"(?:[a-z]+\s+and\s+)?(?:{present})\b(?!\s+to\b)"  # "we <verb> and affirm"; not "we decline to reach"
+        rf"(?:[a-z]+\s+and\s+)?(?:{present})\b(?!\s+to\b)"  # "we <verb> and affirm"; not "we decline to address"
         rf"|\b(?:is|are|(?<!\bnot\s)be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,

@@ -158,10 +158,10 @@ class Vocabulary:
 
     def foreign_names(self, question: str, doc_id: str) -> frozenset[str]:
         """The terms of the names the question gives of someone or something that is not the
-        document's own (its parties, what it is about, its judge, its court): "KPMG" of "What did
-        KPMG's May 2011 report find Toshiba owed?" in Tessera v. Toshiba. A name with a word of
-        the document's own or of its title is its own ("Tracie Still" of Still v. Commissioner,
-        "the Chinese case" of a commentary on a China court); the question's first word, months
+        document's own (its parties, what it is about, its judge, its court): "Smith" of "What did
+        Smith's May 2011 audit find Acme owed?" in Roe v. Acme. A name with a word of
+        the document's own or of its title is its own ("Jane Roe" of Roe v. Commissioner,
+        "the Italian case" of a ruling of a court in Italy); the question's first word, months
         and years, courts ("the Ninth Circuit") and abbreviations ("U.S.C.") are no one's."""
         own = self.name_terms(doc_id) | set(terms(self._about(self.docs[doc_id])))
         plain = _generic_terms() | office_terms()
@@ -171,7 +171,7 @@ class Vocabulary:
         foreign: set[str] = set()
         for run in runs:
             named = set(terms(run)) - plain
-            places = {t for word in run.split() for form in place_forms(word) for t in terms(form)}  # "Chinese"
+            places = {t for word in run.split() for form in place_forms(word) for t in terms(form)}  # "Italian"
             if not re.fullmatch(r"(?:[A-Z][a-z]?\.)+[A-Z]?", run) and not (named | places) & own:  # "U.S.C."
                 foreign |= named
         return frozenset(foreign)
