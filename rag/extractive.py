@@ -55,7 +55,8 @@
    of a file that is no court's text, when it discusses (by case name or docket) a ruling whose
    sentences are also candidates: the court's own words come first unless none of them would be
    kept beside it. Headings and caption fragments are skipped. A "how much", "how many",
-   "when", "what price / fee / rate", "how old" or case-number question keeps only sentences
+   "when" (asking a date: not "When does the right arise?" nor "When a court reviews ...,
+   does it ...?"), "what price / fee / rate", "how old" or case-number question keeps only sentences
    with an amount, a number, a date, an age or the docket (and "what sentence" one with a term
    of imprisonment, "how long" one with a length of time: rag/legal.toml), and, of those, only
    ones giving a figure the question does not ("How much of the $500 deposit ..." is not
@@ -151,7 +152,17 @@ AFTER_RULING = re.compile(  # "after the Supreme Court ruled", "after the Tenth 
     r"(?:ruled|ruling|decided|decision|opinion|order|judgment|affirmed|reversed|granted|denied|vacated)\b",
     re.I,
 )
-ASKS_DOCKET = re.compile(r"\b(?:case|docket|file)\s+(?:number|no)\b|\bdocket\b", re.I)
+ASKS_DOCKET = re.compile(  # not "put on the public docket", "docket entries 26-2"
+    r"\b(?:case|docket|file)\s+(?:number|no)\b|\b(?:what|which)\s+(?:is\s+|was\s+)?(?:the\s+)?(?:\w+\s+)?docket\b(?!\s+entr)",
+    re.I,
+)
+# "When" asking a condition, not a date: "When does the right to rescind arise?", "When a court
+# reviews ..., does it defer?"
+CONDITIONAL_WHEN = re.compile(
+    r"^when\s+(?:(?:does|do|can|may|must|should|could|might)\b"
+    r"|(?!(?:did|was|were|is|are|had|has|have|will|would)\b)[^?,]+,)",
+    re.I,
+)
 NOT_SO = re.compile(
     r"\b(?:is|was|were|are|be)\s+not\s+((?:[\w’'-]+\s+){0,3}?[\w’'-]+)"  # "was not" and what was not
     r"\s*(?:\?|$|,|\bbecause\b|\bunder\b|\bin\b)",
@@ -737,7 +748,7 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
         return [s for s in ranked if _states_docket(lib, s)]
     opening = re.sub(r"^\W+", "", _unled(question))
     for asks, has in [*ANSWER_TYPES, *legal.answer_filters()]:
-        if asks.match(opening):
+        if asks.match(opening) and not (has is DATE and CONDITIONAL_WHEN.match(opening)):
             kept = [(s, lib.docs[s.doc_id].text[s.start : s.end]) for s in ranked]
             kept = [(s, text) for s, text in kept if has.search(text)]
             measured = _measured(opening) if has in (AMOUNT, COUNT) else set()

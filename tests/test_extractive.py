@@ -304,6 +304,30 @@ def test_a_number_written_with_thousands_separators_is_one_the_ruling_contains(r
     assert not chosen and "“98,765”" in reason
 
 
+def test_when_asks_for_a_date_only_when_it_asks_when_something_happened(rulings):
+    from rag import extractive
+
+    still = doc_id(rulings, "still")
+    spans = rulings.units[still].sentences
+    every = [extractive.Scored(still, s, e, 0.0) for s, e in spans]
+    dated = extractive._of_expected_type("When did counsel file the motion for attorney's fees?", every, rulings)
+    assert 0 < len(dated) < len(every)
+    for condition in (
+        "When may a court reduce a contingency fee under § 406(b)?",
+        "When a fee agreement gives counsel 25 percent, does the court still review it?",
+    ):
+        assert extractive._of_expected_type(condition, every, rulings) == every, condition
+
+
+def test_a_docket_mentioned_is_not_a_case_number_asked_for():
+    from rag.extractive import ASKS_DOCKET
+
+    assert ASKS_DOCKET.search("What is the case number of the Still fee order?")
+    assert ASKS_DOCKET.search("Which docket was the appeal filed under?")
+    assert not ASKS_DOCKET.search("Why was only a redacted version put on the public docket?")
+    assert not ASKS_DOCKET.search("Why were docket entries 26-2 and 26-3 sealed?")
+
+
 def test_how_much_asks_for_an_amount_only_when_it_asks_about_money():
     from rag.extractive import ANSWER_TYPES
 
