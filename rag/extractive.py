@@ -38,7 +38,8 @@
    when, where, which, how much: stated wherever it falls, often first); `states_holding` is
    1 when the question asks what was decided and the sentence is phrased as a decision ("We
    affirm", "The motion is DENIED"); `attributes_argument` is 1 when the sentence gives a
-   party's position ("The plaintiff argues ...") and the question does not ask what was argued
+   party's position ("The plaintiff argues ...", "According to Acme, ...") and the question
+   does not ask what was argued
    (one asking what the court made of an argument does not): it restates the dispute rather
    than resolving it; `frames_issue` is 1 for a sentence stating the question to decide ("The
    only issue on appeal is whether ...", rag/legal.toml [issues]) when the question does not ask
@@ -676,7 +677,8 @@ def _holding_pattern() -> re.Pattern:
 @lru_cache(maxsize=1 << 16)
 def _attributes_argument(sentence: str) -> bool:
     """Whether a sentence gives a party's position ("Plaintiffs contend ...") rather than a decision."""
-    return bool(_argument_pattern().search(sentence)) and not _states_holding(sentence)
+    verb, according = _argument_pattern()
+    return bool(according.search(sentence)) or (bool(verb.search(sentence)) and not _states_holding(sentence))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -685,7 +687,7 @@ def _restates_position(sentence: str) -> bool:
     arguments, and asking that his sentence be vacated"): what it says may be no more than what
     a party says, even beside words of decision."""
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
-    return bool(_argument_pattern().search(sentence) or re.search(rf"\b(?:{nouns})\b", sentence, re.I))
+    return bool(any(p.search(sentence) for p in _argument_pattern()) or re.search(rf"\b(?:{nouns})\b", sentence, re.I))
 
 
 def _asks_argument(question: str) -> bool:
@@ -695,7 +697,7 @@ def _asks_argument(question: str) -> bool:
     position answer it. Only the question's last sentence asks: one before it may tell what was
     argued ("The insurer argued X. How did the court deal with that?")."""
     asking = _unled(sentences_of(question)[-1])
-    if _argument_pattern().search(asking):
+    if _argument_pattern()[0].search(asking):
         return True
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
     which = re.search(rf"^\W*(?:what|which)\s+(?:\w+\s+)?(?:{nouns})\b", asking, re.I)
@@ -725,10 +727,13 @@ def _asks_issue(question: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _argument_pattern() -> re.Pattern:
-    """The verbs that attribute a position to a party."""
+def _argument_pattern() -> tuple[re.Pattern, re.Pattern]:
+    """The verbs that attribute a position to a party ("Tarrant argues"), and "according to
+    <someone>" ("Therefore, according to Toshiba, ...": someone's account even beside a word of
+    decision)."""
     words = legal.phrases("arguments", "verbs")
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    verbs = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    return verbs, re.compile(legal.load()["arguments"]["according"])
 
 
 def _compound(question: str) -> bool:

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         0.3, ge=0, description="A sentence of n > 25 words keeps (25/n)**this of its lexical score"
     )
     answer_argument_penalty: float = Field(
-        0.1, ge=0, description="Taken from a sentence attributing a position to a party, unless one is asked for"
+        0.2, ge=0, description="Taken from a sentence attributing a position to a party, unless one is asked for"
     )
     answer_framing_penalty: float = Field(
         0.1, ge=0, description="Taken from a sentence stating the question to decide, unless the issue is asked for"

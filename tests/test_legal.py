@@ -117,6 +117,28 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
         assert extractive._Bonus(f"What was the government's {noun}?", settings).argument == 0.0, noun
 
 
+def test_according_to_a_party_is_its_position_in_testbed_rulings_even_beside_a_word_of_decision(testbed):
+    from rag import extractive, legal
+
+    pattern = legal.load()["arguments"]["according"]
+    settings = testbed.settings.model_copy(
+        update={"answer_argument_penalty": 0.2, "answer_holding_bonus": 0.0, "answer_citation_penalty": 0.0}
+    )
+    plain = settings.model_copy(update={"answer_argument_penalty": 0.0})
+    question = "Why did the court grant the motion?"
+    accounts = [s for s in sentences(testbed) if re.search(pattern, s)]
+    assert len({s[:30] for s in accounts}) >= 10  # parties, an appellant, an expert, in several rulings
+    bonus, unpenalised = extractive._Bonus(question, settings), extractive._Bonus(question, plain)
+    assert all(bonus(s) == pytest.approx(unpenalised(s) - 0.2) for s in accounts)
+    assert any(extractive._states_holding(s) for s in accounts)  # "Therefore, according to ..." too
+    for authority in (
+        "According to the Hangzhou Court, the platform was liable.",
+        "According to the Ninth Circuit, the rule is settled.",
+        "according to its plain language, the Compact governs.",
+    ):
+        assert not re.search(pattern, authority), authority
+
+
 def test_every_issue_framing_pattern_states_a_testbed_rulings_question_and_yields_to_the_court(testbed):
     from rag import extractive, legal
 
