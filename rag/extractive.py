@@ -271,15 +271,21 @@ def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str
 
 def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
     """Capitalised words and long numbers of the question (after its first word) that no document
-    contains, except an acronym a document spells out ("TRO": "temporary restraining order")."""
+    contains, except an acronym a document spells out ("TRO": "temporary restraining order"). A
+    compound is known by its names ("USDA-backed" where a document says "USDA")."""
     unknown = []
     for name in later_names(question):
         word = name.rstrip(".")
         key = re.sub(r"[’']s$", "", word).rstrip(".").lower()  # "Jr.'s" is "jr"
-        known = vocab.knows(key) or digits(key) in vocab.numbers or any(map(vocab.knows, place_forms(key)))
+        named = [part.lower() for part in word.split("-") if part[:1].isupper()] if "-" in word else []
+        known = _known(vocab, key) or (bool(named) and all(_known(vocab, part) for part in named))
         if not known and word not in unknown and not vocab.spells_out(re.sub(r"(?<=[A-Z])[’']?s$", "", word)):  # "TROs"
             unknown.append(word)
     return unknown
+
+
+def _known(vocab: Vocabulary, key: str) -> bool:
+    return vocab.knows(key) or digits(key) in vocab.numbers or any(map(vocab.knows, place_forms(key)))
 
 
 def _unknown_cases(question: str, lib: Library) -> list[str]:

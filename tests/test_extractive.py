@@ -297,6 +297,13 @@ def test_a_premise_that_matches_the_disposition_is_answered(rulings, question):
     assert reason is None and chosen
 
 
+def test_a_compound_is_known_by_its_names(rulings):
+    _, reason = ask(rulings, "Did the FedEx-employed managers in Alvarado testify at a deposition?")
+    assert "No document in it mentions" not in (reason or "")
+    chosen, reason = ask(rulings, "Did the Initech-employed managers in Alvarado testify at a deposition?")
+    assert not chosen and "“Initech-employed”" in reason
+
+
 def test_a_number_written_with_thousands_separators_is_one_the_ruling_contains(rulings):
     chosen, reason = ask(rulings, "Why did the court reduce the requested fee to $16,861 in Still?")
     assert "No document in it mentions" not in (reason or "")
