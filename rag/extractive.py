@@ -75,7 +75,8 @@
    when it says the court concluded something ("Why did the court hold that the search was
    unlawful?") or ordered it ("Why did the court order the lender to refund ...?") and one of
    the best passages, in the court's voice (not a party's position), says the opposite, or
-   when it says the court concluded something and none of the best sentences states it.
+   when it says the court concluded something and none of the best sentences states it (a
+   party's claim or allegation does not).
 5. **Answer** with the best relevant sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
    opens with the best sentence in which the ruling states its own disposition ("We affirm
@@ -920,7 +921,8 @@ def _opposed_premise(question: str, best: list[Scored], lib: Library) -> str | N
 def _unstated_premise(question: str, best: list[Scored], lib: Library) -> str | None:
     """When a why-question says the court concluded something ("Why did the First Circuit hold
     that the orders violated the church's rights?") and none of the best sentences states it
-    (`rag.verify.supports`, which accepts a paraphrase): the ruling never concluded it."""
+    (`rag.verify.supports`, which accepts a paraphrase) other than as a party's claim ("The
+    Chapel claimed violations of ..."): the ruling never concluded it."""
     said = CONCLUDED_THAT.search(_unled(question))
     premise = said and (said.group(1) or said.group(4))
     if not premise:
@@ -928,7 +930,10 @@ def _unstated_premise(question: str, best: list[Scored], lib: Library) -> str | 
     first = re.split(r",?\s+and\s+", premise)[0]  # "... rights, and what relief did it order"
     for s in best:
         doc = lib.docs[s.doc_id]
-        if verify.supports(first, doc.text[s.start : s.end], about=doc.meta.about_text(), document=doc.text):
+        text = doc.text[s.start : s.end]
+        if _restates_position(text) or re.search(r"\b(?:claimed|alleged|alleges|alleging)\b", text, re.I):
+            continue  # a party's claim is no conclusion of the court's
+        if verify.supports(first, text, about=doc.meta.about_text(), document=doc.text):
             return None
     return f"Its premise is not in the rulings: none of the passages closest to the question says that {first}."
 

@@ -700,6 +700,20 @@ def test_an_order_the_ruling_says_the_opposite_of_is_a_false_premise(unembedded)
         assert _opposed_premise(asked, best, unembedded), asked
 
 
+def test_a_conclusion_only_a_party_alleges_is_a_premise_the_ruling_never_stated(unembedded):
+    from rag.extractive import _unstated_premise
+
+    alleged = sentence_with(unembedded, "alleging that Quicken Loans’ failure to provide them with a full refund")
+    question = (
+        "Why did the Fourth Circuit conclude that Quicken Loans' failure to provide a full refund violated § 1635?"
+    )
+    reason = _unstated_premise(question, [alleged], unembedded)
+    assert reason and "failure to provide a full refund violated § 1635" in reason
+    refunded = sentence_with(unembedded, "Quicken Loans refunded $129.41 to the Weintraubs")
+    stated = "Why did the Fourth Circuit find that Quicken Loans refunded $129.41 to the Weintraubs?"
+    assert _unstated_premise(stated, [alleged, refunded], unembedded) is None
+
+
 def test_what_happened_after_the_named_ruling_is_refused(rulings):
     chosen, reason = ask(
         rulings, "After the Eighth Circuit's 2010 decision in Wilson, did the Supreme Court grant certiorari?"
