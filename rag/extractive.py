@@ -78,8 +78,8 @@
    when it says the court concluded something and none of the best sentences states it (a
    party's claim or allegation does not).
 5. **Answer** with the best relevant sentences within `keep_within` of the top one, best first,
-   grouped by document. A yes/no question about what was decided ("Did she win her appeal?")
-   opens with the best sentence in which the ruling states its own disposition ("We affirm
+   grouped by document. A yes/no question about what was decided ("Did she win her appeal?",
+   "In Roe, did the court quash the subpoena, and why?") opens with the best sentence in which the ruling states its own disposition ("We affirm
    ...", "The motion is DENIED"), chosen or not: that is its yes or no; so does
    a question asking how a whole appeal, case or motion came out ("How did the court resolve
    the appeal?"). One asking only that of the ruling it is about ("What did the Seventh
@@ -184,7 +184,12 @@ ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), 
 )
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 SECOND_YES_NO = re.compile(r",\s+and\s+(?:did|does|do|was|were|is|are|has|have|had|could|would|will)\s", re.I)
-WH_WORDS = re.compile(r"\b(?:when|how|what|who|whom|which|where|why)\b", re.I)
+IF = re.compile(r"\b(?:if|unless|whether|until|once)\b(?!.*[.;:])", re.I)
+PROPOSES = re.compile(r"\b(?:recommend|request|ask|urge|move|propose|suggest|pray|seek|demand)\w*\b(?!.*[.;:])", re.I)
+YES_NO = re.compile(  # a question asking yes or no ("Did the court ...?", "In Roe, was ...?"), whatever clause follows
+    r"^\W*(?:[^?,;:]{1,80}?,\s*)?(?:did|does|do|was|were|is|are|has|have|had|can|could|would|will|should|may|might|must)\b",
+    re.I,
+)
 LEAD = re.compile(  # "In Crane v. Rodriguez, " / "On remand after Gall, " before the question word
     r"^\W*(?!(?:did|does|do|was|were|is|are|has|have|had|can|could|would|will|should|shall|may|might|must"
     r"|why|how|what|when|where|which|who|whom|whose)\b)"
@@ -1004,7 +1009,7 @@ def _disposition(
     further down or not at all. The same for a question asking how a whole appeal, case or
     motion came out ("How did the court resolve the appeal?", "What did the court decide in
     Roe?": the ruling it is `about`)."""
-    yes_no = not _presupposes(question) and not WH_WORDS.search(question) and _asks_decision(question)
+    yes_no = bool(YES_NO.match(_unled(sentences_of(question)[-1]))) and _asks_decision(question)
     if not yes_no and not _asks_outcome(question, bool(about)):
         return None
     doc_id = chosen[0].doc_id
@@ -1056,20 +1061,30 @@ def _states_disposition(lib: Library, s: Scored) -> bool:
     """Whether a sentence states the ruling's own disposition, and not what a party argues it
     should be ("Authors argue that computers should not be allowed to ...")."""
     text = lib.docs[s.doc_id].text[s.start : s.end]
-    return bool(_own_disposition().search(text)) and not _restates_position(text)
+    found = [m for m in _own_disposition().finditer(text) if not _proposed(text[: m.start()], m.group(0))]
+    return bool(found) and not _restates_position(text)
+
+
+def _proposed(before: str, stated: str) -> bool:
+    """Whether "be denied" is what someone recommended or asked for ("The magistrate judge
+    recommended the petition be denied", "asks that the motion be granted"), or "is denied" a
+    condition ("If your application is denied, ..."), not what was decided."""
+    verb = stated.split()[0].lower()
+    return (verb == "be" and bool(PROPOSES.search(before))) or (verb in ("is", "are", "be") and bool(IF.search(before)))
 
 
 @lru_cache(maxsize=1)
 def _own_disposition() -> re.Pattern:
-    """A court stating its own disposition: "we affirm", "the Court GRANTS", "is DENIED", "REVERSED"
-    (not "the district court denied" nor "we affirmed": the history; nor "we decline to address
-    this issue": what it leaves undecided)."""
+    """A court stating its own disposition: "we affirm", "We granted a COA and now affirm", "the
+    Court GRANTS", "is DENIED", "REVERSED" (not "the district court denied" nor "we affirmed":
+    the history; nor "we decline to address this issue": what it leaves undecided)."""
     forms = _all_forms()
     either = "|".join(forms)
     present = "|".join(f for f in forms if not f.endswith("ed"))  # "we affirmed" is an earlier appeal
     return re.compile(
         rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?"
         rf"(?:[a-z]+\s+and\s+)?(?:{present})\b(?!\s+to\b)"  # "we <verb> and affirm"; not "we decline to address"
+        rf"|\bwe\s+[^.;]{{0,80}}?\band\s+(?:now|therefore|hereby|accordingly)\s+(?:{present})\b(?!\s+to\b)"  # "We granted a COA and now affirm"
         rf"|\b(?:is|are|(?<!\bnot\s)be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,

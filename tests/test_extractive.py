@@ -96,6 +96,14 @@ def test_a_court_named_without_a_party_points_at_its_ruling(rulings):
         ("Did Wilson win his appeal?", "wilson", r"^We affirm\b"),  # not "... and we affirmed": the earlier appeal
         ("Did the Eighth Circuit find Wilson's sentence unreasonable?", "wilson", r"^We affirm\b"),
         ("Did Still's lawyer get the fees she asked for?", "still", r"(?i)\bis granted\b"),
+        # a clause before it, or a question joined after it, leaves it a yes/no question
+        ("In Wilson, did the Eighth Circuit find the sentence unreasonable?", "wilson", r"^We affirm\b"),
+        (
+            "Did the Eighth Circuit find Wilson's sentence unreasonable, and who was on the panel?",
+            "wilson",
+            r"^We affirm\b",
+        ),
+        ("Did the court in Alvarado quash the subpoena the plaintiffs served, and why?", "alvarado", r"\bDENIED\b"),
     ],
 )
 def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposition(rulings, question, ruling, states):
@@ -175,6 +183,9 @@ def test_the_history_is_not_taken_for_the_rulings_own_disposition():
             False,
         ),
         ("Accordingly, we modify and affirm the opinion of the Court of Appeals.", True),
+        ("We granted a certificate of appealability (COA) and now affirm.", True),  # 10th Cir.
+        ("The magistrate judge recommended the petition be denied.", False),  # what the court below proposed
+        ("If your application is denied: Lender will refund the deposit less the actual costs.", False),  # 4th Cir.
     ],  # N.D. Cal., D.C. Cir., N.C.
 )
 def test_a_party_arguing_for_a_disposition_is_not_the_rulings_own(sentence, own):
