@@ -79,9 +79,9 @@
    party's claim or allegation does not).
 5. **Answer** with the best relevant sentences within `keep_within` of the top one, best first,
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?",
-   "In Roe, did the court quash the subpoena, and why?") opens with the best sentence in which the ruling states its own disposition ("We affirm
-   ...", "The motion is DENIED"), chosen or not: that is its yes or no; so does
-   a question asking how a whole appeal, case or motion came out ("How did the court resolve
+   "In Roe, did the court quash the subpoena, and why?") opens with the best sentence in which
+   the ruling states its own disposition ("We affirm ...", "The motion is DENIED"), chosen or
+   not: that is its yes or no; so does a question asking how a whole appeal, case or motion came out ("How did the court resolve
    the appeal?"). One asking only that of the ruling it is about ("What did the Seventh
    Circuit decide in Roe?") leaves no word to match: it is answered with the disposition.
 
