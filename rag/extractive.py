@@ -483,11 +483,12 @@ def _separate_opinion(question: str, authors: list[str | None], settings: Settin
     """Per sentence index, what belonging to a concurrence or a dissent adds: the type bonus when
     the question asks about one (and names its author, or no author of the ruling), else minus
     the argument penalty: a separate opinion is not what the court decided; minus the whole
-    reach of an answer when the question asks what the majority held."""
+    reach of an answer when the question asks what the majority held and not about a separate
+    opinion ("Did any judge write separately from the majority?" asks about one)."""
     if not any(authors):
         return lambda i: 0.0
     _, _, asks, majority = legal.opinion_patterns()
-    if majority.search(question):
+    if majority.search(question) and not asks.search(question):
         return lambda i: -settings.answer_keep_within if authors[i] else 0.0
     if not asks.search(question):
         return lambda i: -settings.answer_argument_penalty if authors[i] else 0.0

@@ -406,3 +406,5 @@ def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbe
         majority_asked = extractive._separate_opinion("Why did the majority find a motive?", marks, settings)
         assert majority.search("Why did the majority find a motive?")
         assert majority_asked(inside) == -settings.answer_keep_within and majority_asked(outside) == 0.0
+        both = "Did any judge write separately, and what of the majority's reasoning did that judge not join?"
+        assert extractive._separate_opinion(both, marks, settings)(inside) == settings.answer_type_bonus
