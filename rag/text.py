@@ -42,7 +42,7 @@ ATTRIBUTION_WORDS = (
 # Abbreviations after which a period ends no sentence ("Doe v. Roe", "Acme Inc. sued").
 LEGAL_ABBREVIATIONS = """
 a.m am amd app art assn aff'd br c ca cal cert cf ch cir cl co compl const corp ct cv d del dep dept
-dist dkt dr e.g ed eds eq esq et etc ex exh exhs f fed fig govt h.r i.e ibid id inc inst int intl j jj
+dist dkt dr e.g ed eds eq esq et etc ex exh exhs f fed fig govt h.r i.e inc inst int intl j jj
 jr l ld llc ltd mass mfg mot mr mrs ms n nat natl nn no nos ny op opp ord p p.m para pp proc pub r reg
 rep rev rev'd s sec ser sess st stat sup supp tr u u.s u.s.c univ v vol vs
 """.split()

@@ -352,6 +352,16 @@ def test_every_citation_abbreviation_is_used_by_a_testbed_ruling(testbed):
         assert re.search(rf"(?<![\w.]){re.escape(short)}", found), short
 
 
+def test_id_is_a_citation_sentence_of_its_own_in_testbed_rulings(testbed):
+    """"Id." (The Bluebook R4.1) ends its citation sentence: the court's next sentence is not
+    quoted with it ("Id. Dr. Valerdi estimates ..."), and its pinpoint stays with it ("Id. at 5.")."""
+    said = sentences(testbed)
+    assert sum(s == "Id." for s in said) >= 10
+    assert not [s for s in said if re.search(r"\bId\.\s+[A-Z][a-z]", s)]
+    assert any(re.match(r"Id\. at \d", s) for s in said)
+    assert not [s for s in said if re.match(r"at \d", s)]
+
+
 def test_every_sentence_abbreviation_ends_no_sentence_in_a_testbed_citation(testbed):
     from rag import legal
 
