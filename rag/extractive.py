@@ -459,7 +459,8 @@ def _rank(
         brevity = _brevity([text[spans[i][0] : spans[i][1]] for i in order], settings.answer_length_norm)
         passage = settings.answer_passage_weight * np.array([ranks.get((doc_id, i), 0.0) for i in order])
         match = lexical * brevity + settings.answer_dense_weight * cosines
-        context = settings.answer_context_weight * _preceding(order, match)
+        pieces = {i for i in order if _is_citation_piece(text[spans[i][0] : spans[i][1]])}
+        context = settings.answer_context_weight * _preceding(order, match, pieces)
         position = place * np.array(order) / max(1, len(spans) - 1)
         for i, base, prior in zip(order, match + passage, context + position):
             sentence = text[spans[i][0] : spans[i][1]]
@@ -469,14 +470,26 @@ def _rank(
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
 
 
-def _preceding(order: list[int], values):
-    """Per sentence (by index, in `order`), the value of the sentence just before it, 0 when that
+def _preceding(order: list[int], values, pieces: set[int] = frozenset()):
+    """Per sentence (by index, in `order`), the value of the sentence just before it (over any
+    citation `pieces` between them: "... the Court GRANTS the motion. Id. It ..."), 0 when that
     one is not a candidate: a ruling states a subject ("The test has two parts.", "The plaintiff
     argues that ...") and answers in the sentences after it, which need not repeat its words."""
     import numpy as np
 
     at = {i: k for k, i in enumerate(order)}
-    return np.array([values[at[i - 1]] if i - 1 in at else 0.0 for i in order])
+    before = {}
+    for i in order:
+        j = i - 1
+        while j in pieces:
+            j -= 1
+        before[i] = j
+    return np.array([values[at[before[i]]] if before[i] in at else 0.0 for i in order])
+
+
+def _is_citation_piece(sentence: str) -> bool:
+    """ "Id.", "Id. at 5.", "See id.": a citation sentence without a word of prose."""
+    return not PROSE_WORD.search(sentence) or len(re.findall(r"\w+", sentence)) < MIN_WORDS
 
 
 def _separate_opinion(question: str, authors: list[str | None], settings: Settings):

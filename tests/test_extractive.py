@@ -346,6 +346,15 @@ def test_a_docket_mentioned_is_not_a_case_number_asked_for():
     assert not ASKS_DOCKET.search("Why were docket entries 26-2 and 26-3 sealed?")
 
 
+def test_the_sentence_before_is_read_over_a_citation_between():
+    from rag.extractive import _is_citation_piece, _preceding
+
+    assert all(map(_is_citation_piece, ["Id.", "Id. at 5.", "See id."]))
+    assert not _is_citation_piece("The motion to quash is denied.")
+    assert list(_preceding([4, 5, 6], [0.9, 0.0, 0.1], {5})) == [0.0, 0.9, 0.9]
+    assert list(_preceding([4, 5, 6], [0.9, 0.0, 0.1])) == [0.0, 0.9, 0.0]
+
+
 def test_how_much_asks_for_an_amount_only_when_it_asks_about_money():
     from rag.extractive import ANSWER_TYPES
 
