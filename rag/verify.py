@@ -66,6 +66,9 @@ DENYING = frozenset(
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
+# Words of time and place that relate what a negation governs, not say it: "could not rescind
+# before closing" denies rescinding, not "before".
+RELATIONS = frozenset("before after during since until while upon within".split())
 NEAR_WORDS = 4  # parties this close are in some relation to each other
 # Words that may stand between a party and the word it is tied to: "Acme had agreed", "the
 # motion of the plaintiff".
@@ -367,6 +370,7 @@ def _polarities(text: str) -> dict[str, set]:
     asserts no abuse). Names are not negated."""
     out: dict[str, set] = {}
     text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o evidence": the court's alteration, read through
+    text = re.sub(r"(?<=\w)(?:\(\w{1,4}\))+", "", text)  # "§ 1635(a)", "Rule 12(b)(6)": no parenthetical
     for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", text, flags=re.I):
         tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", clause)
         lowered = [t.lower() for t in tokens]
@@ -380,7 +384,7 @@ def _polarities(text: str) -> dict[str, set]:
                     break
                 governed.add(i)
         for i, stem in enumerate(stems):
-            if stem and lowered[i] not in NEGATIONS and not (i and tokens[i][:1].isupper()):
+            if stem and lowered[i] not in NEGATIONS | RELATIONS and not (i and tokens[i][:1].isupper()):
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
                 named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
                 out.setdefault(stem[0], set()).add(
@@ -421,7 +425,20 @@ def _prefix_antonyms(sentence: str, cited: str) -> list[str]:
         prefixed = [p + word for p in NEGATING_PREFIXES if len(word) >= 5 and theirs.get(p + word) == {False}]
         if (base and theirs.get(base) == {False}) or prefixed:
             out.append(word)
-    return out
+    return out + _with_or_without(sentence, cited)
+
+
+def _with_or_without(sentence: str, cited: str) -> list[str]:
+    """ "dismissed with prejudice" where the passage says "without prejudice", or the reverse."""
+
+    def after(text: str, word: str) -> set[str]:
+        return {w.lower() for w in re.findall(rf"\b{word}\s+(\w+)", text, re.I)}
+
+    with_ours, without_ours = after(sentence, "with"), after(sentence, "without")
+    with_theirs, without_theirs = after(cited, "with"), after(cited, "without")
+    return [f"with {w}" for w in sorted((with_ours - without_ours) & (without_theirs - with_theirs))] + [
+        f"without {w}" for w in sorted((without_ours - with_ours) & (with_theirs - without_theirs))
+    ]
 
 
 def _roles(text: str) -> list[str]:

@@ -135,6 +135,25 @@ def test_negations_are_read_as_english_reads_them():
     )
 
 
+def test_a_subsection_or_a_time_word_does_not_end_or_carry_a_negation():
+    from rag.verify import opposes
+
+    # 4th Cir.: "the right to rescind given by § 1635(a) never arose" denies rescinding; "(a)" is
+    # no parenthetical, and "before" only says when.
+    cited = passage("ca4_weintraub", "Moreover, because the Weintraubs withdrew", "full value of the deposit")
+    assert not opposes("the Weintraubs could not rescind before closing", cited)
+    assert not opposes("the Weintraubs could not rescind, and Quicken Loans need not return the full deposit", cited)
+
+
+def test_with_is_not_without():
+    # D.N.J.: the unserved defendants are dismissed without prejudice.
+    cited = passage("scanlon", "The Court will deny an extension of time", "without prejudice.")
+    sentence = "The court dismissed the claims against the unserved defendants without prejudice."
+    assert check("scanlon", sentence, cited)
+    wrong = check("scanlon", sentence.replace("without", "with"), cited)
+    assert not wrong and "with prejudice" in wrong.conflicts
+
+
 def test_an_outcome_said_another_way_must_still_be_the_passages():
     cited = passage("ca10_triplet", "Triplet immediately sought to withdraw", "June 1, 2004.")
     wrong = check("ca10_triplet", "On June 1, 2004, the trial court allowed Triplet to withdraw his plea.", cited)
