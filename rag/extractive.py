@@ -1029,7 +1029,7 @@ def _disposition(
     doc_id = chosen[0].doc_id
     if _names_other_case(question, lib, doc_id):
         return None  # "What did the court decide in Doe v. Acme?", a case the ruling cites
-    if stated := [s for s in chosen if _states_disposition(lib, s)]:
+    if stated := [s for s in chosen if _states_disposition(lib, s) and not _in_footnote(lib, s)]:
         return stated[0] if stated[0].doc_id == doc_id else None
     if lib.docs[doc_id].meta.kind != "ruling":
         return None
@@ -1049,8 +1049,14 @@ def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set
 
 
 def _first_disposition(ranked: list[Scored], doc_id: str, lib: Library) -> Scored | None:
-    """The best-ranked sentence in which the document states its own disposition."""
-    return next((s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)), None)
+    """The best-ranked sentence in which the document states its own disposition, in its body (a
+    footnote's "We GRANT his application" disposes of a side request, not of the case)."""
+    ours = [s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)]
+    return next((s for s in ours if not _in_footnote(lib, s)), ours[0] if ours else None)
+
+
+def _in_footnote(lib: Library, s: Scored) -> bool:
+    return any(start <= s.start < end for _, _, start, end in lib.docs[s.doc_id].layout.footnotes)
 
 
 def _names_other_case(question: str, lib: Library, doc_id: str) -> bool:

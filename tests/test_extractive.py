@@ -734,6 +734,21 @@ def test_a_conclusion_only_a_party_alleges_is_a_premise_the_ruling_never_stated(
     assert _unstated_premise(stated, [alleged, refunded], unembedded) is None
 
 
+@pytest.mark.slow  # reads a 24-page opinion
+def test_a_disposition_in_a_footnote_gives_way_to_the_rulings_own_in_its_body(tmp_path):
+    """10th Cir.: footnote 13's "We GRANT his application." disposes of a side request; the
+    opinion's "We granted a certificate of appealability (COA) and now affirm." of the appeal."""
+    from rag.extractive import Scored, _first_disposition, _in_footnote
+
+    lib = memory_library([ruling_file("ca10_triplet")], tmp_path, embed=False)
+    (doc_id,) = lib.docs
+    text = lib.docs[doc_id].text
+    side, own = (sentence_with(lib, words) for words in ("We GRANT his application", "and now affirm"))
+    assert _in_footnote(lib, side) and not _in_footnote(lib, own)
+    ranked = [Scored(doc_id, s.start, s.end, score) for s, score in ((side, 2.0), (own, 1.0))]
+    assert text[_first_disposition(ranked, doc_id, lib).start :].startswith("We granted a certificate")
+
+
 def test_what_happened_after_the_named_ruling_is_refused(rulings):
     chosen, reason = ask(
         rulings, "After the Eighth Circuit's 2010 decision in Wilson, did the Supreme Court grant certiorari?"
