@@ -71,6 +71,8 @@ def court_level(citation: str) -> int:
         return by_id[entry["id"]]
     if entry.get("level") == "colr":
         return 3
+    if re.match(load()["court_levels"]["trial_name"], entry.get("name") or ""):
+        return 1
     return 2 if entry.get("type") == "appellate" else 1
 
 

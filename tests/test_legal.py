@@ -236,6 +236,9 @@ def test_court_levels_by_id_correct_what_courts_db_says(testbed):
     assert legal.court_level(testbed.docs[by_court(testbed, "U.S.")].meta.court) == 3
     assert legal.court_level(testbed.docs[by_court(testbed, "T.C.")].meta.court) == 1
     assert legal.court_level(testbed.docs[by_court(testbed, "N.C.")].meta.court) == 3  # courts-db: court of last resort
+    districts = {d.meta.court for d in testbed.docs.values() if "District Court" in legal.court_name(d.meta.court)}
+    assert {"D.N.J.", "N.D. Cal.", "E.D. Cal."} <= districts  # courts-db types D.N.J. "appellate"
+    assert all(legal.court_level(c) == 1 for c in districts), districts
 
 
 def test_generic_name_words_in_testbed_names_point_at_no_ruling(testbed):
@@ -353,7 +356,7 @@ def test_every_citation_abbreviation_is_used_by_a_testbed_ruling(testbed):
 
 
 def test_id_is_a_citation_sentence_of_its_own_in_testbed_rulings(testbed):
-    """"Id." (The Bluebook R4.1) ends its citation sentence: the court's next sentence is not
+    """ "Id." (The Bluebook R4.1) ends its citation sentence: the court's next sentence is not
     quoted with it ("Id. Dr. Valerdi estimates ..."), and its pinpoint stays with it ("Id. at 5.")."""
     said = sentences(testbed)
     assert sum(s == "Id." for s in said) >= 10
