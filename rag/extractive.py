@@ -266,7 +266,7 @@ def _unanswerable(question: str, vocab: Vocabulary, lib: Library, named: set[str
     if contradicted:
         return contradicted
     scope = named or set(lib.docs)
-    unmentioned = _unmentioned_events(question, vocab, scope)
+    unmentioned = _unmentioned_events(question, vocab, scope, not _asks_own_disposition(question, scope, lib))
     if unmentioned and named:
         titles = " and ".join(lib.docs[d].meta.title for d in sorted(named))
         return f"{titles}: no mention of {_quoted(unmentioned)}."
@@ -317,9 +317,10 @@ def _case_known(lib: Library, first: str, second: str) -> bool:
     return any(case.search(lib.docs[d].meta.title) or case.search(lib.docs[d].text) for d in candidates)
 
 
-def _unmentioned_events(question: str, vocab: Vocabulary, scope: set[str]) -> list[str]:
-    """Events of litigation the question asks about that no document in scope mentions."""
-    events = _event_terms()
+def _unmentioned_events(question: str, vocab: Vocabulary, scope: set[str], dispositions: bool = True) -> list[str]:
+    """Events of litigation the question asks about that no document in scope mentions (with
+    `dispositions`, their dispositions too)."""
+    events = _event_terms() if dispositions else _event_terms() - _disposition_terms()
     asked = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if set(terms(w)) & events]
     return [w for w in asked if not any(vocab.using(t) & scope for t in _forms(w))]
 
@@ -329,6 +330,12 @@ def _event_terms() -> frozenset[str]:
     """The terms of every event word and disposition form of rag/legal.toml."""
     words = [*legal.phrases("events", "words"), *(f for d in legal.dispositions().values() for f in d["forms"])]
     return frozenset(terms(" ".join(words)))
+
+
+@lru_cache(maxsize=1)
+def _disposition_terms() -> frozenset[str]:
+    forms = [f for d in legal.dispositions().values() for f in d["forms"]]
+    return frozenset(terms(" ".join(forms))) - frozenset(terms(" ".join(legal.phrases("events", "words"))))
 
 
 def _forms(word: str) -> set[str]:
@@ -963,6 +970,17 @@ def _by_a_lower_court(question: str, scope: set[str], lib: Library) -> bool:
     decider = _decider(question)
     levels = [legal.court_level(lib.docs[d].meta.court) for d in scope]
     return decider is not None and all(decider[0] < lv for lv in levels)
+
+
+def _asks_own_disposition(question: str, scope: set[str], lib: Library) -> bool:
+    """Whether a yes/no question asks how the rulings in scope themselves disposed of something
+    ("Did the court grant the motion?", "Did the Eighth Circuit reverse?" of the Eighth
+    Circuit's opinion): the ruling's "The motion is DENIED" is its answer, not a missing event.
+    "Did the Third Circuit reverse?" of a district court's order asks what another court did."""
+    if not YES_NO.match(_unled(sentences_of(question)[-1])):
+        return False
+    decider = _decider(question)
+    return decider is None or any(legal.court_level(lib.docs[d].meta.court) == decider[0] for d in scope)
 
 
 def _all_forms() -> list[str]:

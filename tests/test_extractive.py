@@ -104,6 +104,9 @@ def test_a_court_named_without_a_party_points_at_its_ruling(rulings):
             r"^We affirm\b",
         ),
         ("Did the court in Alvarado quash the subpoena the plaintiffs served, and why?", "alvarado", r"\bDENIED\b"),
+        # a disposition the ruling never states is its "no", not a missing event
+        ("Did Judge Illston grant FedEx's motion to quash in Alvarado?", "alvarado", r"\bDENIED\b"),
+        ("Did the Eighth Circuit reverse Wilson's sentence?", "wilson", r"^We affirm\b"),
     ],
 )
 def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposition(rulings, question, ruling, states):
@@ -223,6 +226,7 @@ def test_a_when_question_is_answered_with_a_date(rulings, question):
         ("How much did FedEx pay to settle Alvarado?", "no mention of “settle”"),
         ("Why was the jury verdict against Wilson set aside?", "no mention of “jury”, “verdict”"),
         ("Which judge dissented from the Eighth Circuit's decision in Wilson?", "no mention of “dissented”"),
+        ("Did the court of appeals reverse the Alvarado order?", "no decision of the court of appeals"),
         ("Why did the Eighth Circuit reverse Wilson v. Still?", "mentions “Wilson v. Still”"),  # each name known
     ],
 )
