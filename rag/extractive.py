@@ -39,17 +39,16 @@
    1 when the question asks what was decided and the sentence is phrased as a decision ("We
    affirm", "The motion is DENIED"); `attributes_argument` is 1 when the sentence gives a
    party's position ("The plaintiff argues ...", "According to Acme, ...") and the question
-   does not ask what was argued
-   (one asking what the court made of an argument does not): it restates the dispute rather
-   than resolving it; `frames_issue` is 1 for a sentence stating the question to decide ("The
-   only issue on appeal is whether ...", rag/legal.toml [issues]) when the question does not ask
-   what the issue was: it repeats the question's words without answering it (a sentence doing
-   both loses the larger penalty only); `cites_authority` is 1 for a sentence citing a case or
-   the record ("550 U.S. 544", "Id.", "See ...": rag/legal.toml [citations]): it gives another
-   court's words, not this court's decision; `kinds_asked_for` counts the kinds of answer the
-   question asks for that the sentence gives (rag/legal.toml [answer_types]: a standard of
-   review, the judges, a reason for "why", ...; a figure only if it is not one the question
-   states itself);
+   does not ask what was argued (one asking what the court made of an argument does not): it
+   restates the dispute rather than resolving it; `frames_issue` is 1 for a sentence stating
+   the question to decide ("The only issue on appeal is whether ...", rag/legal.toml [issues])
+   when the question does not ask what the issue was: it repeats the question's words without
+   answering it (a sentence doing both loses the larger penalty only); `cites_authority` is 1
+   for a sentence citing a case or the record ("550 U.S. 544", "Id.", "See ...": rag/legal.toml
+   [citations]): it gives another court's words, not this court's decision; `kinds_asked_for`
+   counts the kinds of answer the question asks for that the sentence gives (rag/legal.toml
+   [answer_types]: a standard of review, the judges, a reason for "why", ...; a figure only if
+   it is not one the question states itself);
    `separate_opinion` is the type bonus for a sentence of a concurrence or a dissent when the
    question asks about one, and minus the argument penalty otherwise (rag/legal.toml
    [opinions]): it is not the court's holding; `secondary` is 1 for a sentence of commentary or
@@ -81,9 +80,10 @@
    grouped by document. A yes/no question about what was decided ("Did she win her appeal?",
    "In Roe, did the court quash the subpoena, and why?") opens with the best sentence in which
    the ruling states its own disposition ("We affirm ...", "The motion is DENIED"), chosen or
-   not: that is its yes or no; so does a question asking how a whole appeal, case or motion came out ("How did the court resolve
-   the appeal?"). One asking only that of the ruling it is about ("What did the Seventh
-   Circuit decide in Roe?") leaves no word to match: it is answered with the disposition.
+   not: that is its yes or no; so does a question asking how a whole appeal, case or motion
+   came out ("How did the court resolve the appeal?"). One asking only that of the ruling it is
+   about ("What did the Seventh Circuit decide in Roe?") leaves no word to match: it is
+   answered with the disposition.
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -155,7 +155,8 @@ AFTER_RULING = re.compile(  # "after the Supreme Court ruled", "after the Tenth 
     re.I,
 )
 ASKS_DOCKET = re.compile(  # not "put on the public docket", "docket entries 26-2"
-    r"\b(?:case|docket|file)\s+(?:number|no)\b|\b(?:what|which)\s+(?:is\s+|was\s+)?(?:the\s+)?(?:\w+\s+)?docket\b(?!\s+entr)",
+    r"\b(?:case|docket|file)\s+(?:number|no)\b"
+    r"|\b(?:what|which)\s+(?:is\s+|was\s+)?(?:the\s+)?(?:\w+\s+)?docket\b(?!\s+entr)",
     re.I,
 )
 # "When" asking a condition, not a date: "When does the right to rescind arise?", "When a court
@@ -184,10 +185,12 @@ ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), 
 )
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 SECOND_YES_NO = re.compile(r",\s+and\s+(?:did|does|do|was|were|is|are|has|have|had|could|would|will)\s", re.I)
-IF = re.compile(r"\b(?:if|unless|whether|until|once)\b(?!.*[.;:])", re.I)
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether|until|once)\b(?!.*[.;:])", re.I)
 PROPOSES = re.compile(r"\b(?:recommend|request|ask|urge|move|propose|suggest|pray|seek|demand)\w*\b(?!.*[.;:])", re.I)
-YES_NO = re.compile(  # a question asking yes or no ("Did the court ...?", "In Roe, was ...?"), whatever clause follows
-    r"^\W*(?:[^?,;:]{1,80}?,\s*)?(?:did|does|do|was|were|is|are|has|have|had|can|could|would|will|should|may|might|must)\b",
+# A question asking yes or no ("Did the court ...?", "In Roe, was ...?"), whatever clause follows.
+YES_NO = re.compile(
+    r"^\W*(?:[^?,;:]{1,80}?,\s*)?"
+    r"(?:did|does|do|was|were|is|are|has|have|had|can|could|would|will|should|may|might|must)\b",
     re.I,
 )
 LEAD = re.compile(  # "In Crane v. Rodriguez, " / "On remand after Gall, " before the question word
@@ -1041,7 +1044,7 @@ def _disposition(
     further down or not at all. The same for a question asking how a whole appeal, case or
     motion came out ("How did the court resolve the appeal?", "What did the court decide in
     Roe?": the ruling it is `about`)."""
-    yes_no = bool(YES_NO.match(_unled(sentences_of(question)[-1]))) and _asks_decision(question)
+    yes_no = bool(YES_NO.match(_unled(sentences_of(question)[-1])))
     if not yes_no and not _asks_outcome(question, bool(about)):
         return None
     doc_id = chosen[0].doc_id
@@ -1108,7 +1111,9 @@ def _proposed(before: str, stated: str) -> bool:
     recommended the petition be denied", "asks that the motion be granted"), or "is denied" a
     condition ("If your application is denied, ..."), not what was decided."""
     verb = stated.split()[0].lower()
-    return (verb == "be" and bool(PROPOSES.search(before))) or (verb in ("is", "are", "be") and bool(IF.search(before)))
+    return (verb == "be" and bool(PROPOSES.search(before))) or (
+        verb in ("is", "are", "be") and bool(CONDITIONAL.search(before))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -1122,7 +1127,8 @@ def _own_disposition() -> re.Pattern:
     return re.compile(
         rf"\b(?:we|(?-i:the Court)|this court)\s+(?:(?:therefore|thus|hereby|accordingly|must|will)\s+)?"
         rf"(?:[a-z]+\s+and\s+)?(?:{present})\b(?!\s+to\b)"  # "we <verb> and affirm"; not "we decline to address"
-        rf"|\bwe\s+[^.;]{{0,80}}?\band\s+(?:now|therefore|hereby|accordingly)\s+(?:{present})\b(?!\s+to\b)"  # "We granted a COA and now affirm"
+        # "We granted a COA and now affirm"
+        rf"|\bwe\s+[^.;]{{0,80}}?\band\s+(?:now|therefore|hereby|accordingly)\s+(?:{present})\b(?!\s+to\b)"
         rf"|\b(?:is|are|(?<!\bnot\s)be),?\s+(?:(?:hereby|therefore|thus|accordingly|also),?\s+)?(?:{either})\b"
         rf"|(?-i:\b(?:{'|'.join(f.upper() for f in forms)})\b)",
         re.I,
