@@ -323,22 +323,16 @@ def _case_known(lib: Library, first: str, second: str) -> bool:
 def _unmentioned_events(question: str, vocab: Vocabulary, scope: set[str], dispositions: bool = True) -> list[str]:
     """Events of litigation the question asks about that no document in scope mentions (with
     `dispositions`, their dispositions too)."""
-    events = _event_terms() if dispositions else _event_terms() - _disposition_terms()
+    events = _event_terms(dispositions)
     asked = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if set(terms(w)) & events]
     return [w for w in asked if not any(vocab.using(t) & scope for t in _forms(w))]
 
 
-@lru_cache(maxsize=1)
-def _event_terms() -> frozenset[str]:
-    """The terms of every event word and disposition form of rag/legal.toml."""
-    words = [*legal.phrases("events", "words"), *(f for d in legal.dispositions().values() for f in d["forms"])]
-    return frozenset(terms(" ".join(words)))
-
-
-@lru_cache(maxsize=1)
-def _disposition_terms() -> frozenset[str]:
-    forms = [f for d in legal.dispositions().values() for f in d["forms"]]
-    return frozenset(terms(" ".join(forms))) - frozenset(terms(" ".join(legal.phrases("events", "words"))))
+@lru_cache(maxsize=2)
+def _event_terms(dispositions: bool = True) -> frozenset[str]:
+    """The terms of every event word of rag/legal.toml and, with `dispositions`, of every disposition form."""
+    events = frozenset(terms(" ".join(legal.phrases("events", "words"))))
+    return events | verify._disposition_terms() if dispositions else events
 
 
 def _forms(word: str) -> set[str]:
@@ -673,8 +667,7 @@ def _is_heading(sentence: str) -> bool:
     letters = [c for c in sentence if c.isalpha()]
     closed = bool(re.search(r"[.?!:;][\s”’\"')]*$", sentence))
     return (
-        len(words) < MIN_WORDS
-        or not PROSE_WORD.search(sentence)
+        _is_citation_piece(sentence)
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
         or (not closed and (len(words) < 16 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
         or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))
@@ -726,6 +719,13 @@ def _restates_position(sentence: str) -> bool:
     return bool(any(p.search(sentence) for p in _argument_pattern()) or re.search(rf"\b(?:{nouns})\b", sentence, re.I))
 
 
+def _reports_claim(sentence: str) -> bool:
+    """Whether a sentence reports what a party claimed or alleged ("The Chapel claimed violations
+    of ..."): no conclusion of the court's (rag/legal.toml [arguments] `claims`)."""
+    words = "|".join(re.escape(w) for w in legal.phrases("arguments", "claims"))
+    return bool(re.search(rf"\b(?:{words})\b", sentence, re.I))
+
+
 def _asks_argument(question: str) -> bool:
     """Whether a question asks what a party argued ("What did the plaintiffs argue?", "What was the
     government's position?"), not what the court made of an argument ("Why did the court reject
@@ -765,7 +765,7 @@ def _asks_issue(question: str) -> bool:
 @lru_cache(maxsize=1)
 def _argument_pattern() -> tuple[re.Pattern, re.Pattern]:
     """The verbs that attribute a position to a party ("Tarrant argues"), and "according to
-    <someone>" ("Therefore, according to Toshiba, ...": someone's account even beside a word of
+    <someone>" ("Therefore, according to Acme, ...": someone's account even beside a word of
     decision)."""
     words = legal.phrases("arguments", "verbs")
     verbs = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
@@ -960,7 +960,7 @@ def _unstated_premise(question: str, best: list[Scored], lib: Library) -> str | 
     for s in best:
         doc = lib.docs[s.doc_id]
         text = doc.text[s.start : s.end]
-        if _restates_position(text) or re.search(r"\b(?:claimed|alleged|alleges|alleging)\b", text, re.I):
+        if _restates_position(text) or _reports_claim(text):
             continue  # a party's claim is no conclusion of the court's
         if verify.supports(first, text, about=doc.meta.about_text(), document=doc.text):
             return None
@@ -1071,7 +1071,8 @@ def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set
 
 def _first_disposition(ranked: list[Scored], doc_id: str, lib: Library) -> Scored | None:
     """The best-ranked sentence in which the document states its own disposition, in its body (a
-    footnote's "We GRANT his application" disposes of a side request, not of the case)."""
+    footnote's "The motion to proceed in forma pauperis is GRANTED" disposes of a side request,
+    not of the case)."""
     ours = [s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)]
     return next((s for s in ours if not _in_footnote(lib, s)), ours[0] if ours else None)
 
@@ -1109,7 +1110,7 @@ def _states_disposition(lib: Library, s: Scored) -> bool:
 def _proposed(before: str, stated: str) -> bool:
     """Whether "be denied" is what someone recommended or asked for ("The magistrate judge
     recommended the petition be denied", "asks that the motion be granted"), or "is denied" a
-    condition ("If your application is denied, ..."), not what was decided."""
+    condition ("If the application is denied, ..."), not what was decided."""
     verb = stated.split()[0].lower()
     return (verb == "be" and bool(PROPOSES.search(before))) or (
         verb in ("is", "are", "be") and bool(CONDITIONAL.search(before))

@@ -115,6 +115,9 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
         assert all(decided(s) == pytest.approx(-0.1) and asked(s) == 0.0 for s in positions), verb
     for noun in legal.phrases("arguments", "asked"):
         assert extractive._Bonus(f"What was the government's {noun}?", settings).argument == 0.0, noun
+    for word in legal.phrases("arguments", "claims"):  # a party's claim, in a testbed ruling
+        claiming = [s for s in found if re.search(rf"\b{word}\b", s)]
+        assert claiming and all(extractive._reports_claim(s) for s in claiming), word
 
 
 def test_according_to_a_party_is_its_position_in_testbed_rulings_even_beside_a_word_of_decision(testbed):
