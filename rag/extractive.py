@@ -1,8 +1,9 @@
 """The default answer backend: extractive, offline, deterministic, and the same method for every ruling.
 
 1. **Scope.** A question that names documents (a party or the judge, else the court: see
-   `rag.vocabulary`) is answered from every sentence of those documents; any other from the
-   sentences of the best-ranked chunks of the search.
+   `rag.vocabulary`) is answered from every sentence of those documents, and so is one whose
+   search was kept to one document (a conversation's follow-up: "How much did it demand?");
+   any other from the sentences of the best-ranked chunks of the search.
 2. **Refuse early**, from what the corpus contains, before scoring anything, when the question
    - has no content words;
    - names something (a capitalised word, a long number) that no document or its metadata
@@ -235,7 +236,7 @@ def extract(
     reason = _unanswerable(question, vocab, lib, named) or _after_itself(question, lib, about)
     if reason:
         return [], reason
-    ranked = _rank(question, hits, _candidates(hits, lib, named, settings.answer_pool), named, lib, settings)
+    ranked = _rank(question, hits, _candidates(hits, lib, about, settings.answer_pool), named, lib, settings)
     ranked = [s for s in _of_expected_type(question, ranked, lib) if (s.doc_id, s.start, s.end) not in shown]
     relevant = [s for s in ranked if s.own >= settings.answer_min_score]
     if not relevant and (outcome := _outcome_alone(question, ranked, lib, about)):
@@ -425,10 +426,10 @@ def _quoted(words: list[str]) -> str:
 # ---- 3. Score ----------------------------------------------------------------------------
 
 
-def _candidates(hits: Hits, lib: Library, named: set[str], pool: int) -> dict[str, set[int]]:
-    """Sentence indices to score, per document: all of a named document's, else those of the best chunks."""
-    if named:
-        return {d: set(range(len(lib.units[d].sentences))) for d in named}
+def _candidates(hits: Hits, lib: Library, about: set[str], pool: int) -> dict[str, set[int]]:
+    """Sentence indices to score, per document: every one of the documents the question is about, else those of the best chunks."""
+    if about:
+        return {d: set(range(len(lib.units[d].sentences))) for d in about}
     out: dict[str, set[int]] = {}
     for doc_id, chunk, _ in hits.chunks[:pool]:
         out.setdefault(doc_id, set()).update(range(*chunk.sentences))

@@ -4,7 +4,7 @@
   bm25s ships them, minus the negations and the few function words that change what a legal
   sentence says). BM25, the answerer's lexical score and the support check all count these.
 - `NAME`: a capitalised word or a long number, the words a question uses to name something.
-- `NUMBER`, `digits`, `NUMBER_WORDS`: numbers as written, compared digit for digit.
+- `NUMBER`, `digits`, `CARDINAL_RUN`: numbers as written, compared digit for digit.
 - `DOCKET`, `DATE`, `AMOUNT`: what a case-number, "when" or "how much" answer contains.
 - `dictionary_words`: the system's English word list, to tell a word broken at a line end
   ("govern-ment") from a hyphenated compound ("well-known").
@@ -48,11 +48,6 @@ rep rev rev'd s sec ser sess st stat sup supp tr u u.s u.s.c univ v vol vs
 """.split()
 NAME = re.compile(r"(?<![\w’'])([A-Z][\w’'.-]*[A-Za-z0-9]|\d[\d,.-]{2,}\d)")
 NUMBER = re.compile(r"\d[\d,.\s]*\d|\d")
-CARDINALS = (
-    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
-    "million|billion|trillion"
-)
-NUMBER_WORDS = re.compile(rf"\b({CARDINALS}|first|second|third|fourth|fifth)\b", re.I)
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATE = re.compile(rf"\b{MONTHS}\b|\b(?:1[89]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 AMOUNT = re.compile(r"\$\s?\d|\b(?:USD|EUR|RMB|dollars?|cents?)\b|\d\s*(?:million|billion)\b|\d%|\bpercent\b", re.I)
@@ -61,7 +56,7 @@ AMOUNT = re.compile(r"\$\s?\d|\b(?:USD|EUR|RMB|dollars?|cents?)\b|\d\s*(?:millio
 MONEY_WORDS = re.compile(
     r"\$|\b(?:money|pay|paid|pays|cost|costs|fees?|damages|award(?:ed)?|fine[ds]?|dollars?|worth|price|"
     r"revenue|salary|refund(?:ed)?|owe[ds]?|compensation|penalty|deposit|recover(?:ed)?|collect(?:ed)?|sum|"
-    r"assess(?:ed|es)?)\b",
+    r"assess(?:ed|es)?|demand(?:ed|s)?|sought|spen[dt]|earn(?:ed|s)?|settle(?:d|ment)?)\b",
     re.I,
 )
 ORDINALS = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
@@ -70,6 +65,7 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
 _WORD_VALUES = {w: i + 1 for i, w in enumerate(_UNITS)} | {w: 10 * (i + 2) for i, w in enumerate(_TENS)}
 _NUMBER_WORD = rf"(?:{'|'.join([*_WORD_VALUES, *_SCALES])})"
+CARDINALS = "|".join(w for w in [*_WORD_VALUES, *_SCALES] if w != "one")  # a lone "one" is rarely a count
 # "and" joins number words only after a scale ("two hundred and five"; "ten and twelve" are two).
 _AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in _SCALES) + ")"
 # A number written in words ("eighteen", "three million", "twenty-one"), but not a lone "one".

@@ -57,6 +57,27 @@ def test_a_question_naming_a_party_is_answered_from_that_ruling(rulings):
     assert any("discoverable" in text or "DENIED" in text for _, text in chosen)
 
 
+@pytest.mark.parametrize(
+    "prefix, question, gives",
+    [("wilson", "What sentence did the district court impose?", r"\d+-month"),
+     ("still", "How much in fees did the court award?", r"\$\s?\d")],
+)
+def test_a_search_kept_to_one_ruling_is_answered_from_all_of_its_sentences(rulings, prefix, question, gives):
+    """A conversation's follow-up is searched within its ruling; the answer may lie outside the
+    chunks its few words ranked, as a named ruling's may. Here the search found only the caption."""
+    from rag import extractive, index
+    from rag.retrieve import Hits
+
+    ruling = doc_id(rulings, prefix)
+    caption = next(chunk for d, chunk in rulings.chunks if d == ruling)
+    hits = Hits(passages=[], chunks=[(ruling, caption, 1.0)], qvec=index.embed_question(question, rulings.settings))
+    chosen, reason = extractive.extract(question, hits, rulings, rulings.settings)
+    assert reason is None and chosen
+    best = chosen[0]
+    assert re.search(gives, rulings.docs[ruling].text[best.start : best.end])
+    assert best.start >= rulings.units[ruling].sentences[caption.sentences[1] - 1][1]  # after the caption chunk
+
+
 def test_the_rulings_using_a_word_are_read_off_the_bm25_index_as_off_their_texts(rulings):
     """What the answerer asks of the whole corpus ("does any ruling use this word?") comes from
     the BM25 postings; the same answer as reading every ruling, for every word they use."""
@@ -367,6 +388,7 @@ def test_how_much_asks_for_an_amount_only_when_it_asks_about_money():
     assert how_much.search("How much of the deposit was refunded?")
     assert how_much.search("How much did the court allow the lawyer to collect?")
     assert how_much.search("How much withdrawal liability did the fund assess against Hostess?")
+    assert how_much.search("How much had it originally demanded from the seller?")
     assert not how_much.search("How much deference does the court give the agency's reading?")
 
 

@@ -206,6 +206,8 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         assert name not in more_asked or asks.search(more_asked[name]), name
         for pattern in legal.load()["answer_types"][name]["answers"]:
             assert any(re.search(pattern, s, re.I) for s in found), (name, pattern)
+    term = legal.answer_types()["criminal_sentence"][1]
+    assert any(term.search(s) and "to seventy months" in s for s in found)  # spelled out, as the Fifth Circuit writes it
 
 
 @pytest.mark.parametrize("level", [2, 3])

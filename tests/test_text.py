@@ -56,6 +56,7 @@ def test_answer_types_recognise_amounts_counts_and_dates():
         and not AMOUNT.search("42 U.S.C.")
     )
     assert COUNT.search("three defendants") and COUNT.search("12 counts") and not COUNT.search("several defendants")
+    assert COUNT.search("seventy months") and COUNT.search("fourteen months")
     assert (
         DATE.search("decided June 13, 2013") and DATE.search("filed 3/23/2021") and not DATE.search("28 U.S.C. § 2254")
     )
