@@ -59,8 +59,10 @@ def test_a_question_naming_a_party_is_answered_from_that_ruling(rulings):
 
 @pytest.mark.parametrize(
     "prefix, question, gives",
-    [("wilson", "What sentence did the district court impose?", r"\d+-month"),
-     ("still", "How much in fees did the court award?", r"\$\s?\d")],
+    [
+        ("wilson", "What sentence did the district court impose?", r"\d+-month"),
+        ("still", "How much in fees did the court award?", r"\$\s?\d"),
+    ],
 )
 def test_a_search_kept_to_one_ruling_is_answered_from_all_of_its_sentences(rulings, prefix, question, gives):
     """A conversation's follow-up is searched within its ruling; the answer may lie outside the

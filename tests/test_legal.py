@@ -207,7 +207,8 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         for pattern in legal.load()["answer_types"][name]["answers"]:
             assert any(re.search(pattern, s, re.I) for s in found), (name, pattern)
     term = legal.answer_types()["criminal_sentence"][1]
-    assert any(term.search(s) and "to seventy months" in s for s in found)  # spelled out, as the Fifth Circuit writes it
+    # a term spelled out, as the Fifth Circuit writes it
+    assert any(term.search(s) and "to seventy months" in s for s in found)
 
 
 @pytest.mark.parametrize("level", [2, 3])
