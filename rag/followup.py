@@ -13,8 +13,9 @@ without a model, the same way for any ruling:
 - "turning to …", "switching to …" leave the conversation's documents unless the question's
   own search finds them among its best passages;
 - a question that leans on the earlier turns (a pronoun, "that …", a leading "and", "what
-  about") stays; one with no content word of its own ("Why?") also takes the previous
-  question as its subject and is searched with it;
+  about", "instead", a party or court by its role: "the defendant", "the panel") stays; one
+  with no content word of its own ("Why?") also takes the previous question as its subject
+  and is searched with it;
 - any other question stays too, unless it names someone the conversation's documents never
   mention, or uses a word they never use that marks out other documents ("pirated" after a
   conversation about an injunction): then the history is left aside and it is answered as a
@@ -35,7 +36,9 @@ OWN_TERMS = 1  # a question with no content word of its own ("Why?") takes the p
 LEANS = re.compile(  # words that point back at an earlier turn
     r"^\W*(?:and|but|so|also|then|what about|how about|as for)\b"
     r"|\b(?:it|its|they|them|their|theirs|he|him|his|she|her|hers|this|these|those|there|thereafter"
-    r"|the same|such|the latter|the former|either|neither)\b"
+    r"|the same|such|the latter|the former|either|neither|instead)\b"
+    r"|\bthe (?:defendants?|plaintiffs?|appellants?|appellees?|petitioners?|respondents?|movants?|debtors?"
+    r"|government|prosecution|jury|panel|judge|majority|dissent|(?:trial|district|lower) court|court below)\b"
     r"|^\W*(?:\w+\W+){0,2}that\b|\b(?:for|on|about|with|by|from|after|before|of|than) that\b|\bthat\W*$",
     re.I,
 )

@@ -126,3 +126,17 @@ def test_a_question_about_a_case_no_ruling_mentions_is_refused_without_the_histo
     first, other = converse([opening, "What did Judge Smith hold in Kadrey v. Meta?"], testbed_settings)
     assert first.citations and other.refused and other.scope == () and other.resolved is None
     assert "Kadrey" in other.text
+
+
+def test_a_question_that_refers_to_a_party_or_court_by_its_role_leans_on_the_conversation():
+    from rag.followup import _leans
+
+    for question in (
+        "What label did the defendant plan to use instead?",
+        "Did the panel agree with the district court?",
+        "What did the jury find?",
+        "What did it cut the sentence to?",
+    ):
+        assert _leans(question), question
+    for question in ("What did the Seventh Circuit decide in Lopez v. Thurmer?", "Was a defendant's plea valid?"):
+        assert not _leans(question), question
