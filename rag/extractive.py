@@ -187,6 +187,7 @@ ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), 
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 SECOND_YES_NO = re.compile(r",\s+and\s+(?:did|does|do|was|were|is|are|has|have|had|could|would|will)\s", re.I)
 CONDITIONAL = re.compile(r"\b(?:if|unless|whether|until|once)\b(?!.*[.;:])", re.I)
+CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|nevertheless|yet)\b", re.I)  # what follows is not what went before
 PROPOSES = re.compile(r"\b(?:recommend|request|ask|urge|move|propose|suggest|pray|seek|demand)\w*\b(?!.*[.;:])", re.I)
 # A question asking yes or no ("Did the court ...?", "In Roe, was ...?"), whatever clause follows.
 YES_NO = re.compile(
@@ -706,9 +707,18 @@ def _holding_pattern() -> re.Pattern:
 
 @lru_cache(maxsize=1 << 16)
 def _attributes_argument(sentence: str) -> bool:
-    """Whether a sentence gives a party's position ("Plaintiffs contend ...") rather than a decision."""
+    """Whether a sentence gives a party's position ("Plaintiffs contend ...") rather than a
+    decision: a word of decision counts only before the party's verb or in a clause of its own
+    after it ("Acme argues X; we disagree."), not inside what the party says ("Acme maintains
+    that it was therefore obligated ...")."""
     verb, according = _argument_pattern()
-    return bool(according.search(sentence)) or (bool(verb.search(sentence)) and not _states_holding(sentence))
+    if according.search(sentence):
+        return True
+    argued = verb.search(sentence)
+    return bool(argued) and not any(
+        decided.start() < argued.start() or CLAUSE_BREAK.search(sentence, argued.end(), decided.start())
+        for decided in _holding_pattern().finditer(sentence)
+    )
 
 
 @lru_cache(maxsize=1 << 16)

@@ -120,6 +120,23 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
         assert claiming and all(extractive._reports_claim(s) for s in claiming), word
 
 
+def test_a_word_of_decision_inside_what_a_party_says_leaves_it_the_partys_position(testbed):
+    from rag import extractive
+
+    verb, _ = extractive._argument_pattern()
+    inside, before = [], []
+    for s in sentences(testbed):
+        argued, decided = verb.search(s), extractive._holding_pattern().search(s)
+        if argued and decided and not re.search(r"[;:]|\b(?:but|however|nevertheless|yet)\b", s[argued.end() :]):
+            (inside if decided.start() > argued.start() else before).append(s)
+    assert inside and before  # "IFF maintains that ... it was therefore obligated ..." (Third Circuit)
+    assert all(extractive._attributes_argument(s) for s in inside)
+    assert not any(
+        extractive._attributes_argument(s) for s in before if not extractive._argument_pattern()[1].search(s)
+    )
+    assert not extractive._attributes_argument("Acme argues that the claim fails; we disagree and affirm.")
+
+
 def test_according_to_a_party_is_its_position_in_testbed_rulings_even_beside_a_word_of_decision(testbed):
     from rag import extractive, legal
 
