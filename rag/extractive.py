@@ -187,6 +187,7 @@ ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), 
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 SECOND_YES_NO = re.compile(r",\s+and\s+(?:did|does|do|was|were|is|are|has|have|had|could|would|will)\s", re.I)
 CONDITIONAL = re.compile(r"\b(?:if|unless|whether|until|once)\b(?!.*[.;:])", re.I)
+WHETHER = re.compile(r"\bwhether\b", re.I)  # "the parties dispute whether X": X is asked, not stated
 CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|nevertheless|yet)\b", re.I)  # what follows is not what went before
 PROPOSES = re.compile(r"\b(?:recommend|request|ask|urge|move|propose|suggest|pray|seek|demand)\w*\b(?!.*[.;:])", re.I)
 # A question asking yes or no ("Did the court ...?", "In Roe, was ...?"), whatever clause follows.
@@ -962,7 +963,8 @@ def _unstated_premise(question: str, best: list[Scored], lib: Library) -> str | 
     """When a why-question says the court concluded something ("Why did the First Circuit hold
     that the orders violated the church's rights?") and none of the best sentences states it
     (`rag.verify.supports`, which accepts a paraphrase) other than as a party's claim ("The
-    Chapel claimed violations of ..."): the ruling never concluded it."""
+    Chapel claimed violations of ...") or as an open question ("the parties dispute whether
+    ..."): the ruling never concluded it."""
     said = CONCLUDED_THAT.search(_unled(question))
     premise = said and (said.group(1) or said.group(4))
     if not premise:
@@ -971,8 +973,8 @@ def _unstated_premise(question: str, best: list[Scored], lib: Library) -> str | 
     for s in best:
         doc = lib.docs[s.doc_id]
         text = doc.text[s.start : s.end]
-        if _restates_position(text) or _reports_claim(text):
-            continue  # a party's claim is no conclusion of the court's
+        if _restates_position(text) or _reports_claim(text) or WHETHER.search(text):
+            continue  # a party's claim, or a question still open, is no conclusion of the court's
         if verify.supports(first, text, about=doc.meta.about_text(), document=doc.text):
             return None
     return f"Its premise is not in the rulings: none of the passages closest to the question says that {first}."

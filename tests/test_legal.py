@@ -137,6 +137,26 @@ def test_a_word_of_decision_inside_what_a_party_says_leaves_it_the_partys_positi
     assert not extractive._attributes_argument("Acme argues that the claim fails; we disagree and affirm.")
 
 
+def test_a_premise_a_ruling_gives_only_as_testimony_or_an_open_question_is_not_its_conclusion(testbed):
+    from rag import extractive
+
+    def scored(court: str, words: str):
+        doc_id = by_court(testbed, court)
+        text = testbed.docs[doc_id].text
+        start, end = next((s, e) for s, e in testbed.units[doc_id].sentences if words in text[s:e])
+        return extractive.Scored(doc_id, start, end, 1.0, 0.0)
+
+    asked = scored("1st Cir.", "whether Maine classified religious gatherings")  # "the parties dispute ... whether"
+    question = "Why did the First Circuit hold that Maine classified religious gatherings as essential activity?"
+    assert extractive._unstated_premise(question, [asked], testbed)
+    testified = scored("Mo. Ct. App.", "testified that she felt coerced")
+    question = "Why did the court conclude that Jagels felt coerced to take the plea offer?"
+    assert extractive._unstated_premise(question, [testified], testbed)
+    held = scored("Mo. Ct. App.", "pleas were knowing, intelligent, and voluntary and plea counsel did not coerce")
+    question = "Why did the court conclude that Jagels' pleas were knowing, intelligent, and voluntary?"
+    assert extractive._unstated_premise(question, [held], testbed) is None
+
+
 def test_according_to_a_party_is_its_position_in_testbed_rulings_even_beside_a_word_of_decision(testbed):
     from rag import extractive, legal
 
