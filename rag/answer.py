@@ -66,6 +66,7 @@ def stream(
     resolved = _resolve(question, history, filters, name, settings)
     asked = resolved.question
     hits = search(asked, k=k, filters=_within(filters, resolved.doc_ids), settings=settings)
+    hits = _beside(hits, resolved.subject, settings) if resolved.subject else hits
     clock.lap("retrieve_ms")
     lib = library(settings)
     conversation = {"question": question, "resolved": asked if resolved.changed else None, "scope": resolved.doc_ids}
@@ -107,6 +108,17 @@ def _resolve(question: str, history, filters: Filters, name: str, settings: Sett
         return search(text, filters=_within(filters, doc_ids or ()), settings=settings).passages
 
     return resolve(question, history, library(settings), searched, rewritten)
+
+
+def _beside(hits: Hits, subject: str, settings: Settings) -> Hits:
+    """The hits with the question's vector moved towards an earlier question's (`Resolved.subject`):
+    a follow-up's few words say what it asks, the earlier question what it is about."""
+    import numpy as np
+
+    from rag.index import embed_question
+
+    mixed = np.asarray(hits.qvec) + settings.answer_history_weight * np.asarray(embed_question(subject, settings))
+    return Hits(passages=hits.passages, chunks=hits.chunks, qvec=mixed / np.linalg.norm(mixed))
 
 
 def _within(filters: Filters, doc_ids: tuple[str, ...]) -> Filters:

@@ -15,7 +15,9 @@ without a model, the same way for any ruling:
 - a question that leans on the earlier turns (a pronoun, "that …", a leading "and", "what
   about", "instead", a party or court by its role: "the defendant", "the panel") stays; one
   with no content word of its own ("Why?") also takes the previous question as its subject
-  and is searched with it;
+  and is searched with it; one that has words of its own is read beside it: its sentences
+  are scored against the two questions' meanings together ("How big had it gotten?" after a
+  question about a litigation's cases), the earlier one weighing `answer_history_weight`;
 - any other question stays too, unless it names someone the conversation's documents never
   mention, or uses a word they never use that marks out other documents ("pirated" after a
   conversation about an injunction): then the history is left aside and it is answered as a
@@ -72,6 +74,7 @@ class Resolved:
     question: str  # what is searched and answered (the asked question when nothing was added)
     doc_ids: tuple[str, ...] = ()  # the conversation's documents; () means every document
     following: str | None = None  # the earlier question whose subject was carried over, if any
+    subject: str | None = None  # the earlier question a follow-up on the same documents is read beside
 
     @property
     def changed(self) -> bool:
@@ -97,7 +100,9 @@ def resolve(question: str, history: list, lib, search, rewritten: str | None = N
     if named and not set(named) <= set(focus):  # another document, unless the search keeps to this one
         stay = tuple(d for d in focus if d in named)
         keep = stay and _among_best(stay, searched, lambda t: search(t, tuple(sorted(named))))
-        return Resolved(searched, stay if keep else tuple(sorted(named)), following)
+        if keep:
+            return Resolved(searched, stay, following, None if following or rewritten else previous)
+        return Resolved(searched, tuple(sorted(named)), following)
     if not focus:
         return Resolved(text)
     if SWITCH.search(question) and not named:  # "Turning to …": stays only if its own search finds this document
@@ -105,7 +110,7 @@ def resolve(question: str, history: list, lib, search, rewritten: str | None = N
         return Resolved(searched, focus, following) if keep else Resolved(text)
     leans = rewritten is None and (_leans(question) or own < OWN_TERMS)
     if named or leans or not _foreign(text, focus, lib.vocabulary):
-        return Resolved(searched, focus, following)
+        return Resolved(searched, focus, following, None if following or rewritten else previous)
     return Resolved(text)
 
 

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     answer_keep_within: float = Field(
         0.45, ge=0, description="Further sentences must score within this of the best one"
     )
+    answer_history_weight: float = Field(
+        0.3, ge=0, description="A follow-up's sentences are scored beside the previous question, at this weight"
+    )
     answer_pool: int = Field(30, ge=1, le=200, description="Sentences are drawn from this many best chunks")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
     max_file_mb: float = Field(

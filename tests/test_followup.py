@@ -140,3 +140,23 @@ def test_a_question_that_refers_to_a_party_or_court_by_its_role_leans_on_the_con
         assert _leans(question), question
     for question in ("What did the Seventh Circuit decide in Lopez v. Thurmer?", "Was a defendant's plea valid?"):
         assert not _leans(question), question
+
+
+def test_a_follow_up_with_words_of_its_own_is_read_beside_the_previous_question(testbed_settings):
+    import importlib
+
+    from rag.models import Filters
+
+    answering = importlib.import_module("rag.answer")  # the module, not the function `rag.answer`
+    here, there = RULINGS[0], RULINGS[1]
+    (first,) = converse([f"What did the court decide in {title(here, testbed_settings)}?"], testbed_settings)
+
+    def resolve(question: str):
+        return answering._resolve(question, [first], Filters(), "extractive", testbed_settings)
+
+    same = resolve("What standard of review applied?")
+    assert same.doc_ids == (here,) and same.subject == first.question and same.following is None
+    why = resolve("Why?")  # no words of its own: the previous question is searched with it instead
+    assert why.following == first.question and why.subject is None
+    switched = resolve(f"And in {title(there, testbed_settings)}, what did the court decide?")
+    assert switched.doc_ids == (there,) and switched.subject is None
