@@ -592,6 +592,7 @@ def _starts_paragraph(row: Row, prev: Row, left: float, right: float, prev_opens
     return not (prev_opens and (indent < first_line_indent or (filled and indent <= INCH)))
 
 
+ELLIPSIS = re.compile(r"\.\s?\.\s?\.")  # ". . ." or "...", where a quotation leaves words out
 # English words no sentence ends on: articles, prepositions, conjunctions, and "is" of "... is"
 # / "DENIED." (a disposition set on a line of its own).
 OPEN_ENDINGS = frozenset(
@@ -606,8 +607,9 @@ def _continues(line: str, nxt: str) -> bool:
     line of a numbered list, but not with a caption's "v." between the parties; this one ends on a
     comma and the next opens with a parenthesis ("in the amount of $1,000," / "(ECF No. 12), is
     GRANTED;"); or this one ends on a word no sentence ends on ("filed suit on" / "March 3, 2010",
-    "the motion is" / "DENIED.", a line in capitals that would otherwise be a heading)."""
-    if line.endswith(",") and nxt.startswith("("):
+    "the motion is" / "DENIED.", a line in capitals that would otherwise be a heading); or the
+    next one opens with an ellipsis (". . . .”)": a quotation cut short goes on)."""
+    if (line.endswith(",") and nxt.startswith("(")) or ELLIPSIS.match(nxt):
         return True
     last = re.search(r"([^\W\d_]+)(,?)$", line)
     if not last:
