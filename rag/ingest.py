@@ -139,9 +139,10 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _opens_sentence(piece: str) -> bool:
     """Whether a piece Punkt split off begins a sentence: not a lower-case word, a digit, "¶" or
-    "§", nor the rest of an ellipsis (". . . choose to withdraw"), at which Punkt breaks too."""
+    "§", nor the rest of an ellipsis (". . . choose to withdraw"), at which Punkt breaks too, nor
+    a comma, semicolon or closing bracket (", Inc., the jury awarded ...")."""
     first = piece.lstrip("“\"'‘([")[:1]
-    return bool(first) and (first.isupper() or not first.isalnum()) and first not in "¶§."
+    return bool(first) and (first.isupper() or not first.isalnum()) and first not in "¶§.,;:)]"
 
 
 def build_units(doc: Document, settings: Settings) -> Units:

@@ -167,15 +167,16 @@ def test_a_sentence_that_goes_on_past_the_footnotes_at_the_foot_of_its_page_is_o
 
 @pytest.mark.parametrize("ruling", ["ca4_weintraub", "ca10_triplet"])
 def test_an_ellipsis_inside_a_quotation_does_not_end_the_sentence(ruling):
-    """Rulings cut quotations with ". . ." (Bluebook R5.3); Punkt breaks at each of its periods.
-    Every sentence opens like one: none begins with the rest of an ellipsis."""
+    """Rulings cut quotations with ". . ." (Bluebook R5.3); Punkt breaks at each of its periods,
+    and after a citation before "; see also". Every sentence opens like one: none begins with
+    the rest of an ellipsis, a semicolon or a comma."""
     from conftest import ruling_file
     from rag.ingest import split_sentences
 
     text, layout, _ = read_pdf(ruling_file(ruling))
     sentences = [text[s:e] for _, a, b in layout.paragraphs for s, e in split_sentences(text, a, b)]
     assert sum(". . ." in s for s in sentences) >= 2
-    assert not [s for s in sentences if s.lstrip("“\"'‘([").startswith(".")]
+    assert not [s for s in sentences if s.lstrip("“\"'‘([").startswith(tuple(".,;:)]"))]
 
 
 @pytest.mark.parametrize(
