@@ -456,6 +456,9 @@ def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbe
         holding = extractive._separate_opinion("What did the court hold?", marks, settings)
         other = extractive._separate_opinion("What did Judge Nobody say in dissent?", marks, settings)
         assert asks.search(f"Did any judge write separately in {doc_id}?")
+        differently = extractive._separate_opinion("Did anyone on the panel see it differently?", marks, settings)
+        assert differently(inside) == settings.answer_type_bonus
+        assert not asks.search("Why did the court disagree with the district court?")
         assert about_it(inside) == settings.answer_type_bonus and about_it(outside) == 0.0
         assert holding(inside) == -settings.answer_argument_penalty and holding(outside) == 0.0
         assert other(inside) == settings.answer_type_bonus  # no author of this ruling named: any separate opinion
