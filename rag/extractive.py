@@ -429,7 +429,8 @@ def _quoted(words: list[str]) -> str:
 
 
 def _candidates(hits: Hits, lib: Library, about: set[str], pool: int) -> dict[str, set[int]]:
-    """Sentence indices to score, per document: every one of the documents the question is about, else those of the best chunks."""
+    """Sentence indices to score, per document: every one of the documents the question is
+    about, else those of the best chunks."""
     if about:
         return {d: set(range(len(lib.units[d].sentences))) for d in about}
     out: dict[str, set[int]] = {}
