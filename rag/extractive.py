@@ -84,7 +84,8 @@
    not: that is its yes or no; so does a question asking how a whole appeal, case or motion
    came out ("How did the court resolve the appeal?"). One asking only that of the ruling it is
    about ("What did the Seventh Circuit decide in Roe?") leaves no word to match: it is
-   answered with the disposition.
+   answered with the disposition. So is "Who wrote it?" of one ruling: it opens with the line
+   naming the author that ingest found ("ROVNER, Circuit Judge.", "PER CURIAM").
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -187,6 +188,10 @@ ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), 
 PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on what|in what)\b", re.I)  # not yes/no
 SECOND_YES_NO = re.compile(r",\s+and\s+(?:did|does|do|was|were|is|are|has|have|had|could|would|will)\s", re.I)
 CONDITIONAL = re.compile(r"\b(?:if|unless|whether|until|once)\b(?!.*[.;:])", re.I)
+AUTHOR_ASKED = re.compile(  # "Who wrote it?", "Which judge authored the opinion?", "Who decided the appeal?"
+    r"^\W*(?:who|which\s+(?:judge|justice)|what\s+judge)\b[^?]*?\b(?:wrote|write|authored|signed|delivered|penned|decided)\b",
+    re.I,
+)
 WHETHER = re.compile(r"\bwhether\b", re.I)  # "the parties dispute whether X": X is asked, not stated
 CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|nevertheless|yet)\b", re.I)  # what follows is not what went before
 PROPOSES = re.compile(r"\b(?:recommend|request|ask|urge|move|propose|suggest|pray|seek|demand)\w*\b(?!.*[.;:])", re.I)
@@ -241,8 +246,9 @@ def extract(
     ranked = _rank(question, hits, _candidates(hits, lib, about, settings.answer_pool), named, lib, settings)
     ranked = [s for s in _of_expected_type(question, ranked, lib) if (s.doc_id, s.start, s.end) not in shown]
     relevant = [s for s in ranked if s.own >= settings.answer_min_score]
-    if not relevant and (outcome := _outcome_alone(question, ranked, lib, about)):
-        return [outcome], None
+    author = _author_line(question, ranked, lib, about)
+    if not relevant and (alone := author or _outcome_alone(question, ranked, lib, about)):
+        return [alone], None
     if not relevant:
         return [], "None of their passages addresses the question closely enough."
     best = relevant[:3]
@@ -255,6 +261,7 @@ def extract(
     rival = _opposing(chosen[0], relevant, lib)
     disposition = _disposition(question, chosen, ranked, lib, about)
     chosen = [disposition, *(s for s in chosen if s != disposition)] if disposition else chosen
+    chosen = [author, *(s for s in chosen if s != author)] if author else chosen
     return chosen + ([rival] if rival and rival not in chosen else []), None
 
 
@@ -1081,6 +1088,28 @@ def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set
     if lib.docs[doc_id].meta.kind != "ruling" or lib.vocabulary.foreign_names(question, doc_id):
         return None
     return _first_disposition(ranked, doc_id, lib)
+
+
+def _author_line(question: str, ranked: list[Scored], lib: Library, about: set[str]) -> Scored | None:
+    """For a question asking who wrote or decided the one ruling it is about ("Who wrote it?",
+    which leaves no word to match), the ruling's own line naming its author: the line that opens
+    with the judge ingest found ("ROVNER, Circuit Judge.", "James M. Dowd, Judge"), else another
+    naming them in office ("... and James M. Dowd, J."), else the panel line; "PER CURIAM", or
+    "JUSTICE ROE delivered the opinion of the Court." when ingest found no judge."""
+    if len(about) != 1 or not AUTHOR_ASKED.match(_unled(question)):
+        return None
+    doc = lib.docs[next(iter(about))]
+    lines = [(s, doc.text[s.start : s.end]) for s in ranked if s.doc_id == doc.meta.id]
+    surname = re.escape(doc.meta.judge.split()[-1]) if doc.meta.judge else None
+    if surname is None:
+        ways = [re.compile(r"\bdelivered the opinion\b", re.I)]
+    else:
+        office = rf"\b{surname},\s+(?:\w+\s+){{0,2}}(?:Judge|Justice|J\.)(?!s)|\bdelivered the opinion|^\W*per curiam"
+        opens = rf"^\W*(?:(?:Chief\s+)?Justice\s+)?(?:[\w.]+\s+){{0,3}}?{surname}\b"
+        ways = [re.compile(f"(?={opens})(?=.*(?:{office}))", re.I), re.compile(office, re.I)]
+        ways.append(legal.answer_types()["judges"][1])  # the panel line, when no line names the author
+        lines = [(s, text) for s, text in lines if re.search(rf"\b{surname}\b", text, re.I)]
+    return next((s for way in ways for s, text in lines if way.search(text)), None)
 
 
 def _first_disposition(ranked: list[Scored], doc_id: str, lib: Library) -> Scored | None:

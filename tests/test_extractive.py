@@ -80,6 +80,20 @@ def test_a_search_kept_to_one_ruling_is_answered_from_all_of_its_sentences(rulin
     assert best.start >= rulings.units[ruling].sentences[caption.sentences[1] - 1][1]  # after the caption chunk
 
 
+@pytest.mark.parametrize(
+    "prefix, question, says",
+    [
+        ("alvarado", "Who wrote it?", "SUSAN ILLSTON"),  # a district judge's signature
+        ("wilson", "Which judge wrote the opinion?", "PER CURIAM"),  # a circuit's per curiam
+        ("nelson", "Who decided the appeal?", "PER CURIAM"),  # a Rule 36 judgment
+    ],
+)
+def test_who_wrote_the_ruling_a_conversation_is_about_is_answered_with_its_author_line(rulings, prefix, question, says):
+    """ "Who wrote it?" has no word to match: the ruling's own line naming the author ingest found answers it."""
+    chosen, reason = ask(rulings, question, only=doc_id(rulings, prefix))
+    assert reason is None and says.lower() in chosen[0][1].lower(), chosen
+
+
 def test_the_rulings_using_a_word_are_read_off_the_bm25_index_as_off_their_texts(rulings):
     """What the answerer asks of the whole corpus ("does any ruling use this word?") comes from
     the BM25 postings; the same answer as reading every ruling, for every word they use."""
