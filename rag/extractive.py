@@ -84,8 +84,10 @@
    not: that is its yes or no; so does a question asking how a whole appeal, case or motion
    came out ("How did the court resolve the appeal?"). One asking only that of the ruling it is
    about ("What did the Seventh Circuit decide in Roe?") leaves no word to match: it is
-   answered with the disposition. So is "Who wrote it?" of one ruling: it opens with the line
-   naming the author that ingest found ("ROVNER, Circuit Judge.", "PER CURIAM").
+   answered with the disposition, and so is a yes/no question about it that no sentence
+   answers closely ("Did she let them have it?"), unless it asks what came later. "Who wrote
+   it?" of one ruling opens with the line naming the author that ingest found ("ROVNER,
+   Circuit Judge.", "PER CURIAM").
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -189,9 +191,11 @@ PRESUPPOSES = re.compile(r"^\W*(why|how|what|when|where|which|who|whom|whose|on 
 SECOND_YES_NO = re.compile(r",\s+and\s+(?:did|does|do|was|were|is|are|has|have|had|could|would|will)\s", re.I)
 CONDITIONAL = re.compile(r"\b(?:if|unless|whether|until|once)\b(?!.*[.;:])", re.I)
 AUTHOR_ASKED = re.compile(  # "Who wrote it?", "Which judge authored the opinion?", "Who decided the appeal?"
-    r"^\W*(?:who|which\s+(?:judge|justice)|what\s+judge)\b[^?]*?\b(?:wrote|write|authored|signed|delivered|penned|decided)\b",
+    r"^\W*(?:who|which\s+(?:judge|justice)|what\s+judge)\b[^?]*?"
+    r"\b(?:wrote|write|authored|signed|delivered|penned|decided)\b",
     re.I,
 )
+LATER = re.compile(r"\b(?:after|afterwards?|later|eventually|end(?:ed|s)?\s+up|subsequently|ultimately|since)\b", re.I)
 WHETHER = re.compile(r"\bwhether\b", re.I)  # "the parties dispute whether X": X is asked, not stated
 CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|nevertheless|yet)\b", re.I)  # what follows is not what went before
 PROPOSES = re.compile(r"\b(?:recommend|request|ask|urge|move|propose|suggest|pray|seek|demand)\w*\b(?!.*[.;:])", re.I)
@@ -1079,10 +1083,14 @@ def _disposition(
 
 
 def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set[str]) -> Scored | None:
-    """For a question asking only how the one ruling it is about came out ("What did the Seventh
-    Circuit decide in Roe?"), which leaves no word to match, the ruling's own disposition; none
-    when it names anyone else ("... in Doe v. Acme?", a case the ruling cites)."""
-    if len(about) != 1 or not _asks_outcome(question, names_ruling=True):
+    """For a question that no sentence of the one ruling it is about answers closely, asking only
+    how it came out ("What did the Seventh Circuit decide in Roe?", which leaves no word to
+    match) or asking yes or no in other words than the ruling's ("Did she let them have it?"
+    of an order denying a motion to quash), the ruling's own disposition; none when it names
+    anyone else ("... in Doe v. Acme?", a case the ruling cites) or asks what came later ("Did
+    he end up getting a new trial?")."""
+    yes_no = bool(YES_NO.match(_unled(question))) and not LATER.search(question)
+    if len(about) != 1 or not (yes_no or _asks_outcome(question, names_ruling=True)):
         return None
     doc_id = next(iter(about))
     if lib.docs[doc_id].meta.kind != "ruling" or lib.vocabulary.foreign_names(question, doc_id):

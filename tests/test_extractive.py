@@ -94,6 +94,17 @@ def test_who_wrote_the_ruling_a_conversation_is_about_is_answered_with_its_autho
     assert reason is None and says.lower() in chosen[0][1].lower(), chosen
 
 
+def test_a_yes_or_no_about_the_ruling_in_other_words_is_answered_with_its_disposition(rulings):
+    """ "Did she let them have it?" of an order denying a motion to quash (a conversation's
+    follow-up) matches no sentence closely; its yes or no is the ruling's disposition. What came
+    later is not in the ruling."""
+    alvarado = doc_id(rulings, "alvarado")
+    chosen, reason = ask(rulings, "Did she let them have it?", only=alvarado)
+    assert reason is None and "DENIED" in chosen[0][1], chosen
+    chosen, reason = ask(rulings, "Did they end up settling the case later?", only=alvarado)
+    assert reason and not chosen
+
+
 def test_the_rulings_using_a_word_are_read_off_the_bm25_index_as_off_their_texts(rulings):
     """What the answerer asks of the whole corpus ("does any ruling use this word?") comes from
     the BM25 postings; the same answer as reading every ruling, for every word they use."""
