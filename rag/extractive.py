@@ -42,7 +42,7 @@
    party's position ("The plaintiff argues ...", "According to Acme, ...") and the question
    does not ask what was argued (one asking what the court made of an argument does not): it
    restates the dispute rather than resolving it; `frames_issue` is 1 for a sentence stating
-   the question to decide ("The only issue on appeal is whether ...", rag/legal.toml [issues])
+   the question to decide ("The issue on appeal is whether ...", rag/legal.toml [issues])
    when the question does not ask what the issue was: it repeats the question's words without
    answering it (a sentence doing both loses the larger penalty only); `cites_authority` is 1
    for a sentence citing a case or the record ("550 U.S. 544", "Id.", "See ...": rag/legal.toml
@@ -86,8 +86,8 @@
    about ("What did the Seventh Circuit decide in Roe?") leaves no word to match: it is
    answered with the disposition, and so is a yes/no question about it that no sentence
    answers closely ("Did she let them have it?"), unless it asks what came later. "Who wrote
-   it?" of one ruling opens with the line naming the author that ingest found ("ROVNER,
-   Circuit Judge.", "PER CURIAM").
+   it?" of one ruling opens with the line naming the author that ingest found ("ROE, Circuit
+   Judge:", "PER CURIAM").
 
 The weights and the floor are settings (`RAG_ANSWER_*`), calibrated by `evals/calibrate.py`
 on the tuning halves of the gold sets. A refusal still carries the closest passages.
@@ -776,13 +776,13 @@ def _cites_authority(sentence: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _frames_issue(sentence: str) -> bool:
-    """Whether a sentence states the question to be decided ("The only issue on appeal is
+    """Whether a sentence states the question to be decided ("The issue on appeal is
     whether ...") rather than deciding it."""
     return bool(legal.issue_patterns()[0].search(sentence)) and not _states_holding(sentence)
 
 
 def _asks_issue(question: str) -> bool:
-    """Whether the question asks what the issue was ("What was the only issue on appeal?")."""
+    """Whether the question asks what the issue was ("What was the issue on appeal?")."""
     return bool(legal.issue_patterns()[1].search(sentences_of(question)[-1]))
 
 
@@ -1100,24 +1100,23 @@ def _outcome_alone(question: str, ranked: list[Scored], lib: Library, about: set
 
 def _author_line(question: str, ranked: list[Scored], lib: Library, about: set[str]) -> Scored | None:
     """For a question asking who wrote or decided the one ruling it is about ("Who wrote it?",
-    which leaves no word to match), the ruling's own line naming its author: the line that opens
-    with the judge ingest found ("ROVNER, Circuit Judge.", "James M. Dowd, Judge"), else another
-    naming them in office ("... and James M. Dowd, J."), else the panel line; "PER CURIAM", or
-    "JUSTICE ROE delivered the opinion of the Court." when ingest found no judge."""
+    which leaves no word to match), the ruling's own line naming its author, as rag/legal.toml
+    writes them: the line opening the court's opinion ([opinions] `court`: "ROE, Circuit Judge:",
+    "JUSTICE ROE delivered the opinion of the Court."), else a line that opens with the judge
+    ingest found and names a judge ([answer_types.judges]: "ROE, Circuit Judge.", "Jane Roe,
+    Judge", "PER CURIAM"), else any such line naming them (the panel's)."""
     if len(about) != 1 or not AUTHOR_ASKED.match(_unled(question)):
         return None
     doc = lib.docs[next(iter(about))]
     lines = [(s, doc.text[s.start : s.end]) for s in ranked if s.doc_id == doc.meta.id]
-    surname = re.escape(doc.meta.judge.split()[-1]) if doc.meta.judge else None
-    if surname is None:
-        ways = [re.compile(r"\bdelivered the opinion\b", re.I)]
-    else:
-        office = rf"\b{surname},\s+(?:\w+\s+){{0,2}}(?:Judge|Justice|J\.)(?!s)|\bdelivered the opinion|^\W*per curiam"
-        opens = rf"^\W*(?:(?:Chief\s+)?Justice\s+)?(?:[\w.]+\s+){{0,3}}?{surname}\b"
-        ways = [re.compile(f"(?={opens})(?=.*(?:{office}))", re.I), re.compile(office, re.I)]
-        ways.append(legal.answer_types()["judges"][1])  # the panel line, when no line names the author
+    opening, names_judge = legal.opinion_patterns()[1], legal.answer_types()["judges"][1]
+    ways = [opening.search]
+    if doc.meta.judge:
+        surname = re.escape(doc.meta.judge.split()[-1])
         lines = [(s, text) for s, text in lines if re.search(rf"\b{surname}\b", text, re.I)]
-    return next((s for way in ways for s, text in lines if way.search(text)), None)
+        opens = re.compile(rf"^\W*(?:(?:Chief\s+)?Justice\s+)?(?:[\w.]+\s+){{0,3}}?{surname}\b", re.I)
+        ways += [lambda text: opens.search(text) and names_judge.search(text), names_judge.search]
+    return next((s for way in ways for s, text in lines if way(text)), None)
 
 
 def _first_disposition(ranked: list[Scored], doc_id: str, lib: Library) -> Scored | None:
