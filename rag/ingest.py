@@ -44,6 +44,7 @@ SHAPING = "_shaping.json"  # in the store: the settings and pipeline version tha
 
 
 HEADING_NUMBER = re.compile(r"^(\(?[ivx]+\)|[A-Z0-9]{1,2}\.)\s")
+BRACKET_WORDS = 6  # a sentence ending this few words after "(" it leaves open was cut in a citation
 
 
 @dataclass(frozen=True)
@@ -126,15 +127,24 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
     A piece that does not begin like a sentence (lower case, a digit, "¶") is joined to the
     sentence before it: Punkt breaks after abbreviations it does not know ("Expert Zhao ¶¶ 2-3").
+    So is one after a bracket just opened: Punkt also breaks after abbreviations it knows when a
+    capital follows ("(Mot. Reconsider., ECF No. 158)", "(D. Me. Jan. 9, 2006)").
     """
     spans: list[tuple[int, int]] = []
     for s, e in _punkt().span_tokenize(text[start:end]):
         piece = text[start + s : start + e]
-        if spans and not _opens_sentence(piece):
+        if spans and (not _opens_sentence(piece) or _opens_bracket(text[spans[-1][0] : spans[-1][1]])):
             spans[-1] = (spans[-1][0], start + e)
         else:
             spans.append((start + s, start + e))
     return spans
+
+
+def _opens_bracket(sentence: str) -> bool:
+    """Whether a sentence ends a few words after a bracket it leaves open ("... reconsideration
+    (Mot."): a citation in parentheses, not the end of a sentence."""
+    opened = sentence.rfind("(")
+    return opened >= 0 and ")" not in sentence[opened:] and len(sentence[opened:].split()) <= BRACKET_WORDS
 
 
 def _opens_sentence(piece: str) -> bool:

@@ -180,6 +180,25 @@ def test_an_ellipsis_inside_a_quotation_does_not_end_the_sentence(ruling):
 
 
 @pytest.mark.parametrize(
+    "ruling, cited",
+    [
+        ("scanlon_v_lawson", "(Mot. Reconsider., ECF No. 158)"),  # a paper of the case, cited in parentheses
+        ("cadc_us_v_vinton", "(D. Me. Jan. 9, 2006)"),  # a court and a date
+    ],
+)
+def test_a_citation_in_parentheses_does_not_end_the_sentence(ruling, cited):
+    """Punkt breaks after an abbreviation it knows when a capital follows ("(Mot. Reconsider.");
+    a sentence does not end a few words after a bracket it has just opened."""
+    from conftest import ruling_file
+    from rag.ingest import split_sentences
+
+    text, layout, _ = read_pdf(ruling_file(ruling))
+    at = text.index(cited)
+    a, b = next((a, b) for _, a, b in layout.paragraphs if a <= at < b)
+    assert any(s <= at and at + len(cited) <= e for s, e in split_sentences(text, a, b))
+
+
+@pytest.mark.parametrize(
     "ruling, sentence",
     [  # across a page break; a block quote's justified lines; a numbered item of an order
         ("ca2_gildernew", "Plaintiff further contends that nothing in the legislative history surrounding § 1427"),
