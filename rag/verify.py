@@ -48,9 +48,13 @@ log = logging.getLogger(__name__)
 SUPPORT_OVERLAP = 0.5
 MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
 # English negation, and how many words after it it reaches ("did not promptly appeal").
-NEGATIONS = frozenset("not no never neither nor none nothing cannot without lacks lacked lack".split())
+NEGATIONS = frozenset("not no never neither nor none nothing nobody nowhere cannot without lacks lacked lack".split())
 # Verbs that negate what follows only with "to": "refused to pay" (but "the talks failed and ...").
 NEGATING_VERBS = frozenset("fail fails failed failure refuse refuses refused decline declines declined".split())
+# Verbs that negate what follows as a denial of a fact: "denied being coerced", "denies having
+# known" (but "denied the motion", "denied that request" deny no fact).
+DENYING_VERBS = frozenset("deny denies denied denying".split())
+DENIED_FACT = frozenset("being having".split())
 PREVENTING = frozenset(
     "keep keeps kept prevent prevents prevented preclude precludes precluded bar bars barred prohibit prohibits prohibited".split()
 )
@@ -61,11 +65,12 @@ PREVENTING = frozenset(
 DENYING = frozenset(
     "insufficient inadequate unable bereft absent absence unsafe excludes excluded exclude impossible "
     "improper unavailing unwarranted unfounded untimely bars barred precludes precluded forecloses "
-    "foreclosed".split()
+    "foreclosed innocent".split()
 )
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
+LIST_ITEM_WORDS = 3  # a clause this short after one ending under a negation is an item of its list
 # Words of time and place that relate what a negation governs, not say it: "could not rescind
 # before closing" denies rescinding, not "before".
 RELATIONS = frozenset("before after during since until while upon within".split())
@@ -106,7 +111,16 @@ ABSOLUTES = {
     "altogether": "entirely",
     "automatically": "automatically",
     "categorically": "categorically",
+    "at all": "any",
 }
+# What a passage may say for "only": "Cisco is limited to cross examination" backs "only to cross-examine".
+LIMITED_TO = re.compile(r"\b(?:limited|restricted|confined)\s+to\b", re.I)
+# A sentence denying the one before it in a word ("It was not."): that one asserts nothing.
+ELLIPTICAL_NOT = re.compile(
+    r"(?:it|that|this|he|she|they|we|i)\s+(?:was|is|were|are|did|does|do|had|has|have|could|would|can|will|should)"
+    r"\s*(?:not|n[’']t)\s*[.!?]?",
+    re.I,
+)
 RESTRICTING_ONLY = re.compile(r"\bonly(?=\s+(?:[$€£\d]|(?:for|because|after|when|if|as|until)\b))", re.I)
 QUALIFIERS = frozenset("nearly almost virtually substantially practically not".split())
 JUDGE_NAMES = re.compile(
@@ -312,7 +326,8 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
         _outcome_conflicts(sentence, cited) + _negation_conflicts(sentence, cited) + _prefix_antonyms(sentence, cited)
     )
     found += _role_conflicts(sentence, cited, about) + _binding_conflicts(sentence, cited, about)
-    theirs = {ABSOLUTES[w] for w in _absolutes(cited)}
+    theirs = {ABSOLUTES[w] for w in _absolutes(cited)} | ({"only"} if LIMITED_TO.search(cited) else set())
+    theirs |= {"any"} if re.search(r"\bany\b", cited, re.I) else set()
     return found + [w for w in _absolutes(sentence) if ABSOLUTES[w] not in theirs]
 
 
@@ -362,20 +377,36 @@ def _negation_conflicts(sentence: str, cited: str) -> list[str]:
     return out
 
 
-def _polarities(text: str) -> dict[str, set]:
-    """For each content word (stemmed), at each occurrence: True where a negation governs it (the
-    words after "not", "never", "failed to" ..., the noun after "no", what follows "no evidence
-    that"), False in a clause without any negation, None otherwise (a clause with a negation
-    elsewhere, or a phrase hyphenated into a name: "the abuse-of-discretion standard"
-    asserts no abuse). Names are not negated."""
+def _polarities(text: str, by_word: bool = False) -> dict[str, set]:
+    """For each content word (stemmed; as written with `by_word`), at each occurrence: True where
+    a negation governs it (the words after "not", "never", "failed to" ..., the noun after "no",
+    what follows "no evidence that"), False in a clause without any negation, None otherwise (a
+    clause with a negation elsewhere, a sentence the next one denies: "X was coercion. It was
+    not.", or a phrase hyphenated into a name: "the abuse-of-discretion standard" asserts no
+    abuse). Names are not negated."""
     out: dict[str, set] = {}
     text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o evidence": the court's alteration, read through
     text = re.sub(r"(?<=\w)(?:\(\w{1,4}\))+", "", text)  # "§ 1635(a)", "Rule 12(b)(6)": no parenthetical
-    for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", text, flags=re.I):
-        tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", clause)
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    clauses = [
+        (clause, k + 1 < len(sentences) and bool(ELLIPTICAL_NOT.fullmatch(sentences[k + 1].strip())))
+        for k, sentence in enumerate(sentences)
+        for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", sentence, flags=re.I)
+    ]
+    words = [re.findall(r"[A-Za-z][A-Za-z'’-]*", clause) for clause, _ in clauses]
+    closing = [  # "or witnesses", not a verb of its own: "..., and affirmed"
+        len(w) <= LIST_ITEM_WORDS
+        and [t.lower() for t in w[:1]] in (["or"], ["nor"], ["and"])
+        and not any(t.lower().endswith("ed") or t.lower() in _disposition_words() for t in w[1:])
+        for w in words
+    ]
+    carried = False  # the last clause ended under a negation: "no transcript, discovery, or witnesses"
+    for k, (tokens, (clause, denied)) in enumerate(zip(words, clauses)):
         lowered = [t.lower() for t in tokens]
         stems = terms_many(lowered) if tokens else []
-        governed, negated = set(), False
+        # an item of the negated list: short, and closing it or just before the item that does
+        listed = carried and len(tokens) <= LIST_ITEM_WORDS and (closing[k] or (k + 1 < len(words) and closing[k + 1]))
+        governed, negated = set(range(len(tokens))) if listed else set(), denied or listed
         for n, token in enumerate(lowered):
             reach = _negation_reach(lowered, n)
             negated |= reach > 0 or token in DENYING
@@ -383,11 +414,12 @@ def _polarities(text: str) -> dict[str, set]:
                 if lowered[i] == "until":  # "not … until after": a time, not a negation
                     break
                 governed.add(i)
+        carried = bool(tokens) and len(tokens) - 1 in governed
         for i, stem in enumerate(stems):
             if stem and lowered[i] not in NEGATIONS | RELATIONS and not (i and tokens[i][:1].isupper()):
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
                 named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
-                out.setdefault(stem[0], set()).add(
+                out.setdefault(lowered[i] if by_word else stem[0], set()).add(
                     True if i in governed else (None if (negated and not asserted) or named else False)
                 )
     return out
@@ -402,6 +434,8 @@ def _negation_reach(tokens: list[str], at: int) -> int:
         return NEGATION_REACH if after == "to" else 0
     if word == "rather" and after == "than":  # "a right to move, rather than to be resentenced"
         return 1 + NEGATION_REACH
+    if word in DENYING_VERBS:  # "denied being coerced", not "denied the motion"
+        return NEGATION_REACH + 1 if after in DENIED_FACT else 0
     if word in PREVENTING:  # "prevents us from reaching the merits"
         return NEGATION_REACH if "from" in tokens[at + 1 : at + 3] else 0
     if not (word in NEGATIONS or word.endswith(("n't", "n’t"))):
@@ -415,16 +449,18 @@ def _negation_reach(tokens: list[str], at: int) -> int:
 
 def _prefix_antonyms(sentence: str, cited: str) -> list[str]:
     """ "unreasonable" said of what the passage calls "reasonable", or "sufficient" of what it
-    calls "insufficient", each side in a clause without a negation."""
-    ours, theirs = _polarities(sentence), _polarities(cited)
+    calls "insufficient", each side in a clause without a negation; compared as stems and as
+    written ("untimely" is not "timely" stemmed)."""
     out = []
-    for word, polarity in ours.items():
-        if polarity != {False} or word in theirs:
-            continue
-        base = next((word[len(p) :] for p in NEGATING_PREFIXES if word.startswith(p) and len(word) - len(p) >= 5), None)
-        prefixed = [p + word for p in NEGATING_PREFIXES if len(word) >= 5 and theirs.get(p + word) == {False}]
-        if (base and theirs.get(base) == {False}) or prefixed:
-            out.append(word)
+    for by_word in (False, True):
+        ours, theirs = _polarities(sentence, by_word), _polarities(cited, by_word)
+        for word, polarity in ours.items():
+            if polarity != {False} or word in theirs or word in out:
+                continue
+            prefix = next((p for p in NEGATING_PREFIXES if word.startswith(p) and len(word) - len(p) >= 5), "")
+            prefixed = [p + word for p in NEGATING_PREFIXES if len(word) >= 5 and theirs.get(p + word) == {False}]
+            if (prefix and theirs.get(word[len(prefix) :]) == {False}) or prefixed:
+                out.append(word)
     return out + _with_or_without(sentence, cited)
 
 
@@ -611,7 +647,18 @@ def _absolutes(text: str) -> set[str]:
     "only for a closed period", "only because ..."): the numbers and words are checked anyway."""
     text = RESTRICTING_ONLY.sub(" ", text)
     words = re.findall(r"[a-z]+", text.lower())
-    return {w for i, w in enumerate(words) if w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS)}
+    found = set()
+    for i, w in enumerate(words):
+        if w == "all" and i and words[i - 1] == "at":
+            found.add("at all")  # "no crime at all": what "any crime" says
+        elif w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS):
+            found.add(w)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _disposition_words() -> frozenset[str]:
+    return frozenset(f for d in legal.dispositions().values() for f in d["forms"])
 
 
 @lru_cache(maxsize=1)

@@ -263,3 +263,81 @@ def test_a_court_rule_a_citation_abbreviates_may_be_named_in_full():
     cited = passage("cafc_nelson", "AFFIRMED", "36")
     assert check("cafc_nelson", "The Federal Circuit affirmed under Federal Circuit Rule 36.", cited)
     assert not check("cafc_nelson", "The Federal Circuit affirmed under Federal Circuit Rule 37.", cited)
+
+
+def test_a_prefixed_antonym_is_caught_as_written_not_only_as_stemmed():
+    # N.D. Cal.: "untimely" stems apart from "timely"; the court found the motion untimely.
+    cited = passage("china_fortune", "Because the motion for pre-judgment interest", "untimely.")
+    assert check(
+        "china_fortune",
+        "The court held the motion for pre-judgment interest untimely, since it came more than 28 days after judgment.",
+        cited,
+    )
+    wrong = check("china_fortune", "The court found the motion for pre-judgment interest timely.", cited)
+    assert not wrong and "timely" in wrong.conflicts
+
+
+def test_a_sentence_the_next_one_denies_asserts_nothing():
+    # Mo. Ct. App.: "... into coercion. It was not." says that it was not coercion.
+    cited = passage("mo_ctapp_jagels", "Jagels seeks to convert", "It was not.")
+    assert check(
+        "mo_ctapp_jagels",
+        "The appellate court concluded that plea counsel's accurate account of the stark choice Jagels faced was not coercion.",
+        cited,
+    )
+
+
+def test_a_negation_reaches_every_item_of_its_list_and_no_further():
+    # 1st Cir.: "no discovery was conducted ...; no witnesses were called" is "no transcript, discovery, or witnesses".
+    cited = passage("ca1_calvary", "The district court heard the parties only", "her opposition.")
+    assert check(
+        "ca1_calvary",
+        "The district court held only a telephone conference, with no verbatim record, discovery, or witnesses.",
+        cited,
+    )
+    assert not check("ca1_calvary", "The district court heard witnesses before ruling on the motion.", cited)
+    # 6th Cir.: "not arbitrary and capricious, and affirmed": the verb after the list is asserted.
+    cited = passage("ca6_balmert", "Concluding that Balmert received", "we affirm.")
+    assert check(
+        "ca6_balmert",
+        "The Sixth Circuit found the benefits determination not arbitrary and capricious, and affirmed.",
+        cited,
+    )
+
+
+def test_words_that_deny_without_not_are_read_as_denials():
+    # N.C.: "no factual dispute" is what "nobody disputes" says.
+    cited = passage(
+        "nc_supreme_gift", "Accordingly, we hold that whether chance or skill predominates", "game is played."
+    )
+    assert check(
+        "nc_supreme_gift",
+        "Where nobody disputes how the game is played, whether skill or chance predominates is reviewed de novo.",
+        cited,
+    )
+    # Mo. Ct. App.: she "denied being coerced" where her petition says she "had not been coerced".
+    cited = passage("mo_ctapp_jagels", "In her petition to enter a guilty plea", "enter the pleas.")
+    assert check("mo_ctapp_jagels", "In her plea petition Jagels denied being coerced or threatened.", cited)
+    # 7th Cir.: "no crime at all" is "innocent of any crime"; the same without "any" is an overclaim.
+    from rag.verify import conflicts
+
+    cited = passage("ca7_lopez", "The decision appears to have been strategic", "any crime.")
+    assert not conflicts(
+        "Counsel's choice was strategic, for Lopez told the jury he had committed no crime at all.", cited
+    )
+    cited = passage("ca7_lopez", "The decision appears to have been strategic", "innocent")
+    assert "at all" in conflicts(
+        "Counsel's choice was strategic, for Lopez told the jury he had committed no crime at all.", cited
+    )
+
+
+def test_limited_to_backs_only():
+    # N.D. Cal.: "Cisco is limited to cross examination" backs "only to cross-examine".
+    cited = passage(
+        "finjan_v_cisco_5-17-cv-00072-BLF_dkt660", "Accordingly, The Court DENIES Finjan", "pending lawsuits."
+    )
+    assert check(
+        "finjan_v_cisco_5-17-cv-00072-BLF_dkt660",
+        "Cisco may bring up Finjan's other pending lawsuits only to cross-examine Finjan's experts on their work and compensation in them.",
+        cited,
+    )
