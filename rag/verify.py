@@ -78,7 +78,8 @@ NEAR_WORDS = 4  # parties this close are in some relation to each other
 # Words that may stand between a party and the word it is tied to: "Acme had agreed", "the
 # motion of the plaintiff".
 BINDING_SKIP_AFTER = frozenset(
-    "had has have was were is are did does do then also thereafter would will could may might should must".split()
+    "had has have was were is are did does do then also thereafter would will could may might should must "
+    "who himself herself itself themselves".split()  # "it was Arthur who shot", "Julian himself shot"
 )
 BINDING_SKIP_BEFORE = frozenset("the a an of for to by against from with on".split())
 ARTICLES = frozenset("the a an".split())
