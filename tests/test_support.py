@@ -341,3 +341,13 @@ def test_limited_to_backs_only():
         "Cisco may bring up Finjan's other pending lawsuits only to cross-examine Finjan's experts on their work and compensation in them.",
         cited,
     )
+
+
+def test_who_did_it_is_read_through_who_and_himself():
+    # 7th Cir.: in Julian's account "it was Arthur who shot and killed Jilani".
+    cited = passage("ca7_lopez", "In the version of the story Julian told Acevedo", "uttered his name.")
+    assert check("ca7_lopez", "In Julian's account to Acevedo, it was Arthur who shot and killed Jilani.", cited)
+    wrong = check(
+        "ca7_lopez", "In Julian's account to Acevedo, Julian himself shot Jilani after Jilani recognized Arthur.", cited
+    )
+    assert not wrong and wrong.conflicts
