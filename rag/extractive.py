@@ -49,7 +49,8 @@
    [citations]): it gives another court's words, not this court's decision; `kinds_asked_for`
    counts the kinds of answer the question asks for that the sentence gives (rag/legal.toml
    [answer_types]: a standard of review, the judges, a reason for "why", ...; a figure only if
-   it is not one the question states itself);
+   it is not one the question states itself; a party's account when the question asks what a
+   party said, "What did Lopez say his lawyer did wrong?": [arguments] `asking`);
    `separate_opinion` is the type bonus for a sentence of a concurrence or a dissent when the
    question asks about one, and minus the argument penalty otherwise (rag/legal.toml
    [opinions]): it is not the court's holding; `secondary` is 1 for a sentence of commentary or
@@ -618,6 +619,7 @@ class _Bonus:
             if (asks.search(question) or asks.search(unled)) and (asks, has) not in filters
         ]
         self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
+        self.position = _asks_position(question)
         self.asks_docket = bool(ASKS_DOCKET.search(question))
         self.asks_outcome = _asks_decision(question) or _asks_outcome(question)
         self.given = _figures(question)
@@ -628,7 +630,7 @@ class _Bonus:
             self.argument if self.argument and _attributes_argument(sentence) else 0.0,
             self.framing if self.framing and _frames_issue(sentence) else 0.0,
         )
-        kinds = sum(1 for has in self.wanted if has.search(sentence))
+        kinds = sum(1 for has in self.wanted if has.search(sentence)) + (self.position and _gives_position(sentence))
         cited = self.citation if _cites_authority(sentence) else 0.0
         return stated - argued - cited + (self.per_type * kinds if kinds and _tells_more(self.given, sentence) else 0.0)
 
@@ -701,9 +703,11 @@ def _presupposes(question: str) -> bool:
 
 
 def _asks_decision(question: str) -> bool:
-    """Whether the question asks what a court decided (a yes/no question, or one with a decision verb)."""
+    """Whether the question asks what a court decided (a yes/no question, or one with a decision
+    verb), not what a party said ("Did the authors claim ...?")."""
     verbs = "|".join(legal.phrases("decisions", "verbs"))
-    return not _presupposes(question) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
+    decided = not _presupposes(question) or bool(re.search(rf"\b(?:{verbs})\b", question, re.I))
+    return decided and not _asks_position(question)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -750,6 +754,37 @@ def _reports_claim(sentence: str) -> bool:
     return bool(re.search(rf"\b(?:{words})\b", sentence, re.I))
 
 
+def _asks_position(question: str) -> bool:
+    """Whether a question asks what a party said ("What did Lopez say his lawyer did wrong?", "How
+    much did the union say Hostess owed?"), not what the court said ("What did the Seventh
+    Circuit say about ...?"), nor whether a party said it ("Did the authors allege ...?": the
+    court says whether they did): the party's own account answers it (rag/legal.toml [arguments])."""
+    asking = _unled(sentences_of(question)[-1])
+    return _presupposes(asking) and bool(_position_asked().search(asking))
+
+
+@lru_cache(maxsize=1)
+def _position_asked() -> re.Pattern:
+    table = legal.load()["arguments"]
+    voices = "|".join(re.escape(w) for w in table["court_voices"])
+    verbs = "|".join(re.escape(w) for w in table["asking"])
+    speaker = rf"(?:(?!(?:{voices})\b)[\w.’'&-]+\s+){{1,8}}?"  # none of its words the court's
+    pronoun = rf"(?:he|she|it|they)\s+(?:{verbs})\b"  # may be the judge: "what did she say about ..."
+    return re.compile(rf"\b(?:did|does|do|has|have|had)\s+(?!{pronoun}){speaker}(?:{verbs})\b", re.I)
+
+
+@lru_cache(maxsize=1 << 16)
+def _gives_position(sentence: str) -> bool:
+    """Whether a sentence reports someone's account ("Lopez claims that ...", "The union
+    asserted ...", "According to Acme, ...")."""
+    words = "|".join(re.escape(w) for w in legal.phrases("arguments", "reports"))
+    return (
+        any(p.search(sentence) for p in _argument_pattern())
+        or _reports_claim(sentence)
+        or bool(re.search(rf"\b(?:{words})\b", sentence, re.I))
+    )
+
+
 def _asks_argument(question: str) -> bool:
     """Whether a question asks what a party argued ("What did the plaintiffs argue?", "What was the
     government's position?"), not what the court made of an argument ("Why did the court reject
@@ -757,7 +792,7 @@ def _asks_argument(question: str) -> bool:
     position answer it. Only the question's last sentence asks: one before it may tell what was
     argued ("The insurer argued X. How did the court deal with that?")."""
     asking = _unled(sentences_of(question)[-1])
-    if _argument_pattern()[0].search(asking):
+    if _argument_pattern()[0].search(asking) or _asks_position(question):
         return True
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
     which = re.search(rf"^\W*(?:what|which)\s+(?:\w+\s+)?(?:{nouns})\b", asking, re.I)

@@ -103,7 +103,12 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
 
     found = sentences(testbed)
     settings = testbed.settings.model_copy(
-        update={"answer_argument_penalty": 0.1, "answer_holding_bonus": 0.0, "answer_citation_penalty": 0.0}
+        update={
+            "answer_argument_penalty": 0.1,
+            "answer_holding_bonus": 0.0,
+            "answer_citation_penalty": 0.0,
+            "answer_type_bonus": 0.2,
+        }
     )
     decided = extractive._Bonus("How did the court rule on the plaintiffs' claims?", settings)
     asked = extractive._Bonus("What did the plaintiffs argue?", settings)
@@ -112,12 +117,34 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
         assert with_it, verb
         positions = [s for s in with_it if not extractive._states_holding(s)]
         assert positions, verb
-        assert all(decided(s) == pytest.approx(-0.1) and asked(s) == 0.0 for s in positions), verb
+        assert all(decided(s) == pytest.approx(-0.1) and asked(s) == pytest.approx(0.2) for s in positions), verb
     for noun in legal.phrases("arguments", "asked"):
         assert extractive._Bonus(f"What was the government's {noun}?", settings).argument == 0.0, noun
     for word in legal.phrases("arguments", "claims"):  # a party's claim, in a testbed ruling
         claiming = [s for s in found if re.search(rf"\b{word}\b", s)]
         assert claiming and all(extractive._reports_claim(s) for s in claiming), word
+
+
+def test_a_question_asking_what_a_party_said_favours_a_partys_account_in_testbed_rulings(testbed):
+    from rag import extractive, legal
+
+    table = legal.load()["arguments"]
+    for verb in table["asking"]:
+        assert extractive._asks_position(f"What did the union {verb} about the pension contributions?"), verb
+        assert extractive._asks_position(f"How much did the plaintiffs in the class action {verb} they were owed?"), (
+            verb
+        )
+    for voice in table["court_voices"]:
+        assert not extractive._asks_position(f"What did the {voice} say about the pension contributions?"), voice
+    assert not extractive._asks_position("Why did the Seventh Circuit reject Lopez's claim that counsel erred?")
+    settings = testbed.settings.model_copy(update={"answer_holding_bonus": 0.0, "answer_citation_penalty": 0.0})
+    said = extractive._Bonus("What did the defendant say about the search?", settings)
+    decided = extractive._Bonus("What did the court say about the search?", settings)
+    found = sentences(testbed)
+    for word in table["reports"]:
+        reporting = [s for s in found if re.search(rf"\b{word}\b", s) and not extractive._attributes_argument(s)]
+        assert reporting, word
+        assert all(said(s) > decided(s) for s in reporting), word
 
 
 def test_a_word_of_decision_inside_what_a_party_says_leaves_it_the_partys_position(testbed):
