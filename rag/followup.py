@@ -31,18 +31,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from rag import legal
 from rag.text import NAME, later_names, terms
 
 OWN_TERMS = 1  # a question with no content word of its own ("Why?") takes the previous question as its subject
-LEANS = re.compile(  # words that point back at an earlier turn
+LEANS = (  # words that point back at an earlier turn; ROLES: rag/legal.toml [parties] roles
     r"^\W*(?:and|but|so|also|then|what about|how about|as for)\b"
     r"|\b(?:it|its|they|them|their|theirs|he|him|his|she|her|hers|this|these|those|there|thereafter"
     r"|the same|such|the latter|the former|either|neither|instead)\b"
-    r"|\bthe (?:defendants?|plaintiffs?|appellants?|appellees?|petitioners?|respondents?|movants?|debtors?"
-    r"|government|prosecution|jury|panel|judge|majority|dissent|(?:trial|district|lower) court|court below)\b"
-    r"|^\W*(?:\w+\W+){0,2}that\b|\b(?:for|on|about|with|by|from|after|before|of|than) that\b|\bthat\W*$",
-    re.I,
+    r"|\bthe (?:ROLES|prosecution|jury|panel|judge|majority|dissent|(?:trial|district|lower) court|court below)\b"
+    r"|^\W*(?:\w+\W+){0,2}that\b|\b(?:for|on|about|with|by|from|after|before|of|than) that\b|\bthat\W*$"
 )
 SWITCH = re.compile(  # words that leave the document of the last turns for another one
     r"\b(?:turning to|switching to|moving (?:on )?to|unrelated|separately|a different (?:case|ruling|matter)"
@@ -156,7 +156,13 @@ def _keeps(question: str, rewritten: str) -> bool:
 
 
 def _leans(question: str) -> bool:
-    return bool(LEANS.search(question) or BACK.search(question))
+    return bool(_leaning().search(question) or BACK.search(question))
+
+
+@lru_cache(maxsize=1)
+def _leaning() -> re.Pattern:
+    roles = "|".join(re.sub(r"^the\s+", "", role) for role in legal.phrases("parties", "roles"))
+    return re.compile(LEANS.replace("ROLES", roles), re.I)
 
 
 def _named(question: str, lib) -> set[str]:

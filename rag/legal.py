@@ -167,4 +167,6 @@ def answer_filters() -> list[tuple[re.Pattern, re.Pattern]]:
 
 
 def _either(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+    from rag.text import NUMBER_WORD
+
+    return re.compile("|".join(f"(?:{p.replace('NUMBER_WORD', NUMBER_WORD)})" for p in patterns), re.I)

@@ -64,13 +64,13 @@ _UNITS = "one two three four five six seven eight nine ten eleven twelve thirtee
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
 _WORD_VALUES = {w: i + 1 for i, w in enumerate(_UNITS)} | {w: 10 * (i + 2) for i, w in enumerate(_TENS)}
-_NUMBER_WORD = rf"(?:{'|'.join([*_WORD_VALUES, *_SCALES])})"
+NUMBER_WORD = rf"(?:{'|'.join([*_WORD_VALUES, *_SCALES])})"  # also rag/legal.toml's NUMBER_WORD
 CARDINALS = "|".join(w for w in [*_WORD_VALUES, *_SCALES] if w != "one")  # a lone "one" is rarely a count
 # "and" joins number words only after a scale ("two hundred and five"; "ten and twelve" are two).
 _AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in _SCALES) + ")"
 # A number written in words ("eighteen", "three million", "twenty-one"), but not a lone "one".
 CARDINAL_RUN = re.compile(
-    rf"\b(?!one\b(?![\s-]+{_NUMBER_WORD}))({_NUMBER_WORD}(?:(?:[\s-]+|{_AFTER_SCALE}\s+and\s+){_NUMBER_WORD})*)\b", re.I
+    rf"\b(?!one\b(?![\s-]+{NUMBER_WORD}))({NUMBER_WORD}(?:(?:[\s-]+|{_AFTER_SCALE}\s+and\s+){NUMBER_WORD})*)\b", re.I
 )
 _DIGITS_WITH_SCALE = re.compile(
     r"(\d+(?:,\s?\d{3}(?!\d))*(?:\.\d+)?)(?:\s*(hundred|thousand|million|billion|trillion)\b)?", re.I
