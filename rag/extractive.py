@@ -120,6 +120,7 @@ from rag.text import (
     terms,
 )
 from rag.vocabulary import Vocabulary, office_terms
+from rag.voice import argument_pattern, attributes_argument, states_holding
 
 REFUSAL = "The rulings in this corpus don't answer that."
 MIN_WORDS = 3  # shorter "sentences" are caption fragments and headings
@@ -198,7 +199,6 @@ AUTHOR_ASKED = re.compile(  # "Who wrote it?", "Which judge authored the opinion
 )
 LATER = re.compile(r"\b(?:after|afterwards?|later|eventually|end(?:ed|s)?\s+up|subsequently|ultimately|since)\b", re.I)
 WHETHER = re.compile(r"\bwhether\b", re.I)  # "the parties dispute whether X": X is asked, not stated
-CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|nevertheless|yet)\b", re.I)  # what follows is not what went before
 PROPOSES = re.compile(r"\b(?:recommend|request|ask|urge|move|propose|suggest|pray|seek|demand)\w*\b(?!.*[.;:])", re.I)
 # A question asking yes or no ("Did the court ...?", "In Roe, was ...?"), whatever clause follows.
 YES_NO = re.compile(
@@ -625,9 +625,9 @@ class _Bonus:
         self.given = _figures(question)
 
     def __call__(self, sentence: str) -> float:
-        stated = self.holding if self.holding and _states_holding(sentence) else 0.0
+        stated = self.holding if self.holding and states_holding(sentence) else 0.0
         argued = max(
-            self.argument if self.argument and _attributes_argument(sentence) else 0.0,
+            self.argument if self.argument and attributes_argument(sentence) else 0.0,
             self.framing if self.framing and _frames_issue(sentence) else 0.0,
         )
         kinds = sum(1 for has in self.wanted if has.search(sentence)) + (self.position and _gives_position(sentence))
@@ -711,40 +711,12 @@ def _asks_decision(question: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def _states_holding(sentence: str) -> bool:
-    """Whether a sentence is phrased as a decision ("We affirm", "The motion is DENIED")."""
-    return bool(_holding_pattern().search(sentence))
-
-
-@lru_cache(maxsize=1)
-def _holding_pattern() -> re.Pattern:
-    phrases = sorted(legal.phrases("holdings", "phrases"), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
-
-
-@lru_cache(maxsize=1 << 16)
-def _attributes_argument(sentence: str) -> bool:
-    """Whether a sentence gives a party's position ("Plaintiffs contend ...") rather than a
-    decision: a word of decision counts only before the party's verb or in a clause of its own
-    after it ("Acme argues X; we disagree."), not inside what the party says ("Acme maintains
-    that it was therefore obligated ...")."""
-    verb, according = _argument_pattern()
-    if according.search(sentence):
-        return True
-    argued = verb.search(sentence)
-    return bool(argued) and not any(
-        decided.start() < argued.start() or CLAUSE_BREAK.search(sentence, argued.end(), decided.start())
-        for decided in _holding_pattern().finditer(sentence)
-    )
-
-
-@lru_cache(maxsize=1 << 16)
 def _restates_position(sentence: str) -> bool:
     """Whether a sentence gives a party's position or speaks of one ("reiterating his original
     arguments, and asking that his sentence be vacated"): what it says may be no more than what
     a party says, even beside words of decision."""
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
-    return bool(any(p.search(sentence) for p in _argument_pattern()) or re.search(rf"\b(?:{nouns})\b", sentence, re.I))
+    return bool(any(p.search(sentence) for p in argument_pattern()) or re.search(rf"\b(?:{nouns})\b", sentence, re.I))
 
 
 def _reports_claim(sentence: str) -> bool:
@@ -779,7 +751,7 @@ def _gives_position(sentence: str) -> bool:
     asserted ...", "According to Acme, ...")."""
     words = "|".join(re.escape(w) for w in legal.phrases("arguments", "reports"))
     return (
-        any(p.search(sentence) for p in _argument_pattern())
+        any(p.search(sentence) for p in argument_pattern())
         or _reports_claim(sentence)
         or bool(re.search(rf"\b(?:{words})\b", sentence, re.I))
     )
@@ -792,7 +764,7 @@ def _asks_argument(question: str) -> bool:
     position answer it. Only the question's last sentence asks: one before it may tell what was
     argued ("The insurer argued X. How did the court deal with that?")."""
     asking = _unled(sentences_of(question)[-1])
-    if _argument_pattern()[0].search(asking) or _asks_position(question):
+    if argument_pattern()[0].search(asking) or _asks_position(question):
         return True
     nouns = "|".join(re.escape(n) for n in legal.phrases("arguments", "asked"))
     which = re.search(rf"^\W*(?:what|which)\s+(?:\w+\s+)?(?:{nouns})\b", asking, re.I)
@@ -813,22 +785,12 @@ def _cites_authority(sentence: str) -> bool:
 def _frames_issue(sentence: str) -> bool:
     """Whether a sentence states the question to be decided ("The issue on appeal is
     whether ...") rather than deciding it."""
-    return bool(legal.issue_patterns()[0].search(sentence)) and not _states_holding(sentence)
+    return bool(legal.issue_patterns()[0].search(sentence)) and not states_holding(sentence)
 
 
 def _asks_issue(question: str) -> bool:
     """Whether the question asks what the issue was ("What was the issue on appeal?")."""
     return bool(legal.issue_patterns()[1].search(sentences_of(question)[-1]))
-
-
-@lru_cache(maxsize=1)
-def _argument_pattern() -> tuple[re.Pattern, re.Pattern]:
-    """The verbs that attribute a position to a party ("Tarrant argues"), and "according to
-    <someone>" ("Therefore, according to Acme, ...": someone's account even beside a word of
-    decision)."""
-    words = legal.phrases("arguments", "verbs")
-    verbs = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
-    return verbs, re.compile(legal.load()["arguments"]["according"])
 
 
 def _compound(question: str) -> bool:

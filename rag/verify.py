@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag import legal
+from rag import legal, voice
 from rag.corpus import Document
 from rag.models import Citation
 from rag.text import (
@@ -228,6 +228,10 @@ def supports(
     overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
     found = conflicts(sentence, cited, about) + _other_judge(sentence, cited)
     ok = not missing and not found and overlap >= threshold
+    if ok and voice.credits_court(sentence) and (court := voice.in_court_voice(cited)) is not None:
+        # "The Sixth Circuit held that ..." must stand on the passage's own words, not a party's position
+        ok = bool(court) and supports(sentence, court, threshold, about, document).ok
+        found += [] if ok else ["a party's position, not the court's"]
     return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing), conflicts=tuple(found))
 
 

@@ -351,3 +351,19 @@ def test_who_did_it_is_read_through_who_and_himself():
         "ca7_lopez", "In Julian's account to Acevedo, Julian himself shot Jilani after Jilani recognized Arthur.", cited
     )
     assert not wrong and wrong.conflicts
+
+
+def test_the_court_is_not_credited_with_what_the_passage_gives_as_a_partys_position():
+    # 6th Cir.: the "unnecessary cycle" is Reliance Standard's argument, quoting the Tenth Circuit.
+    cited = passage("ca6_balmert", "Reliance Standard, quoting Metzger", "re-review.")
+    said = "letting a claimant receive and rebut medical reports generated in an administrative appeal would set up an unnecessary cycle of submission, review, re-submission, and re-review"
+    assert check("ca6_balmert", f"Reliance Standard countered that {said}.", cited)
+    wrong = check("ca6_balmert", f"The Sixth Circuit held that {said}.", cited)
+    assert not wrong and "a party's position, not the court's" in wrong.conflicts
+    # 10th Cir.: "The State does not contend otherwise." is the court's observation, not a position.
+    cited = passage("ca10_triplet", "Consequently, Triplet was", "does not contend otherwise.")
+    assert check(
+        "ca10_triplet",
+        "The Tenth Circuit held that Triplet was still in custody on the attempted escape conviction when he filed his petition, and the State did not contend otherwise.",
+        cited,
+    )
