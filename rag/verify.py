@@ -207,7 +207,9 @@ def supports(
     words must be in the passage itself. A contradiction is an outcome the passage states the
     opposite of (granted for denied, a negation dropped or added), two parties in each other's
     roles or trading the words tied to them, or an absolute word ("always", "every") the
-    passage does not use.
+    passage does not use. A sentence crediting a court with a decision ("The Sixth Circuit held
+    that ...") must be supported by the passage without its sentences of party position
+    (`rag.voice`).
     """
     missing = [q for q in QUOTED.findall(sentence) if find_normalised(cited, q) is None]
     missing += _missing_numbers(sentence, cited, about)
