@@ -229,6 +229,8 @@ def supports(
     words = set(claim_terms(sentence)) - from_context
     overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
     found = conflicts(sentence, cited, about) + _other_judge(sentence, cited)
+    if (by_role := _by_role(sentence, cited, about)) != sentence:  # "FedEx served" where the passage says "defendant"
+        found += [c for c in _role_conflicts(by_role, cited, about) + _binding_conflicts(by_role, cited, about)]
     ok = not missing and not found and overlap >= threshold
     if ok and voice.credits_court(sentence) and (court := voice.in_court_voice(cited)) is not None:
         # "The Sixth Circuit held that ..." must stand on the passage's own words, not a party's position
@@ -484,6 +486,33 @@ def _with_or_without(sentence: str, cited: str) -> list[str]:
     ]
 
 
+def _by_role(sentence: str, cited: str, about: str) -> str:
+    """The sentence with a party of the case's title called by its role, where the passage calls
+    a party by that role: in "United States v. Roe" (or State, People, Commonwealth) Roe is the
+    defendant and the other side the government; in a trial court's "Acme v. Roe" Acme is the
+    plaintiff and Roe the defendant (rag/legal.toml [captions])."""
+    title = CASE_NAME.search(about)
+    if not title:
+        return sentence
+    first, second = title.group(1), title.group(2)
+    table = legal.load()["captions"]
+    if re.fullmatch(table["government"], first, re.I):
+        sides = [(first, "government"), (second, "defendant")]
+    elif re.search(table["trial_court"], about):
+        sides = [(first, "plaintiff"), (second, "defendant")]
+    else:
+        return sentence
+    for name, role in sides:
+        words = [w for w in re.findall(r"[A-Z][\w’'&-]+", name) if w.lower() not in _common_words()]
+        said = [w for w in words if re.search(rf"\b{re.escape(w)}\b", sentence)]
+        if said and any(re.search(rf"\b{r}s?\b", cited, re.I) for _, r in sides):
+            form = re.search(rf"\b{role}s?\b", cited, re.I)  # as the passage writes it: "plaintiffs"
+            sentence = re.sub(
+                rf"\b{re.escape(said[0])}(?:’s|'s)?\b", f"the {form[0].lower() if form else role}", sentence
+            )
+    return sentence
+
+
 def _roles(text: str) -> list[str]:
     """The party roles the text names ("plaintiff", "appellee", "the government")."""
     roles = legal.phrases("parties", "roles")
@@ -676,7 +705,8 @@ def _disposition_terms() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _role_word() -> re.Pattern:
     """A party role as one word, with its double role ("plaintiff-appellee")."""
-    return re.compile(rf"(?:{'|'.join(legal.phrases('parties', 'roles'))})(?:-\w+)?$", re.I)
+    roles = "|".join(re.sub(r"^the\s+", "", role) for role in legal.phrases("parties", "roles"))  # "government"
+    return re.compile(rf"(?:{roles})(?:-\w+)?$", re.I)
 
 
 @lru_cache(maxsize=1)

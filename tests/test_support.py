@@ -367,3 +367,20 @@ def test_the_court_is_not_credited_with_what_the_passage_gives_as_a_partys_posit
         "The Tenth Circuit held that Triplet was still in custody on the attempted escape conviction when he filed his petition, and the State did not contend otherwise.",
         cited,
     )
+
+
+def test_a_party_of_the_title_is_its_role_where_the_passage_calls_parties_by_role():
+    # D.C. Cir., "United States v. Vinton": Vinton is the defendant; the government conceded.
+    cited = passage("cadc_us_v_vinton", "However, because the offense of PPW requires", "for PPW.")
+    sentence = (
+        "{} conceded that Officer Alton lacked probable cause to arrest Vinton for possession of a prohibited weapon."
+    )
+    assert check("cadc_us_v_vinton", sentence.format("The government"), cited)
+    wrong = check("cadc_us_v_vinton", sentence.format("Vinton"), cited)
+    assert not wrong and wrong.conflicts
+    # N.D. Cal., "Alvarado v. FedEx Corp.": a trial court's caption names the plaintiffs first.
+    cited = passage("alvarado", "By letter briefs", "Los Angeles")
+    sentence = "{} sought an order quashing a subpoena that {} issued to a court reporter for Michael Snyder's deposition transcript."
+    assert check("alvarado", sentence.format("FedEx", "the plaintiffs"), cited)
+    wrong = check("alvarado", sentence.format("The plaintiffs", "FedEx"), cited)
+    assert not wrong and wrong.conflicts
