@@ -230,7 +230,8 @@ def supports(
     overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
     found = conflicts(sentence, cited, about) + _other_judge(sentence, cited)
     if (by_role := _by_role(sentence, cited, about)) != sentence:  # "FedEx served" where the passage says "defendant"
-        found += [c for c in _role_conflicts(by_role, cited, about) + _binding_conflicts(by_role, cited, about)]
+        cited_by_role = _by_role(cited, cited, about)  # the passage's own names of the parties read the same way
+        found += _role_conflicts(by_role, cited_by_role, about) + _binding_conflicts(by_role, cited_by_role, about)
     ok = not missing and not found and overlap >= threshold
     if ok and voice.credits_court(sentence) and (court := voice.in_court_voice(cited)) is not None:
         # "The Sixth Circuit held that ..." must stand on the passage's own words, not a party's position
