@@ -50,7 +50,7 @@
    counts the kinds of answer the question asks for that the sentence gives (rag/legal.toml
    [answer_types]: a standard of review, the judges, a reason for "why", ...; a figure only if
    it is not one the question states itself; a party's account when the question asks what a
-   party said, "What did Lopez say his lawyer did wrong?": [arguments] `asking`);
+   party said, "What did Roe say his lawyer did wrong?": [arguments] `asking`);
    `separate_opinion` is the type bonus for a sentence of a concurrence or a dissent when the
    question asks about one, and minus the argument penalty otherwise (rag/legal.toml
    [opinions]): it is not the court's holding; `secondary` is 1 for a sentence of commentary or
@@ -727,7 +727,7 @@ def _reports_claim(sentence: str) -> bool:
 
 
 def _asks_position(question: str) -> bool:
-    """Whether a question asks what a party said ("What did Lopez say his lawyer did wrong?", "How
+    """Whether a question asks what a party said ("What did Roe say his lawyer did wrong?", "How
     much did the union say Hostess owed?"), not what the court said ("What did the Seventh
     Circuit say about ...?"), nor whether a party said it ("Did the authors allege ...?": the
     court says whether they did): the party's own account answers it (rag/legal.toml [arguments])."""
@@ -747,7 +747,7 @@ def _position_asked() -> re.Pattern:
 
 @lru_cache(maxsize=1 << 16)
 def _gives_position(sentence: str) -> bool:
-    """Whether a sentence reports someone's account ("Lopez claims that ...", "The union
+    """Whether a sentence reports someone's account ("Roe claims that ...", "The union
     asserted ...", "According to Acme, ...")."""
     words = "|".join(re.escape(w) for w in legal.phrases("arguments", "reports"))
     return (

@@ -128,7 +128,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     A piece that does not begin like a sentence (lower case, a digit, "¶") is joined to the
     sentence before it: Punkt breaks after abbreviations it does not know ("Expert Zhao ¶¶ 2-3").
     So is one after a bracket just opened: Punkt also breaks after abbreviations it knows when a
-    capital follows ("(Mot. Reconsider., ECF No. 158)", "(D. Me. Jan. 9, 2006)").
+    capital follows ("(Mot. Dismiss, ECF No. 12)", "(D. Mass. Jan. 5, 2009)").
     """
     spans: list[tuple[int, int]] = []
     for s, e in _punkt().span_tokenize(text[start:end]):

@@ -79,7 +79,7 @@ NEAR_WORDS = 4  # parties this close are in some relation to each other
 # motion of the plaintiff".
 BINDING_SKIP_AFTER = frozenset(
     "had has have was were is are did does do then also thereafter would will could may might should must "
-    "who himself herself itself themselves".split()  # "it was Arthur who shot", "Julian himself shot"
+    "who himself herself itself themselves".split()  # "it was Roe who signed", "Doe himself signed"
 )
 BINDING_SKIP_BEFORE = frozenset("the a an of for to by against from with on".split())
 ARTICLES = frozenset("the a an".split())
@@ -114,7 +114,7 @@ ABSOLUTES = {
     "categorically": "categorically",
     "at all": "any",
 }
-# What a passage may say for "only": "Cisco is limited to cross examination" backs "only to cross-examine".
+# What a passage may say for "only": "Acme is limited to cross examination" backs "only to cross-examine".
 LIMITED_TO = re.compile(r"\b(?:limited|restricted|confined)\s+to\b", re.I)
 # A sentence denying the one before it in a word ("It was not."): that one asserts nothing.
 ELLIPTICAL_NOT = re.compile(
@@ -207,7 +207,7 @@ def supports(
     words must be in the passage itself. A contradiction is an outcome the passage states the
     opposite of (granted for denied, a negation dropped or added), two parties in each other's
     roles or trading the words tied to them, or an absolute word ("always", "every") the
-    passage does not use. A sentence crediting a court with a decision ("The Sixth Circuit held
+    passage does not use. A sentence crediting a court with a decision ("The Ninth Circuit held
     that ...") must be supported by the passage without its sentences of party position
     (`rag.voice`).
     """
@@ -234,7 +234,7 @@ def supports(
         found += _role_conflicts(by_role, cited_by_role, about) + _binding_conflicts(by_role, cited_by_role, about)
     ok = not missing and not found and overlap >= threshold
     if ok and voice.credits_court(sentence) and (court := voice.in_court_voice(cited)) is not None:
-        # "The Sixth Circuit held that ..." must stand on the passage's own words, not a party's position
+        # "The Ninth Circuit held that ..." must stand on the passage's own words, not a party's position
         ok = bool(court) and supports(sentence, court, threshold, about, document).ok
         found += [] if ok else ["a party's position, not the court's"]
     return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing), conflicts=tuple(found))

@@ -2,7 +2,7 @@
 DENIED") or a party arguing ("Plaintiffs contend ...", "According to Acme, ..."), the words of
 rag/legal.toml [holdings] and [arguments]. The answerer ranks a party's position below the
 court's words; the support check does not let a sentence credit the court with what a passage
-gives only as a party's position ("The Sixth Circuit held that ..." of "Reliance Standard
+gives only as a party's position ("The Ninth Circuit held that ..." of "The insurer
 counters that ...")."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rag import legal
 from rag.text import sentences_of
 
 CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|nevertheless|yet)\b", re.I)  # what follows is not what went before
-NEGATED = re.compile(r"\b(?:not|never|no longer)\s+$|n[’']t\s+$", re.I)  # "The State does not contend otherwise."
+NEGATED = re.compile(r"\b(?:not|never|no longer)\s+$|n[’']t\s+$", re.I)  # "The government does not argue otherwise."
 
 
 @lru_cache(maxsize=1 << 16)
@@ -35,7 +35,7 @@ def attributes_argument(sentence: str) -> bool:
     decision: a word of decision counts only before the party's verb or in a clause of its own
     after it ("Acme argues X; we disagree."), not inside what the party says ("Acme maintains
     that it was therefore obligated ..."). A party that does not argue something ("The State
-    does not contend otherwise.") is the court's observation."""
+    does not argue otherwise.") is the court's observation."""
     verb, according = argument_pattern()
     if according.search(sentence):
         return True
@@ -62,7 +62,7 @@ def argument_pattern() -> tuple[re.Pattern, re.Pattern]:
 
 @lru_cache(maxsize=4096)
 def credits_court(sentence: str) -> bool:
-    """Whether a sentence says that a court decided or said something ("The Sixth Circuit held
+    """Whether a sentence says that a court decided or said something ("The Ninth Circuit held
     that ...", "Judge Lee found ..."), as its own conclusion: not what it made of a party's
     argument or motion ("The court rejected Acme's argument ..."), nor a party's account of it."""
     table = legal.load()["arguments"]
