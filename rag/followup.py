@@ -20,8 +20,8 @@ without a model, the same way for any ruling:
   question about a litigation's cases), the earlier one weighing `answer_history_weight`;
 - any other question stays too, unless it names someone the conversation's documents never
   mention, or uses a word they never use that marks out other documents ("pirated" after a
-  conversation about an injunction): then the history is left aside and it is answered as a
-  first question.
+  conversation about an injunction) and its own search finds other documents first: then the
+  history is left aside and it is answered as a first question.
 
 A model backend rewrites the follow-up into a standalone question instead (`condense`), and
 the same rules then decide the documents from that rewrite.
@@ -43,6 +43,7 @@ LEANS = (  # words that point back at an earlier turn; ROLES: rag/legal.toml [pa
     r"|the same|such|the latter|the former|either|neither|instead)\b"
     r"|\bthe (?:ROLES|prosecution|jury|panel|judge|majority|dissent|(?:trial|district|lower) court|court below)\b"
     r"|^\W*(?:\w+\W+){0,2}that\b|\b(?:for|on|about|with|by|from|after|before|of|than) that\b|\bthat\W*$"
+    r"|(?:\b(?:is|was|are|were|did|does|do|has|had|have|would|could|can|will)|n[’']t) that\b"  # "How big was that loan?"
 )
 SWITCH = re.compile(  # words that leave the document of the last turns for another one
     r"\b(?:turning to|switching to|moving (?:on )?to|unrelated|separately|a different (?:case|ruling|matter)"
@@ -109,7 +110,10 @@ def resolve(question: str, history: list, lib, search, rewritten: str | None = N
         keep = _among_best(focus, searched, lambda t: search(t, None))
         return Resolved(searched, focus, following) if keep else Resolved(text)
     leans = rewritten is None and (_leans(question) or own < OWN_TERMS)
-    if named or leans or not _foreign(text, focus, lib.vocabulary):
+    stays = not _foreign_names(text, focus, lib.vocabulary) and (
+        not _foreign_words(text, focus, lib.vocabulary) or _among_best(focus, text, lambda t: search(t, None))
+    )
+    if named or leans or stays:
         return Resolved(searched, focus, following, None if following or rewritten else previous)
     return Resolved(text)
 
@@ -138,13 +142,18 @@ def _documents(earlier, lib) -> tuple[str, ...]:
     return cited or tuple(earlier.scope) or tuple(sorted(_named(earlier.question, lib)))
 
 
-def _foreign(question: str, focus: tuple[str, ...], vocab) -> bool:
-    """Whether the question names someone the conversation's documents never mention ("Kadrey v.
-    Meta"), or uses a word they never use that marks out other documents (fewer than half of the
-    rest use it: "pirated", not "asked")."""
+def _foreign_names(question: str, focus: tuple[str, ...], vocab) -> bool:
+    """Whether the question names someone the conversation's documents never mention ("Kadrey v. Meta")."""
     here = frozenset().union(*(vocab.doc_terms[d] for d in focus))
-    if set(terms(" ".join(later_names(question)))) - here:
-        return True
+    return bool(set(terms(" ".join(later_names(question)))) - here)
+
+
+def _foreign_words(question: str, focus: tuple[str, ...], vocab) -> bool:
+    """Whether the question uses a word the conversation's documents never use that marks out
+    other documents (fewer than half of the rest use it: "pirated", not "asked"). Such a word
+    may be plain English another ruling happens to use ("How big was that loan?"), so the
+    question leaves the conversation only if its own search does too."""
+    here = frozenset().union(*(vocab.doc_terms[d] for d in focus))
     focus, others = set(focus), len(vocab.docs) - len(focus)
     return any(0 < len(vocab.using(word) - focus) < others / 2 for word in set(terms(question)) - here)
 

@@ -93,6 +93,36 @@ def test_a_question_on_another_rulings_subject_leaves_the_history_aside(testbed_
     assert any(c.doc_id == there for c in other.citations) or other.refused
 
 
+def test_a_plain_word_the_ruling_never_uses_does_not_leave_it_when_the_search_stays(testbed_settings):
+    """ "How big was the loan?" after a question on a tax ruling about a loan: the ruling never
+    says "big" and a ruling on another subject does, but the question's own search finds this one."""
+    from collections import Counter
+
+    from rag.followup import _foreign_words
+    from rag.retrieve import library
+    from rag.text import terms
+
+    lib = library(testbed_settings)
+    here, vocab = RULINGS[2], lib.vocabulary
+    others = [d for d in vocab.docs if d != here]
+    counts = Counter(t for sentence in vocab.sentence_terms[here] for t in sentence)
+    topic = next(  # the ruling's most used word that few other rulings use: what it is about
+        t for t, _ in counts.most_common() if len(t) > 3 and len(vocab.using(t) - {here}) < len(others) / 4
+    )
+    surface = next(w for w in lib.docs[here].text.split() if w.isalpha() and terms(w) == [topic])
+    plain = next(  # an ordinary word another ruling uses that this one never does
+        w
+        for d in others
+        for w in lib.docs[d].text.split()
+        if w.isalpha() and w.islower() and 3 < len(w) < 8 and (t := terms(w)) and t[0] not in vocab.doc_terms[here]
+    )
+    follow_up = f"How {plain} was the {surface.lower()}?"
+    assert _foreign_words(follow_up, (here,), vocab)  # the rule that would have left the ruling applies
+    first, other = converse([f"What did the court decide in {title(here, testbed_settings)}?", follow_up], testbed_settings)
+    assert other.scope == (here,)
+    assert {c.doc_id for c in other.citations} <= {here}
+
+
 def test_a_models_rewrite_is_used_only_when_it_keeps_the_users_words(testbed_settings):
     from rag.followup import resolve
     from rag.retrieve import library, search
@@ -136,9 +166,15 @@ def test_a_question_that_refers_to_a_party_or_court_by_its_role_leans_on_the_con
         "Did the panel agree with the district court?",
         "What did the jury find?",
         "What did it cut the sentence to?",
+        "How big was that loan?",
+        "Why didn't that strip the state court of jurisdiction?",
     ):
         assert _leans(question), question
-    for question in ("What did the Seventh Circuit decide in Lopez v. Thurmer?", "Was a defendant's plea valid?"):
+    for question in (
+        "What did the Seventh Circuit decide in Lopez v. Thurmer?",
+        "Was a defendant's plea valid?",
+        "Did the court hold that a guarantor is at risk?",
+    ):
         assert not _leans(question), question
 
 
