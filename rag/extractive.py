@@ -144,6 +144,7 @@ ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers 
     ),
     (re.compile(r"(?:what|which)\s+(?:was |were |is |are )?(?:the )?(?:\w+\s+){0,2}?" + QUANTITY_NOUNS, re.I), AMOUNT),
     (re.compile(r"how old\b", re.I), AGE),
+    (re.compile(r"\bhow (?:big|large|small|high|low|far off)\b", re.I), COUNT),  # a size asks for a figure
 ]
 # What a quantity question asks the amount of: the words after "how much", "how many" or "what"
 # up to its verb ("How much back pay did ...", "What hourly rates were ...").

@@ -389,6 +389,19 @@ def test_when_asks_for_a_date_only_when_it_asks_when_something_happened(rulings)
         assert extractive._of_expected_type(condition, every, rulings) == every, condition
 
 
+def test_how_big_asks_for_a_figure(rulings):
+    """ "How big was the loan?" is answered only by sentences with a figure in them."""
+    from rag import extractive
+    from rag.text import COUNT
+
+    still = doc_id(rulings, "still")
+    text, spans = rulings.docs[still].text, rulings.units[still].sentences
+    every = [extractive.Scored(still, s, e, 0.0) for s, e in spans]
+    sized = extractive._of_expected_type("How big was the fee award?", every, rulings)
+    assert 0 < len(sized) < len(every)
+    assert all(COUNT.search(text[s.start : s.end]) for s in sized)
+
+
 def test_a_docket_mentioned_is_not_a_case_number_asked_for():
     from rag.extractive import ASKS_DOCKET
 
