@@ -118,7 +118,9 @@ def test_a_plain_word_the_ruling_never_uses_does_not_leave_it_when_the_search_st
     )
     follow_up = f"How {plain} was the {surface.lower()}?"
     assert _foreign_words(follow_up, (here,), vocab)  # the rule that would have left the ruling applies
-    first, other = converse([f"What did the court decide in {title(here, testbed_settings)}?", follow_up], testbed_settings)
+    first, other = converse(
+        [f"What did the court decide in {title(here, testbed_settings)}?", follow_up], testbed_settings
+    )
     assert other.scope == (here,)
     assert {c.doc_id for c in other.citations} <= {here}
 
