@@ -161,6 +161,13 @@ AFTER_RULING = re.compile(  # "after the Supreme Court ruled", "after the Tenth 
     r"(?:ruled|ruling|decided|decision|opinion|order|judgment|affirmed|reversed|granted|denied|vacated)\b",
     re.I,
 )
+APPEALED_TO = re.compile(  # "did the union take it up to the", "did she appeal to the", "was the order appealed to the"
+    r"\b(?:(?:did|does|do|has|have|had|will|would)\s+(?:[\w.’'-]+\s+){0,3}?"
+    r"(?!(?:the|an?|its|their|his|her|on|of|for|in|that|this|any)\b)[\w.’'-]+\s+"  # a subject, not "the appeal"
+    r"(?:appeal(?:ed)?|take\s+(?:it|this|that|the\s+\w+)\s+up|seek\s+review)"
+    r"|(?:was|were|is)\s+(?:it|this|that|the\s+\w+)\s+appealed)\b[^?.;]{0,20}?\b(?:to|in|before|with)\s+(?:the\s+)?$",
+    re.I,
+)
 ASKS_DOCKET = re.compile(  # not "put on the public docket", "docket entries 26-2"
     r"\b(?:case|docket|file)\s+(?:number|no)\b"
     r"|\b(?:what|which)\s+(?:is\s+|was\s+)?(?:the\s+)?(?:\w+\s+)?docket\b(?!\s+entr)",
@@ -247,6 +254,7 @@ def extract(
     # the ruling a question is about: the one it names, or the only one searched (a conversation's)
     about = named or (in_hits if len(in_hits) == 1 else set())
     reason = _unanswerable(question, vocab, lib, named) or _after_itself(question, lib, about)
+    reason = reason or (not named and _higher_court(question, vocab, lib, about))  # a conversation's ruling
     if reason:
         return [], reason
     ranked = _rank(question, hits, _candidates(hits, lib, about, settings.answer_pool), named, lib, settings)
@@ -357,7 +365,9 @@ def _forms(word: str) -> set[str]:
 
 
 def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str]) -> str | None:
-    """ "What did the Supreme Court decide in <a case the corpus holds only from a district court>?"."""
+    """ "What did the Supreme Court decide in <a case the corpus holds only from a district court>?",
+    or "Did the Commissioner appeal it to the Fifth Circuit?" in a conversation about a Tax Court
+    ruling (`named`: the rulings the question names, or the conversation's)."""
     decider = _decider(question)
     if decider is None or not named:
         return None
@@ -400,6 +410,8 @@ def _decider(question: str) -> tuple[int, str] | None:
     if named is None:
         return None
     at = question.lower().find(named[1].lower())
+    if APPEALED_TO.search(question[:at]):  # the court a case was taken to decides it
+        return named
     for verb in re.finditer(rf"\b(?:{verbs})\b", question, re.I):
         if at < verb.start() or re.match(r"\s+by\s+(?:the\s+)?", question[verb.end() : at], re.I):
             return named

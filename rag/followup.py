@@ -56,6 +56,10 @@ BACK = re.compile(  # a question that returns to a document discussed before the
     r" (?:case|ruling|opinion|order|decision|one|court|dispute)\b",
     re.I,
 )
+COURT_AS_DOCUMENT = re.compile(  # a court's name standing for its ruling: "the Fifth Circuit's opinion", "the Tax Court case"
+    r"\b(?:Circuit|Court|Cir\.|Appeals)(?:[’']s\b|\s+(?:case|opinion|ruling|decision|order|judgment|appeal|matter|memo\w*)\b)",
+    re.I,
+)
 STAYS_WITHIN = 3  # "turning to …" stays only if the conversation's documents hold one of its best passages
 CONDENSE = """Given a conversation between a user and a legal research assistant about court rulings, and a
 follow-up question, rewrite the follow-up as one standalone question that names the ruling or parties it is about
@@ -98,6 +102,8 @@ def resolve(question: str, history: list, lib, search, rewritten: str | None = N
     following = previous if rewritten is None and previous and own < OWN_TERMS else None
     searched = f"{text} {following}" if following else text
     named = _named(text, lib)
+    if named and focus and _court_acting(text, lib) and not SWITCH.search(question):
+        return Resolved(searched, focus, following, None if following or rewritten else previous)
     if named and not set(named) <= set(focus):  # another document, unless the search keeps to this one
         stay = tuple(d for d in focus if d in named)
         keep = stay and _among_best(stay, searched, lambda t: search(t, tuple(sorted(named))))
@@ -184,6 +190,13 @@ def _named(question: str, lib) -> set[str]:
     matches = {doc_id: len(court & asked) for doc_id, court in vocab.court_terms.items()}
     best = max(matches.values(), default=0)
     return {doc_id for doc_id, n in matches.items() if n == best} if best else set()
+
+
+def _court_acting(question: str, lib) -> bool:
+    """Whether a question names a court only as one acting on the conversation's case ("Did the
+    Third Circuit affirm afterwards?", "Did she appeal to the Fifth Circuit?"), not as the
+    name of its ruling ("the Fifth Circuit's opinion", "the Tax Court case") nor with a party."""
+    return not lib.vocabulary.named(question) and not COURT_AS_DOCUMENT.search(question)
 
 
 def _among_best(focus: tuple[str, ...], text: str, search) -> bool:

@@ -402,6 +402,22 @@ def test_how_big_asks_for_a_figure(rulings):
     assert all(COUNT.search(text[s.start : s.end]) for s in sized)
 
 
+def test_a_court_a_case_was_taken_to_is_the_one_asked_to_have_decided():
+    from rag.extractive import _decider
+
+    for question in (
+        "Did the Commissioner appeal it to the Fifth Circuit?",
+        "Did the union take it up to the Second Circuit, and how did that go?",
+        "Was the order appealed to the Ninth Circuit?",
+    ):
+        assert _decider(question) and _decider(question)[0] == 2, question
+    for question in (  # the appeal as a thing, not the court asked to decide
+        "How much did the company spend on the appeal to the Ninth Circuit?",
+        "What did the district court say about the appeal to the Ninth Circuit?",
+    ):
+        assert _decider(question) is None, question
+
+
 def test_a_docket_mentioned_is_not_a_case_number_asked_for():
     from rag.extractive import ASKS_DOCKET
 

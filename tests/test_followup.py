@@ -125,6 +125,24 @@ def test_a_plain_word_the_ruling_never_uses_does_not_leave_it_when_the_search_st
     assert {c.doc_id for c in other.citations} <= {here}
 
 
+def test_a_court_acting_on_the_case_stays_on_it_and_a_courts_opinion_switches(testbed_settings):
+    """ "Did the Commissioner appeal it to the Seventh Circuit?" after a Tax Court ruling asks what
+    that court did with this case (which the ruling cannot tell), not about the circuit's own
+    ruling in the corpus; "the Seventh Circuit's opinion" names that ruling."""
+    from rag import legal
+    from rag.retrieve import library
+
+    lib = library(testbed_settings)
+    here, circuit = RULINGS[2], RULINGS[0]  # a Tax Court ruling; a circuit's ruling
+    court = legal.court_name(lib.docs[circuit].meta.court).split(" for the ")[-1]  # "Seventh Circuit"
+    opening = f"What did the court decide in {title(here, testbed_settings)}?"
+    first, appealed = converse([opening, f"Did the Commissioner appeal it to the {court}?"], testbed_settings)
+    assert appealed.scope == (here,)
+    assert appealed.refused and court in appealed.text
+    first, other = converse([opening, f"And in the {court}'s opinion, what did the court decide?"], testbed_settings)
+    assert other.scope == (circuit,) and {c.doc_id for c in other.citations} <= {circuit}
+
+
 def test_a_models_rewrite_is_used_only_when_it_keeps_the_users_words(testbed_settings):
     from rag.followup import resolve
     from rag.retrieve import library, search
