@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 # Share of a sentence's content words that must occur in the cited text (see evals/README.md).
 SUPPORT_OVERLAP = 0.5
 MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
+STANCE = "<takes a position>"  # what a party's verb of argument is tied as (`_bindings`)
 # English negation, and how many words after it it reaches ("did not promptly appeal").
 NEGATIONS = frozenset("not no never neither nor none nothing nobody nowhere cannot without lacks lacked lack".split())
 # Verbs that negate what follows only with "to": "refused to pay" (but "the talks failed and ...").
@@ -591,9 +592,22 @@ def _bindings(text: str) -> Bindings:
             linking = " ".join(t.lower() for t in tokens[(before or 0) + 1 : first] if t.lower() not in ARTICLES)
             for relation, j in (("after", after), (f"before {linking}".strip(), before)):
                 if j is not None and stems[j] and tokens[j].lower() not in NEGATIONS and not _party_word(tokens[j]):
+                    tied = STANCE if stems[j][0] in _stance_stems() else stems[j][0]  # "argued" = "counters"
                     for word in name:
-                        ties[(word, (relation, stems[j][0]))] = name
+                        ties[(word, (relation, tied))] = name
     return Bindings(frozenset(mentioned), ties)
+
+
+@lru_cache(maxsize=1)
+def _stance_stems() -> frozenset[str]:
+    """The stems of the verbs with which a party takes a position (rag/legal.toml [arguments]
+    `verbs`, `claims`, `stances`): "Acme argued" and "Acme counters" tie Acme alike."""
+    words = [
+        *legal.phrases("arguments", "verbs"),
+        *legal.phrases("arguments", "claims"),
+        *legal.phrases("arguments", "stances"),
+    ]
+    return frozenset(t for word in words for t in terms(word))
 
 
 def _parties(tokens: list[str]) -> list[tuple[frozenset[str], int, int]]:

@@ -130,6 +130,24 @@ def test_every_argument_verb_gives_a_partys_position_in_a_testbed_ruling_and_yie
         assert claiming and all(extractive._reports_claim(s) for s in claiming), word
 
 
+def test_every_verb_of_a_partys_position_ties_the_party_alike_in_testbed_rulings(testbed):
+    """ "Tarrant concedes" and "Tarrant argues" tie Tarrant to the same thing, so the support
+    check can tell a position given to the other party (rag/legal.toml [arguments] `stances`)."""
+    from rag import legal, verify
+
+    found = sentences(testbed)
+    tied = 0
+    for word in legal.phrases("arguments", "stances"):
+        with_it = [s for s in found if re.search(rf"\b{word}\b", s)]
+        assert with_it, word
+        for s in with_it:
+            party = re.search(rf"\b([A-Z][a-z]+|plaintiffs?|defendants?|appellants?|appellees?) {word}\b", s)
+            if party and (ties := verify._bindings(party.group(0)).ties):
+                assert set(ties) == {(party.group(1).lower().rstrip("s"), ("after", verify.STANCE))}, (word, s)
+                tied += 1
+    assert tied >= 3
+
+
 def test_a_question_asking_what_a_party_said_favours_a_partys_account_in_testbed_rulings(testbed):
     from rag import extractive, legal, voice
 

@@ -384,3 +384,19 @@ def test_a_party_of_the_title_is_its_role_where_the_passage_calls_parties_by_rol
     assert check("alvarado", sentence.format("FedEx", "the plaintiffs"), cited)
     wrong = check("alvarado", sentence.format("The plaintiffs", "FedEx"), cited)
     assert not wrong and wrong.conflicts
+
+
+def test_a_partys_position_given_to_the_other_party_is_caught_whatever_verb_each_uses():
+    # U.S.: Tarrant argues it; the sentence gives it to the other party of the title, in other words.
+    cited = passage("scotus_tarrant", "Tarrant argues that the Oklahoma water statutes", "Compact.")
+    assert check(
+        "scotus_tarrant",
+        "Tarrant contended that Oklahoma's water statutes discriminate against interstate commerce.",
+        cited,
+    )
+    wrong = check(
+        "scotus_tarrant",
+        "Herrmann maintained that Oklahoma's water statutes discriminate against interstate commerce.",
+        cited,
+    )
+    assert not wrong and wrong.conflicts
