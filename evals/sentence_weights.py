@@ -37,6 +37,7 @@ PARTS = {  # weight -> what its part is
     "answer_argument_penalty": "gives a party's position",
     "answer_framing_penalty": "states the issue",
     "answer_citation_penalty": "cites authority",
+    "answer_footnote_penalty": "in a footnote",
 }
 
 

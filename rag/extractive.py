@@ -495,10 +495,12 @@ def _rank(
         pieces = {i for i in order if _is_citation_piece(text[spans[i][0] : spans[i][1]])}
         context = settings.answer_context_weight * _preceding(order, match, pieces)
         position = place * np.array(order) / max(1, len(spans) - 1)
+        notes = [(start, end) for _, _, start, end in lib.docs[doc_id].layout.footnotes]
         for i, base, prior in zip(order, match + passage, context + position):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
-                own = base + bonus(sentence) - secondary + separate(i)
+                aside = settings.answer_footnote_penalty if any(a <= spans[i][0] < b for a, b in notes) else 0.0
+                own = base + bonus(sentence) - secondary + separate(i) - aside
                 out.append(Scored(doc_id, *spans[i], float(own + prior), float(prior)))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
 

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     answer_citation_penalty: float = Field(
         0.2, ge=0, description='Taken from a sentence citing authority ("550 U.S. 544", "Id.", "See")'
     )
+    answer_footnote_penalty: float = Field(
+        0.1, ge=0, description="Taken from a sentence of a footnote: an aside, less often the answer"
+    )
     answer_min_score: float = Field(
         0.55, description="Refuse when no sentence scores this much by its own words (its place aside)"
     )

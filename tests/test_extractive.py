@@ -660,7 +660,15 @@ def test_a_sentence_inherits_the_match_of_the_one_before_it_and_gains_toward_the
     qvec = np.asarray(index.embed_question(question, rulings.settings))
     hits = Hits(passages=[], chunks=[(d, c, 1.0) for d, c in rulings.chunks if d == doc_id(rulings, ruling)], qvec=qvec)
     candidates = extractive._candidates(hits, rulings, set(), len(hits.chunks))
-    knobs = ("passage_weight", "holding_bonus", "type_bonus", "argument_penalty", "framing_penalty", "citation_penalty")
+    knobs = (
+        "passage_weight",
+        "holding_bonus",
+        "type_bonus",
+        "argument_penalty",
+        "framing_penalty",
+        "citation_penalty",
+        "footnote_penalty",
+    )
 
     def scores(context=0.0, position=0.0):
         update = {f"answer_{k}": 0.0 for k in knobs} | {
@@ -678,6 +686,30 @@ def test_a_sentence_inherits_the_match_of_the_one_before_it_and_gains_toward_the
     assert starts[0] not in match or with_context[starts[0]] == pytest.approx(match[starts[0]])
     last = len(starts) - 1
     assert all(with_position[s] - match[s] == pytest.approx(0.5 * i / last) for i, s in enumerate(starts) if s in match)
+
+
+def test_a_footnote_sentence_scores_less_by_the_footnote_penalty_and_no_other_does(rulings):
+    """A footnote is an aside: it is less often what answers (a circuit's footnote here)."""
+    import numpy as np
+
+    from rag import extractive, index
+    from rag.retrieve import Hits
+
+    wilson = doc_id(rulings, "wilson")
+    question = "Why did the court affirm the sentence?"
+    qvec = np.asarray(index.embed_question(question, rulings.settings))
+    hits = Hits(passages=[], chunks=[(d, c, 1.0) for d, c in rulings.chunks if d == wilson], qvec=qvec)
+    candidates = extractive._candidates(hits, rulings, set(), len(hits.chunks))
+
+    def scores(penalty):
+        settings = rulings.settings.model_copy(update={"answer_footnote_penalty": penalty})
+        return {s.start: s.score for s in extractive._rank(question, hits, candidates, set(), rulings, settings)}
+
+    plain, penalised = scores(0.0), scores(0.3)
+    notes = [(a, b) for _, _, a, b in rulings.docs[wilson].layout.footnotes]
+    in_note = {s for s in plain if any(a <= s < b for a, b in notes)}
+    assert in_note and len(in_note) < len(plain)
+    assert all(penalised[s] == pytest.approx(plain[s] - (0.3 if s in in_note else 0.0)) for s in plain)
 
 
 @pytest.mark.parametrize(
