@@ -116,10 +116,7 @@ def resolve(question: str, history: list, lib, search, rewritten: str | None = N
         keep = _among_best(focus, searched, lambda t: search(t, None))
         return Resolved(searched, focus, following) if keep else Resolved(text)
     leans = rewritten is None and (_leans(question) or own < OWN_TERMS)
-    stays = not _foreign_names(text, focus, lib.vocabulary) and (
-        not _foreign_words(text, focus, lib.vocabulary) or _among_best(focus, text, lambda t: search(t, None))
-    )
-    if named or leans or stays:
+    if named or leans or _stays(text, focus, lib.vocabulary, search):
         return Resolved(searched, focus, following, None if following or rewritten else previous)
     return Resolved(text)
 
@@ -146,6 +143,15 @@ def _documents(earlier, lib) -> tuple[str, ...]:
     """What one earlier turn was about: the documents its answer cited, else those it kept to or named."""
     cited = tuple(dict.fromkeys(c.doc_id for c in earlier.citations))
     return cited or tuple(earlier.scope) or tuple(sorted(_named(earlier.question, lib)))
+
+
+def _stays(question: str, focus: tuple[str, ...], vocab, search) -> bool:
+    """Whether a question that does not lean on the earlier turns still stays on their documents:
+    it names no one they never mention, and a word of other documents it uses does not take its
+    own search elsewhere."""
+    if _foreign_names(question, focus, vocab):
+        return False
+    return not _foreign_words(question, focus, vocab) or _among_best(focus, question, lambda t: search(t, None))
 
 
 def _foreign_names(question: str, focus: tuple[str, ...], vocab) -> bool:
