@@ -366,8 +366,8 @@ def _forms(word: str) -> set[str]:
 
 def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str]) -> str | None:
     """ "What did the Supreme Court decide in <a case the corpus holds only from a district court>?",
-    or "Did the Commissioner appeal it to the Fifth Circuit?" in a conversation about a Tax Court
-    ruling (`named`: the rulings the question names, or the conversation's)."""
+    or "Did the insurer appeal it to the Ninth Circuit?" in a conversation about a district
+    court's ruling (`named`: the rulings the question names, or the conversation's)."""
     decider = _decider(question)
     if decider is None or not named:
         return None
@@ -495,11 +495,10 @@ def _rank(
         pieces = {i for i in order if _is_citation_piece(text[spans[i][0] : spans[i][1]])}
         context = settings.answer_context_weight * _preceding(order, match, pieces)
         position = place * np.array(order) / max(1, len(spans) - 1)
-        notes = [(start, end) for _, _, start, end in lib.docs[doc_id].layout.footnotes]
         for i, base, prior in zip(order, match + passage, context + position):
             sentence = text[spans[i][0] : spans[i][1]]
             if not _is_heading(sentence) or bonus.keeps_heading(sentence):
-                aside = settings.answer_footnote_penalty if any(a <= spans[i][0] < b for a, b in notes) else 0.0
+                aside = settings.answer_footnote_penalty if _in_footnote(lib, doc_id, spans[i][0]) else 0.0
                 own = base + bonus(sentence) - secondary + separate(i) - aside
                 out.append(Scored(doc_id, *spans[i], float(own + prior), float(prior)))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
@@ -1087,7 +1086,7 @@ def _disposition(
     doc_id = chosen[0].doc_id
     if _names_other_case(question, lib, doc_id):
         return None  # "What did the court decide in Doe v. Acme?", a case the ruling cites
-    if stated := [s for s in chosen if _states_disposition(lib, s) and not _in_footnote(lib, s)]:
+    if stated := [s for s in chosen if _states_disposition(lib, s) and not _in_footnote(lib, s.doc_id, s.start)]:
         return stated[0] if stated[0].doc_id == doc_id else None
     if lib.docs[doc_id].meta.kind != "ruling":
         return None
@@ -1136,11 +1135,12 @@ def _first_disposition(ranked: list[Scored], doc_id: str, lib: Library) -> Score
     footnote's "The motion to proceed in forma pauperis is GRANTED" disposes of a side request,
     not of the case)."""
     ours = [s for s in ranked if s.doc_id == doc_id and _states_disposition(lib, s)]
-    return next((s for s in ours if not _in_footnote(lib, s)), ours[0] if ours else None)
+    return next((s for s in ours if not _in_footnote(lib, s.doc_id, s.start)), ours[0] if ours else None)
 
 
-def _in_footnote(lib: Library, s: Scored) -> bool:
-    return any(start <= s.start < end for _, _, start, end in lib.docs[s.doc_id].layout.footnotes)
+def _in_footnote(lib: Library, doc_id: str, offset: int) -> bool:
+    """Whether the text at `offset` of a document is in one of its footnotes."""
+    return any(start <= offset < end for _, _, start, end in lib.docs[doc_id].layout.footnotes)
 
 
 def _names_other_case(question: str, lib: Library, doc_id: str) -> bool:

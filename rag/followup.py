@@ -56,7 +56,7 @@ BACK = re.compile(  # a question that returns to a document discussed before the
     r" (?:case|ruling|opinion|order|decision|one|court|dispute)\b",
     re.I,
 )
-COURT_AS_DOCUMENT = re.compile(  # a court's name standing for its ruling: "the Fifth Circuit's opinion", "the Tax Court case"
+COURT_AS_DOCUMENT = re.compile(  # a court's name standing for its ruling: "the Ninth Circuit's opinion", "the Bankruptcy Court case"
     r"\b(?:Circuit|Court|Cir\.|Appeals)(?:[’']s\b|\s+(?:case|opinion|ruling|decision|order|judgment|appeal|matter|memo\w*)\b)",
     re.I,
 )
@@ -182,8 +182,7 @@ def _leans(question: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _leaning() -> re.Pattern:
-    roles = "|".join(re.sub(r"^the\s+", "", role) for role in legal.phrases("parties", "roles"))
-    return re.compile(LEANS.replace("ROLES", roles), re.I)
+    return re.compile(LEANS.replace("ROLES", legal.party_roles()), re.I)
 
 
 def _named(question: str, lib) -> set[str]:
@@ -200,8 +199,8 @@ def _named(question: str, lib) -> set[str]:
 
 def _court_acting(question: str, lib) -> bool:
     """Whether a question names a court only as one acting on the conversation's case ("Did the
-    Third Circuit affirm afterwards?", "Did she appeal to the Fifth Circuit?"), not as the
-    name of its ruling ("the Fifth Circuit's opinion", "the Tax Court case") nor with a party."""
+    Ninth Circuit affirm afterwards?", "Did she appeal to the Ninth Circuit?"), not as the name
+    of its ruling ("the Ninth Circuit's opinion", "the Bankruptcy Court case") nor with a party."""
     return not lib.vocabulary.named(question) and not COURT_AS_DOCUMENT.search(question)
 
 

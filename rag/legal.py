@@ -132,6 +132,13 @@ def phrases(section: str, key: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def party_roles() -> str:
+    """[parties] roles as one alternation of regular expressions, without a leading "the"
+    ("plaintiffs?|...|government|commissioner"): how rulings call a party by its role."""
+    return "|".join(re.sub(r"^the\s+", "", role) for role in phrases("parties", "roles"))
+
+
+@lru_cache(maxsize=1)
 def opinion_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """[opinions]: how a separate opinion opens (its author in group "name"), how the court's own
     opinion opens, what a question asking about a separate opinion says, and what one asking

@@ -720,8 +720,7 @@ def _disposition_terms() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _role_word() -> re.Pattern:
     """A party role as one word, with its double role ("plaintiff-appellee")."""
-    roles = "|".join(re.sub(r"^the\s+", "", role) for role in legal.phrases("parties", "roles"))  # "government"
-    return re.compile(rf"(?:{roles})(?:-\w+)?$", re.I)
+    return re.compile(rf"(?:{legal.party_roles()})(?:-\w+)?$", re.I)
 
 
 @lru_cache(maxsize=1)

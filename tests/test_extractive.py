@@ -850,7 +850,7 @@ def test_a_disposition_in_a_footnote_gives_way_to_the_rulings_own_in_its_body(tm
     (doc_id,) = lib.docs
     text = lib.docs[doc_id].text
     side, own = (sentence_with(lib, words) for words in ("We GRANT his application", "and now affirm"))
-    assert _in_footnote(lib, side) and not _in_footnote(lib, own)
+    assert _in_footnote(lib, side.doc_id, side.start) and not _in_footnote(lib, own.doc_id, own.start)
     ranked = [Scored(doc_id, s.start, s.end, score) for s, score in ((side, 2.0), (own, 1.0))]
     assert text[_first_disposition(ranked, doc_id, lib).start :].startswith("We granted a certificate")
 
