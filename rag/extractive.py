@@ -348,7 +348,8 @@ def _unmentioned_events(question: str, vocab: Vocabulary, scope: set[str], dispo
     """Events of litigation the question asks about that no document in scope mentions (with
     `dispositions`, their dispositions too)."""
     events = _event_terms(dispositions)
-    asked = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", question)) if set(terms(w)) & events]
+    given = _not_given().sub(r"\g<between>", question)  # "Why did it decline to vacate?": no vacatur asked
+    asked = [w for w in dict.fromkeys(re.findall(r"[A-Za-z]+", given)) if set(terms(w)) & events]
     return [w for w in asked if not any(vocab.using(t) & scope for t in _forms(w))]
 
 
@@ -898,14 +899,16 @@ def _states_docket(lib: Library, s: Scored) -> bool:
 
 def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str | None:
     """When a why/how question presupposes a disposition that the ruling's opening and conclusion
-    contradict: "Why did the court reverse ..." of an opinion that says "We affirm"."""
+    contradict: "Why did the court reverse ..." of an opinion that says "We affirm", or "Why did
+    the court decline to affirm ..." of one that does."""
     if not _presupposes(question) or _by_a_lower_court(question, scope, lib):
         return None
     dispositions = legal.dispositions()
     verbs = {
         name: [f for f in d["forms"] if not f.endswith(("al", "ance", "atur"))] for name, d in dispositions.items()
     }
-    asked = {name for name, forms in verbs.items() if _says(question, forms)}  # "the denial of" is history
+    done = _not_given().sub(r"\g<negating>\g<between>", question)  # "decline to reverse": no reversal
+    asked = {name for name, forms in verbs.items() if _says(done, forms)}  # "the denial of" is history
     for name in asked:
         opposites = [o for o in dispositions[name]["opposite"] if o not in asked]
         for doc_id in sorted(scope):
@@ -915,6 +918,13 @@ def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str |
                 title = lib.docs[doc_id].meta.title
                 said = f"{title} says “{stated[0]}”"
                 return f"Its premise does not match the ruling: the question assumes “{name}”, {said}."
+    denied = {name for name, forms in verbs.items() if _says(question, forms) and not _says(done, forms)}
+    for name in sorted(denied - asked):  # "Why didn't the court affirm?" of "AFFIRMED."
+        for doc_id in sorted(scope):
+            own = _stated_dispositions(lib, doc_id)
+            if name in own and own.isdisjoint(dispositions[name]["opposite"]):
+                title = lib.docs[doc_id].meta.title
+                return f"Its premise does not match the ruling: the question assumes no “{name}”, {title} says “{name}”."
     return _denied_motion_premise(question, scope, lib)
 
 
@@ -1034,6 +1044,15 @@ def _requested() -> re.Pattern:
     forms = "|".join(_all_forms())
     asking = r"(?:ask|seek|sought|request|mov(?:e|es|ed|ing)\b|urg|argu|contend)\w*"
     return re.compile(rf"\b{asking}[^.;]{{0,80}}?\b(?:to|be)\s+(?:\w+\s+)?(?:{forms})\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _not_given() -> re.Pattern:
+    """A disposition a question says the court did not give ("decline to reverse", "not grant",
+    "didn't the Eighth Circuit vacate"), with the `negating` words and those `between`."""
+    forms = "|".join(_all_forms())
+    negating = r"(?P<negating>\bnot|\bnever|n[’']t|\b(?:declin|refus|fail)\w*\s+to)"
+    return re.compile(rf"{negating}(?P<between>\s+(?:[\w.’'-]+\s+){{0,4}}?)(?:{forms})\b", re.I)
 
 
 def _says(text: str, forms: list[str]) -> bool:

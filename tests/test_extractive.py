@@ -353,11 +353,27 @@ def test_a_premise_the_rulings_own_disposition_contradicts_is_refused(rulings, q
         "Why did the Eighth Circuit affirm Wilson's sentence?",
         "Why did the court deny FedEx's motion to quash in Alvarado?",
         "Why did the court grant the motion for attorney's fees in Still?",
+        # a disposition the question says the court did not give is no premise that it gave it
+        "Why did the Eighth Circuit decline to reverse Wilson's sentence?",
+        "Why didn't the Federal Circuit vacate the judgment in Nelson v. K2?",
     ],
 )
 def test_a_premise_that_matches_the_disposition_is_answered(rulings, question):
     chosen, reason = ask(rulings, question)
     assert reason is None and chosen
+
+
+@pytest.mark.parametrize(
+    "question, ruling, denied",
+    [
+        ("Why didn't the Eighth Circuit affirm Wilson's sentence?", "wilson", "affirm"),
+        ("Why did the court refuse to grant the motion for attorney's fees in Still?", "still", "grant"),
+    ],
+)
+def test_a_premise_that_the_court_withheld_the_disposition_it_gave_is_refused(rulings, question, ruling, denied):
+    chosen, reason = ask(rulings, question)
+    assert not chosen and "premise does not match" in reason and f"“{denied}”" in reason
+    assert rulings.docs[doc_id(rulings, ruling)].meta.title in reason
 
 
 def test_a_compound_is_known_by_its_names(rulings):
