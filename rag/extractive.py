@@ -433,7 +433,8 @@ def _names_another_case(question: str, vocab: Vocabulary, said: str, texts: list
     """Whether the question names something besides the corpus's own cases ("in Campbell"), which
     a higher court may well have decided. A party's given name before the name the case goes by
     ("Jane" of "Jane Roe's appeal") is theirs when the ruling writes the two together ("JANE Q. ROE").
-    A judge's title, a month and a year name no case ("Judge Roe's September 2013 decision")."""
+    A judge's title, a month and a year name no case ("Judge Roe's September 2013 decision"), nor
+    do initials the ruling itself uses ("Did the IRS appeal?")."""
     own = vocab.all_name_terms | set(terms(said)) | office_terms()  # "Judge Illston": a name and a title
 
     def theirs(m: re.Match) -> bool:
@@ -443,8 +444,13 @@ def _names_another_case(question: str, vocab: Vocabulary, said: str, texts: list
         full = re.compile(rf"\b{re.escape(m.group(0))}\s+(?:[A-Z]\.\s+)?{re.escape(after[1])}\b", re.I)
         return any(full.search(text) for text in texts)
 
+    def acting(word: str) -> bool:  # an agency or a party by its initials ("the IRS", "the BCT union")
+        initials = re.sub(r"[’']s$", "", word)
+        used = re.compile(rf"\b{re.escape(initials)}\b")
+        return bool(re.fullmatch(r"[A-Z]{2,6}", initials)) and any(used.search(text) for text in texts)
+
     words = [m for m in NAME.finditer(question) if m.start() > 0 and terms(m.group(0)) and not DATE.fullmatch(m[0])]
-    return any(not set(terms(m.group(0))) <= own and not theirs(m) for m in words)
+    return any(not set(terms(m.group(0))) <= own and not theirs(m) and not acting(m[0]) for m in words)
 
 
 def _quoted(words: list[str]) -> str:
@@ -923,8 +929,8 @@ def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str |
         for doc_id in sorted(scope):
             own = _stated_dispositions(lib, doc_id)
             if name in own and own.isdisjoint(dispositions[name]["opposite"]):
-                title = lib.docs[doc_id].meta.title
-                return f"Its premise does not match the ruling: the question assumes no “{name}”, {title} says “{name}”."
+                said = f"{lib.docs[doc_id].meta.title} says “{name}”"
+                return f"Its premise does not match the ruling: the question assumes no “{name}”, {said}."
     return _denied_motion_premise(question, scope, lib)
 
 

@@ -299,6 +299,17 @@ def test_a_higher_courts_decision_in_a_case_held_only_from_a_lower_court_is_refu
     assert not chosen and "It holds no decision of the" in reason and "N.D. Cal." in reason
 
 
+def test_initials_the_ruling_uses_name_no_other_case_a_higher_court_decided(rulings):
+    question = "Did the court of appeals reverse the EAJA fee award that the court made in Still?"
+    chosen, reason = ask(rulings, question)
+    assert not chosen and "It holds no decision of the court of appeals" in reason and "E.D. Cal." in reason
+    from rag import extractive
+
+    vocab, texts = rulings.vocabulary, [rulings.docs[doc_id(rulings, "still")].text]
+    assert not extractive._names_another_case(question, vocab, "court of appeals", texts)
+    assert extractive._names_another_case(question.replace("EAJA", "NLRB"), vocab, "court of appeals", texts)
+
+
 @pytest.mark.parametrize("party", ["Robert Wilson", "Paul Nelson"])  # so in the captions ("PAUL N. NELSON")
 def test_a_partys_full_name_does_not_hide_that_a_higher_courts_decision_is_asked_for(rulings, party):
     chosen, reason = ask(rulings, f"Did the Supreme Court take up {party}'s case after the appeal was decided?")
