@@ -51,7 +51,9 @@ STANCE = "<takes a position>"  # what a party's verb of argument is tied as (`_b
 # English negation, and how many words after it it reaches ("did not promptly appeal").
 NEGATIONS = frozenset("not no never neither nor none nothing nobody nowhere cannot without lacks lacked lack".split())
 # Verbs that negate what follows only with "to": "refused to pay" (but "the talks failed and ...").
-NEGATING_VERBS = frozenset("fail fails failed failure refuse refuses refused decline declines declined".split())
+NEGATING_VERBS = frozenset(
+    "fail fails failed failing failure refuse refuses refused refusing decline declines declined declining".split()
+)
 # Verbs that negate what follows as a denial of a fact: "denied being coerced", "denies having
 # known" (but "denied the motion", "denied that request" deny no fact).
 DENYING_VERBS = frozenset("deny denies denied denying".split())
@@ -418,6 +420,12 @@ def _polarities(text: str, by_word: bool = False) -> dict[str, set]:
         # an item of the negated list: short, and closing it or just before the item that does
         listed = carried and len(tokens) <= LIST_ITEM_WORDS and (closing[k] or (k + 1 < len(words) and closing[k + 1]))
         governed, negated = set(range(len(tokens))) if listed else set(), denied or listed
+        if carried and not listed and lowered[:1] in (["or"], ["nor"]):  # "failing to request, or even discuss"
+            governed, negated = set(range(1, min(len(tokens), 1 + NEGATION_REACH))), True
+        negations = [n for n, token in enumerate(lowered) if _negation_reach(lowered, n) or token in DENYING]
+        only = negations[0] if len(negations) == 1 and not negated else None
+        # the words before a clause's only negation, when it is "failed to" (which reaches after it), are said
+        before = only if only is not None and lowered[only] in NEGATING_VERBS else 0
         for n, token in enumerate(lowered):
             reach = _negation_reach(lowered, n)
             negated |= reach > 0 or token in DENYING
@@ -431,7 +439,7 @@ def _polarities(text: str, by_word: bool = False) -> dict[str, set]:
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
                 named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
                 out.setdefault(lowered[i] if by_word else stem[0], set()).add(
-                    True if i in governed else (None if (negated and not asserted) or named else False)
+                    True if i in governed else (None if (negated and not asserted and i >= before) or named else False)
                 )
     return out
 

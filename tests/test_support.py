@@ -400,3 +400,28 @@ def test_a_partys_position_given_to_the_other_party_is_caught_whatever_verb_each
         cited,
     )
     assert not wrong and wrong.conflicts
+
+
+def test_a_negation_reaches_the_verbs_of_its_list_and_approval_is_a_grant():
+    # 7th Cir.: "by failing to request, or even discuss with him, a jury instruction".
+    cited = passage("ca7_lopez", "Lopez claims that his trial counsel", "felony murder.")
+    faithful = "Lopez says counsel erred by not requesting, or even discussing with him, such an instruction."
+    assert check("ca7_lopez", faithful, cited)
+    discussed = check("ca7_lopez", "Lopez says his lawyer was ineffective although he discussed it with him.", cited)
+    assert not discussed and discussed.conflicts
+    # 2d Cir.: the agency approved the application, then reopened it.
+    cited = passage("ca2_gildernew", "On May 8, 2006, the CIS notified Plaintiff", "later that month.")
+    assert check("ca2_gildernew", "In May 2006 the CIS granted his application for citizenship.", cited)
+    refused = check("ca2_gildernew", "In May 2006 the CIS denied his application for citizenship.", cited)
+    assert not refused and refused.conflicts
+
+
+def test_what_comes_before_failed_to_is_said_not_negated():
+    # 10th Cir.: "appellate counsel was not ineffective for failing to raise the issue".
+    cited = passage("ca10_triplet", "Therefore, appellate counsel was not ineffective", "the issue.")
+    flipped = check("ca10_triplet", "Appellate counsel was ineffective for failing to raise the issue.", cited)
+    assert not flipped and flipped.conflicts
+    assert check("ca10_triplet", "Counsel was not ineffective in failing to raise the issue on appeal.", cited)
+    from rag.verify import opposes
+
+    assert opposes("Counsel was ineffective for failing to raise the issue.", cited)
