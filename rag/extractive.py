@@ -478,7 +478,7 @@ def _rank(
     import numpy as np
 
     vocab = lib.vocabulary
-    asked = set(terms(question))
+    asked = set(terms(question)) | set(terms(" ".join(legal.plain_meanings(question))))  # "sent back": "remand"
     if named:
         asked -= set().union(*(vocab.name_terms(d) for d in named))  # the same for every sentence in scope
     told = _told_terms(question)

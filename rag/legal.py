@@ -161,6 +161,12 @@ def citation_pattern() -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in load()["citations"]["patterns"]))
 
 
+def plain_meanings(text: str) -> list[str]:
+    """[plain_words]: the legal words a text says in plain English ("sent back": "remand")."""
+    table = load()["plain_words"].items()
+    return [word for word, says in table if re.search(rf"\b(?:{'|'.join(map(re.escape, says))})\b", text, re.I)]
+
+
 @lru_cache(maxsize=1)
 def answer_types() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     """Per [answer_types] entry: (what a question asking for it matches, what a sentence giving it matches)."""

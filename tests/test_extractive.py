@@ -387,6 +387,12 @@ def test_a_premise_that_the_court_withheld_the_disposition_it_gave_is_refused(ru
     assert rulings.docs[doc_id(rulings, ruling)].meta.title in reason
 
 
+def test_a_plain_word_finds_the_legal_word_a_ruling_uses(rulings):
+    chosen, reason = ask(rulings, "Why was it sent back?", only=doc_id(rulings, "wilson"))  # a follow-up
+    assert reason is None and chosen
+    assert any("remand" in text.lower() for _, text in chosen[:2]), chosen
+
+
 def test_a_compound_is_known_by_its_names(rulings):
     _, reason = ask(rulings, "Did the FedEx-employed managers in Alvarado testify at a deposition?")
     assert "No document in it mentions" not in (reason or "")

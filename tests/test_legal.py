@@ -518,3 +518,15 @@ def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbe
         assert majority_asked(inside) == -settings.answer_keep_within and majority_asked(outside) == 0.0
         both = "Did any judge write separately, and what of the majority's reasoning did that judge not join?"
         assert extractive._separate_opinion(both, marks, settings)(inside) == settings.answer_type_bonus
+
+
+def test_every_plain_word_means_a_word_rulings_use(testbed):
+    from rag import legal
+    from rag.text import terms
+
+    said = set().union(*testbed.vocabulary.doc_terms.values())
+    for word, phrases in legal.load()["plain_words"].items():
+        assert set(terms(word)) <= said, word
+        for phrase in phrases:
+            assert legal.plain_meanings(f"Why was the appeal {phrase} by the court?") == [word], phrase
+    assert legal.plain_meanings("They sent a letter back to the agency.") == []
