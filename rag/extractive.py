@@ -115,6 +115,7 @@ from rag.text import (
     NUMBER,
     digits,
     later_names,
+    numbered_items,
     place_forms,
     sentences_of,
     terms,
@@ -487,6 +488,7 @@ def _rank(
     yields = {d for d in candidates if any(_discusses(lib, d, r) for r in candidates if r != d)}
     ranks = _passage_ranks(hits)
     place = 0.0 if ASKS_FACT.match(_unled(question)) else settings.answer_position_weight
+    items = numbered_items(question)
     out = []
     for doc_id, indices in candidates.items():
         # A secondary source comes first only if no sentence of the ruling it discusses would be kept beside it.
@@ -504,11 +506,21 @@ def _rank(
         position = place * np.array(order) / max(1, len(spans) - 1)
         for i, base, prior in zip(order, match + passage, context + position):
             sentence = text[spans[i][0] : spans[i][1]]
-            if not _is_heading(sentence) or bonus.keeps_heading(sentence):
+            if (not _is_heading(sentence) or bonus.keeps_heading(sentence)) and not _another_item(items, sentence):
                 aside = settings.answer_footnote_penalty if _in_footnote(lib, doc_id, spans[i][0]) else 0.0
                 own = base + bonus(sentence) - secondary + separate(i) - aside
                 out.append(Scored(doc_id, *spans[i], float(own + prior), float(prior)))
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+def _another_item(asked: set[tuple[str, frozenset[str]]], sentence: str) -> bool:
+    """Whether a sentence names another item of a numbered series the question asks about ("the
+    third factor" when "the fourth factor" is asked), and not the one asked."""
+    if not asked:
+        return False
+    named = numbered_items(sentence)
+    pairs = [(a == b, bool(words & other)) for a, words in asked for b, other in named]
+    return any(related and not same for same, related in pairs) and not any(same and related for same, related in pairs)
 
 
 def _preceding(order: list[int], values, pieces: set[int] = frozenset()):

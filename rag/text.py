@@ -59,7 +59,10 @@ MONEY_WORDS = re.compile(
     r"assess(?:ed|es)?|demand(?:ed|s)?|sought|spen[dt]|earn(?:ed|s)?|settle(?:d|ment)?)\b",
     re.I,
 )
-ORDINALS = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
+ORDINAL_VALUES = {
+    w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+}
+ORDINALS = re.compile(rf"\b({'|'.join(ORDINAL_VALUES)})\b", re.I)
 _UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
@@ -103,6 +106,26 @@ def later_names(question: str) -> list[str]:
     """The capitalised words and long numbers of a question after its first word (which any question capitalises)."""
     first = re.match(r"\W*\w+", question)
     return [m.group(0) for m in NAME.finditer(question) if not first or m.start() >= first.end()]
+
+
+NUMBERED = re.compile(  # "the fourth factor", "its second prong", "the First Amendment": one of a numbered series
+    rf"(?:\b(?:the|its|their|his|her|this|that|a)\s+|\b\w+[’']s\s+|(?=(?-i:[A-Z])))({'|'.join(ORDINAL_VALUES)})"
+    r"\s+((?:[A-Za-z][\w-]*\s*){1,3})",
+    re.I,
+)
+NUMBERED_AFTER = re.compile(  # "factor one", "Count Two": the same, numbered after the word
+    rf"\b([A-Za-z][\w-]+)\s+({'|'.join(list(_WORD_VALUES)[:10])})\b"
+    r"(?![\s-]*(?:hundred|thousand|million|billion|percent|years?|months?|weeks?|days?|hours?)\b)",
+    re.I,
+)
+
+
+def numbered_items(text: str) -> set[tuple[int, frozenset[str]]]:
+    """The items of a numbered series a text names, as (number, terms of the words that name the
+    series: after an ordinal up to the clause's end, three at most, or before a number word):
+    "the fourth fair use factor" -> (4, {fair, use, factor}), "factor one" -> (1, {factor})."""
+    before = {(ORDINAL_VALUES[m[1].lower()], frozenset(terms(m[2]))) for m in NUMBERED.finditer(text)}
+    return before | {(_WORD_VALUES[m[2].lower()], frozenset(terms(m[1]))) for m in NUMBERED_AFTER.finditer(text)}
 
 
 def terms(text: str) -> list[str]:

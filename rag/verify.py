@@ -32,6 +32,7 @@ from rag.text import (
     CASE_NAME,
     MONTHS as MONTH_PATTERN,
     NUMBER,
+    ORDINAL_VALUES,
     ORDINALS,
     claim_terms,
     digits,
@@ -86,9 +87,6 @@ BINDING_SKIP_AFTER = frozenset(
 )
 BINDING_SKIP_BEFORE = frozenset("the a an of for to by against from with on".split())
 ARTICLES = frozenset("the a an".split())
-ORDINAL_VALUES = {
-    w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())
-}
 MONTHS = frozenset(m.lower() for m in re.findall(r"[A-Z][a-z]+", MONTH_PATTERN))
 MONTH_NAMES = "|".join(
     [*(m.title() for m in MONTHS), "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec"]

@@ -920,3 +920,24 @@ def test_a_case_a_ruling_cites_is_no_unknown_case(rulings):
     assert _unknown_cases("In U.S. v. Wilson, what did the court hold?", rulings) == []  # the ruling itself
     assert _unknown_cases("Did the court follow Booker v. Gonzales?", rulings) == ["Booker v. Gonzales"]
     assert _unknown_cases("Wilson relied on United States v. Booker. Why did the court agree?", rulings) == []
+
+
+def test_a_sentence_about_another_item_of_a_numbered_series_is_not_an_answer():
+    from rag.extractive import _another_item
+    from rag.text import numbered_items
+
+    # 10th Cir. (Triplet) and D.C. Cir. (Vinton) sentences, as the reader gives them
+    first = (
+        "Thus, the OCCA evidently did not consider Triplet’s first claim jurisdictional because it deemed it waived."
+    )
+    both = (
+        "Vinton was convicted by a jury of both counts and was sentenced to twenty-seven months’ imprisonment on "
+        "the first count and sixty months’ on the second count, to run consecutively."
+    )
+    asked = numbered_items("Why was Triplet's second claim not waived by his plea?")
+    assert [n for n, words in asked if "claim" in words] == [2]
+    assert _another_item(asked, first)
+    assert not _another_item(numbered_items("Was Triplet's first claim jurisdictional?"), first)
+    assert not _another_item(numbered_items("What sentence did Vinton get on the second count?"), both)
+    assert _another_item(numbered_items("How did the fourth factor come out?"), "Factor one favors fair use.")
+    assert not _another_item(numbered_items("Why did the court first deny the motion?"), first)  # an adverb
