@@ -488,7 +488,7 @@ def _rank(
     yields = {d for d in candidates if any(_discusses(lib, d, r) for r in candidates if r != d)}
     ranks = _passage_ranks(hits)
     place = 0.0 if ASKS_FACT.match(_unled(question)) else settings.answer_position_weight
-    items = numbered_items(question)
+    items = _asked_items(question)
     out = []
     for doc_id, indices in candidates.items():
         # A secondary source comes first only if no sentence of the ruling it discusses would be kept beside it.
@@ -513,7 +513,14 @@ def _rank(
     return sorted(out, key=lambda s: (-s.score, s.doc_id, s.start))
 
 
-def _another_item(asked: set[tuple[str, frozenset[str]]], sentence: str) -> bool:
+def _asked_items(question: str) -> set[tuple[int, frozenset[str]]]:
+    """The items of numbered series a question names ("the fourth factor"), but not a court
+    ("the Fifth Circuit": rag/legal.toml [court_levels.phrases])."""
+    courts = {t for phrases in legal.level_phrases().values() for phrase in phrases for t in terms(phrase)}
+    return {item for item in numbered_items(question) if not item[1] & courts}
+
+
+def _another_item(asked: set[tuple[int, frozenset[str]]], sentence: str) -> bool:
     """Whether a sentence names another item of a numbered series the question asks about ("the
     third factor" when "the fourth factor" is asked), and not the one asked."""
     if not asked:

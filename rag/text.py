@@ -110,7 +110,7 @@ def later_names(question: str) -> list[str]:
 
 NUMBERED = re.compile(  # "the fourth factor", "its second prong", "the First Amendment": one of a numbered series
     rf"(?:\b(?:the|its|their|his|her|this|that|a)\s+|\b\w+[’']s\s+|(?=(?-i:[A-Z])))({'|'.join(ORDINAL_VALUES)})"
-    r"\s+((?:[A-Za-z][\w-]*\s*){1,3})",
+    r"(?=\s+((?:[A-Za-z][\w-]*\s*){1,3}))",  # the words after, not consumed: "the third and the fourth factor"
     re.I,
 )
 NUMBERED_AFTER = re.compile(  # "factor one", "Count Two": the same, numbered after the word

@@ -923,7 +923,7 @@ def test_a_case_a_ruling_cites_is_no_unknown_case(rulings):
 
 
 def test_a_sentence_about_another_item_of_a_numbered_series_is_not_an_answer():
-    from rag.extractive import _another_item
+    from rag.extractive import _another_item, _asked_items
     from rag.text import numbered_items
 
     # 10th Cir. (Triplet) and D.C. Cir. (Vinton) sentences, as the reader gives them
@@ -941,3 +941,4 @@ def test_a_sentence_about_another_item_of_a_numbered_series_is_not_an_answer():
     assert not _another_item(numbered_items("What sentence did Vinton get on the second count?"), both)
     assert _another_item(numbered_items("How did the fourth factor come out?"), "Factor one favors fair use.")
     assert not _another_item(numbered_items("Why did the court first deny the motion?"), first)  # an adverb
+    assert [n for n, _ in _asked_items("Why did the Tenth Circuit find the second claim not waived?")] == [2]
