@@ -216,3 +216,22 @@ def test_a_follow_up_with_words_of_its_own_is_read_beside_the_previous_question(
     assert why.following == first.question and why.subject is None
     switched = resolve(f"And in {title(there, testbed_settings)}, what did the court decide?")
     assert switched.doc_ids == (there,) and switched.subject is None
+
+
+@pytest.mark.parametrize(
+    "question, back",
+    [
+        ("Going back to the church case, did any judge write separately?", True),
+        ("Back to the first one: how long a sentence did she get?", True),
+        ("Returning to the tax case, why was he at risk?", True),
+        ("Now back to Alvarado: was the transcript discoverable?", True),
+        # "back to" and "revisit" of the case itself, not of the conversation
+        ("Then why send it back to the trial court at all?", False),
+        ("Did they later go back to the district court and win an injunction?", False),
+        ("Did Judge Bumb revisit her summary judgment ruling?", False),
+    ],
+)
+def test_only_a_question_opening_with_going_back_returns_to_an_earlier_ruling(question, back):
+    from rag.followup import BACK
+
+    assert bool(BACK.search(question)) is back
