@@ -719,8 +719,11 @@ def _is_heading(sentence: str) -> bool:
     States District Court for the Southern District of Ohio"), or an unclosed line that ends in a
     comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
     Litigation,"), or a short line naming the judges ("Before SMITH and JONES, Circuit
-    Judges.", unless the question asks for them)."""
+    Judges.", unless the question asks for them), or a short line of names only ("* Northern
+    District of Iowa.", a footnote to the caption)."""
     words = re.findall(r"\w+", sentence)
+    dated = bool(DATE.search(sentence))  # "Dated: June 23, 2025." gives a date
+    named = not dated and all(w[:1].isupper() or w in ("of", "the", "and", "for", "de", "la") for w in words)
     letters = [c for c in sentence if c.isalpha()]
     closed = bool(re.search(r"[.?!:;][\s”’\"')]*$", sentence))
     return (
@@ -728,6 +731,7 @@ def _is_heading(sentence: str) -> bool:
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
         or (not closed and (len(words) < 16 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
         or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))
+        or (len(words) < 8 and named)
     )
 
 

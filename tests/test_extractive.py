@@ -625,6 +625,8 @@ def test_a_question_for_a_judges_name_is_answered_with_the_name(rulings, questio
         ("Appeals from the United States District Court for the Western District of Louisiana", False),
         ("I. Whether Mr. Bordelon was sufficiently at risk for the Many Loan in 2008", False),
         ("For the reasons set forth below, the order of the Bankruptcy Court is AFFIRMED. '", True),  # OCR's stray mark
+        ("* Northern District of Iowa.", False),  # 8th Cir.: a footnote to the caption, names only
+        ("The motion is DENIED.", True),
     ],
 )
 def test_a_piece_of_a_citation_answers_nothing(sentence, answers):
