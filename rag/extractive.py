@@ -112,6 +112,7 @@ from rag.text import (
     DOCKET,
     MONEY_WORDS,
     NAME,
+    NAME_LINKS,
     NUMBER,
     digits,
     later_names,
@@ -445,7 +446,7 @@ def _names_another_case(question: str, vocab: Vocabulary, said: str, texts: list
         full = re.compile(rf"\b{re.escape(m.group(0))}\s+(?:[A-Z]\.\s+)?{re.escape(after[1])}\b", re.I)
         return any(full.search(text) for text in texts)
 
-    def acting(word: str) -> bool:  # an agency or a party by its initials ("the IRS", "the BCT union")
+    def acting(word: str) -> bool:  # an agency or a party by its initials ("the IRS", "the union's appeal")
         initials = re.sub(r"[’']s$", "", word)
         used = re.compile(rf"\b{re.escape(initials)}\b")
         return bool(re.fullmatch(r"[A-Z]{2,6}", initials)) and any(used.search(text) for text in texts)
@@ -514,7 +515,7 @@ def _rank(
 
 
 def _asked_items(question: str) -> set[tuple[int, frozenset[str]]]:
-    """The items of numbered series a question names ("the fourth factor"), but not a court
+    """The items of numbered series a question names ("the second prong"), but not a court
     ("the Fifth Circuit": rag/legal.toml [court_levels.phrases])."""
     courts = {t for phrases in legal.level_phrases().values() for phrase in phrases for t in terms(phrase)}
     return {item for item in numbered_items(question) if not item[1] & courts}
@@ -522,7 +523,7 @@ def _asked_items(question: str) -> set[tuple[int, frozenset[str]]]:
 
 def _another_item(asked: set[tuple[int, frozenset[str]]], sentence: str) -> bool:
     """Whether a sentence names another item of a numbered series the question asks about ("the
-    third factor" when "the fourth factor" is asked), and not the one asked."""
+    first prong" when "the second prong" is asked), and not the one asked."""
     if not asked:
         return False
     named = numbered_items(sentence)
@@ -719,11 +720,11 @@ def _is_heading(sentence: str) -> bool:
     States District Court for the Southern District of Ohio"), or an unclosed line that ends in a
     comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
     Litigation,"), or a short line naming the judges ("Before SMITH and JONES, Circuit
-    Judges.", unless the question asks for them), or a short line of names only ("* Northern
-    District of Iowa.", a footnote to the caption)."""
+    Judges.", unless the question asks for them), or a short line of names only ("* Western
+    District of Roe County.", a footnote to the caption)."""
     words = re.findall(r"\w+", sentence)
-    dated = bool(DATE.search(sentence))  # "Dated: June 23, 2025." gives a date
-    named = not dated and all(w[:1].isupper() or w in ("of", "the", "and", "for", "de", "la") for w in words)
+    dated = bool(DATE.search(sentence))  # "Dated: May 1, 2020." gives a date
+    named = not dated and all(w[:1].isupper() or w in NAME_LINKS for w in words)
     letters = [c for c in sentence if c.isalpha()]
     closed = bool(re.search(r"[.?!:;][\s”’\"')]*$", sentence))
     return (
@@ -938,20 +939,18 @@ def _contradicted_premise(question: str, scope: set[str], lib: Library) -> str |
     }
     done = _not_given().sub(r"\g<negating>\g<between>", question)  # "decline to reverse": no reversal
     asked = {name for name, forms in verbs.items() if _says(done, forms)}  # "the denial of" is history
-    for name in asked:
+    denied = {name for name, forms in verbs.items() if _says(question, forms) and not _says(done, forms)} - asked
+    own = {doc_id: _stated_dispositions(lib, doc_id) for doc_id in sorted(scope)} if asked or denied else {}
+    for name in sorted(asked):
         opposites = [o for o in dispositions[name]["opposite"] if o not in asked]
-        for doc_id in sorted(scope):
-            own = _stated_dispositions(lib, doc_id)
-            stated = [o for o in opposites if o in own and name not in own]
-            if stated:
-                title = lib.docs[doc_id].meta.title
-                said = f"{title} says “{stated[0]}”"
+        for doc_id, stated in own.items():
+            contrary = [o for o in opposites if o in stated and name not in stated]
+            if contrary:
+                said = f"{lib.docs[doc_id].meta.title} says “{contrary[0]}”"
                 return f"Its premise does not match the ruling: the question assumes “{name}”, {said}."
-    denied = {name for name, forms in verbs.items() if _says(question, forms) and not _says(done, forms)}
-    for name in sorted(denied - asked):  # "Why didn't the court affirm?" of "AFFIRMED."
-        for doc_id in sorted(scope):
-            own = _stated_dispositions(lib, doc_id)
-            if name in own and own.isdisjoint(dispositions[name]["opposite"]):
+    for name in sorted(denied):  # "Why didn't the court affirm?" of "AFFIRMED."
+        for doc_id, stated in own.items():
+            if name in stated and stated.isdisjoint(dispositions[name]["opposite"]):
                 said = f"{lib.docs[doc_id].meta.title} says “{name}”"
                 return f"Its premise does not match the ruling: the question assumes no “{name}”, {said}."
     return _denied_motion_premise(question, scope, lib)

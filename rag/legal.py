@@ -163,8 +163,15 @@ def citation_pattern() -> re.Pattern:
 
 def plain_meanings(text: str) -> list[str]:
     """[plain_words]: the legal words a text says in plain English ("sent back": "remand")."""
-    table = load()["plain_words"].items()
-    return [word for word, says in table if re.search(rf"\b(?:{'|'.join(map(re.escape, says))})\b", text, re.I)]
+    return [word for word, says in _plain_patterns().items() if says.search(text)]
+
+
+@lru_cache(maxsize=1)
+def _plain_patterns() -> dict[str, re.Pattern]:
+    return {
+        word: re.compile(rf"\b(?:{'|'.join(map(re.escape, says))})\b", re.I)
+        for word, says in load()["plain_words"].items()
+    }
 
 
 @lru_cache(maxsize=1)

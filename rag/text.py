@@ -83,7 +83,8 @@ DOCKET = re.compile(r"\bNos?\.\s*(?:[A-Za-z]{1,4}\s)?\d[\w:–-]*")
 PROPER_NAME = re.compile(r"\b[A-Z][\w’'-]*\b(?!\.)")  # not "Feb." or "No."
 _CAPITALISED = r"[A-Z][\w.&’'-]*"
 _PARTY_WORD = r"[A-Z0-9][\w.&’'-]*"  # "Church of the Valley", "2020 Capital Fund I", "State ex rel. Doe"
-_PARTY = rf"{_PARTY_WORD}(?:(?:,? | (?:of|and|for|the|de|la|ex rel\.) ){_PARTY_WORD})*"
+NAME_LINKS = ("of", "and", "for", "the", "de", "la")  # the small words inside a name ("Church of the Valley")
+_PARTY = rf"{_PARTY_WORD}(?:(?:,? | (?:{'|'.join(NAME_LINKS)}|ex rel\.) ){_PARTY_WORD})*"
 CASE_NAME = re.compile(rf"({_PARTY}),? v\. ({_PARTY})")
 IN_RE = re.compile(rf"\bIn re:? ({_PARTY})")  # "In re Acme Products Liability Litigation"
 
@@ -108,13 +109,13 @@ def later_names(question: str) -> list[str]:
     return [m.group(0) for m in NAME.finditer(question) if not first or m.start() >= first.end()]
 
 
-NUMBERED = re.compile(  # "the fourth factor", "its second prong", "the First Amendment": one of a numbered series
+NUMBERED = re.compile(  # "the second prong", "its third element", "the Sixth Amendment": one of a numbered series
     rf"(?:\b(?:the|its|their|his|her|this|that|a)\s+|\b\w+[’']s\s+|(?=(?-i:[A-Z])))({'|'.join(ORDINAL_VALUES)})"
-    r"(?=\s+((?:[A-Za-z][\w-]*\s*){1,3}))",  # the words after, not consumed: "the third and the fourth factor"
+    r"(?=\s+((?:[A-Za-z][\w-]*\s*){1,3}))",  # the words after, not consumed: "the first and the second prong"
     re.I,
 )
 NUMBERED_AFTER = re.compile(  # "factor one", "Count Two": the same, numbered after the word
-    rf"\b([A-Za-z][\w-]+)\s+({'|'.join(list(_WORD_VALUES)[:10])})\b"
+    rf"\b([A-Za-z][\w-]+)\s+({'|'.join(_UNITS[:10])})\b"
     r"(?![\s-]*(?:hundred|thousand|million|billion|percent|years?|months?|weeks?|days?|hours?)\b)",
     re.I,
 )
@@ -123,7 +124,7 @@ NUMBERED_AFTER = re.compile(  # "factor one", "Count Two": the same, numbered af
 def numbered_items(text: str) -> set[tuple[int, frozenset[str]]]:
     """The items of a numbered series a text names, as (number, terms of the words that name the
     series: after an ordinal up to the clause's end, three at most, or before a number word):
-    "the fourth fair use factor" -> (4, {fair, use, factor}), "factor one" -> (1, {factor})."""
+    "the second step of the test" -> (2, {step, test}), "prong one" -> (1, {prong})."""
     before = {(ORDINAL_VALUES[m[1].lower()], frozenset(terms(m[2]))) for m in NUMBERED.finditer(text)}
     return before | {(_WORD_VALUES[m[2].lower()], frozenset(terms(m[1]))) for m in NUMBERED_AFTER.finditer(text)}
 

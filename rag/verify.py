@@ -418,15 +418,15 @@ def _polarities(text: str, by_word: bool = False) -> dict[str, set]:
         # an item of the negated list: short, and closing it or just before the item that does
         listed = carried and len(tokens) <= LIST_ITEM_WORDS and (closing[k] or (k + 1 < len(words) and closing[k + 1]))
         governed, negated = set(range(len(tokens))) if listed else set(), denied or listed
-        if carried and not listed and lowered[:1] in (["or"], ["nor"]):  # "failing to request, or even discuss"
+        if carried and not listed and lowered[:1] in (["or"], ["nor"]):  # "failing to object, or even respond"
             governed, negated = set(range(1, min(len(tokens), 1 + NEGATION_REACH))), True
-        negations = [n for n, token in enumerate(lowered) if _negation_reach(lowered, n) or token in DENYING]
+        reaches = [_negation_reach(lowered, n) for n in range(len(lowered))]
+        negations = [n for n, token in enumerate(lowered) if reaches[n] or token in DENYING]
         only = negations[0] if len(negations) == 1 and not negated else None
         # the words before a clause's only negation, when it is "failed to" (which reaches after it), are said
         before = only if only is not None and lowered[only] in NEGATING_VERBS else 0
-        for n, token in enumerate(lowered):
-            reach = _negation_reach(lowered, n)
-            negated |= reach > 0 or token in DENYING
+        negated |= bool(negations)
+        for n, reach in enumerate(reaches):
             for i in range(n + 1, min(len(tokens), n + 1 + reach)):
                 if lowered[i] == "until":  # "not … until after": a time, not a negation
                     break
