@@ -83,7 +83,7 @@ NEAR_WORDS = 4  # parties this close are in some relation to each other
 # motion of the plaintiff".
 BINDING_SKIP_AFTER = frozenset(
     "had has have was were is are did does do then also thereafter would will could may might should must "
-    "who himself herself itself themselves".split()  # "it was Roe who signed", "Doe himself signed"
+    "who himself herself itself themselves own".split()  # "it was Roe who signed", "Doe himself signed", "Roe's own"
 )
 BINDING_SKIP_BEFORE = frozenset("the a an of for to by against from with on".split())
 ARTICLES = frozenset("the a an".split())
@@ -114,7 +114,9 @@ ABSOLUTES = {
     "automatically": "automatically",
     "categorically": "categorically",
     "at all": "any",
+    "never": "never",  # only as a rule, after a modal: "can never be appealed" (not "she never disclosed it")
 }
+MODALS = frozenset("can could may must shall should will".split())  # of a rule, not "would never be used"
 # What a passage may say for "only": "Acme is limited to cross examination" backs "only to cross-examine".
 LIMITED_TO = re.compile(r"\b(?:limited|restricted|confined)\s+to\b", re.I)
 # A sentence denying the one before it in a word ("It was not."): that one asserts nothing.
@@ -339,6 +341,7 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     found += _role_conflicts(sentence, cited, about) + _binding_conflicts(sentence, cited, about)
     theirs = {ABSOLUTES[w] for w in _absolutes(cited)} | ({"only"} if LIMITED_TO.search(cited) else set())
     theirs |= {"any"} if re.search(r"\bany\b", cited, re.I) else set()
+    theirs |= {"never"} if re.search(r"\bnever\b", cited, re.I) else set()  # a passage's "never" backs "can never"
     return found + [w for w in _absolutes(sentence) if ABSOLUTES[w] not in theirs]
 
 
@@ -639,6 +642,8 @@ def _party_word(token: str) -> bool:
     lowered = bare.lower()
     if _role_word().match(bare):
         return True
+    if bare.isupper() and (lowered in _disposition_words() or lowered == "part"):  # "GRANTS IN PART Roe's motion"
+        return False
     return bare[:1].isupper() and lowered not in _common_words() and lowered not in TITLES and lowered not in MONTHS
 
 
@@ -708,6 +713,8 @@ def _absolutes(text: str) -> set[str]:
     for i, w in enumerate(words):
         if w == "all" and i and words[i - 1] == "at":
             found.add("at all")  # "no crime at all": what "any crime" says
+        elif w == "never":
+            found |= {w} if i and words[i - 1] in MODALS else set()
         elif w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS):
             found.add(w)
     return found

@@ -37,8 +37,21 @@ def attributes_argument(sentence: str) -> bool:
     that it was therefore obligated ..."). A party that does not argue something ("The State
     does not argue otherwise.") is the court's observation."""
     verb, according = argument_pattern()
-    if according.search(sentence):
-        return True
+    return bool(according.search(sentence)) or _by_party(sentence, verb)
+
+
+@lru_cache(maxsize=1 << 16)
+def reports_position(sentence: str) -> bool:
+    """Whether a sentence gives what a party argued, claimed, alleged or conceded ("Plaintiff
+    alleges that ...", "the government has conceded that ..."): the verbs of rag/legal.toml
+    [arguments] `verbs`, and those of `claims` and `stances` before "that", read as
+    `attributes_argument` reads its own."""
+    return attributes_argument(sentence) or _by_party(sentence, _position_pattern())
+
+
+def _by_party(sentence: str, verb: re.Pattern) -> bool:
+    """Whether `verb` gives a party's position in the sentence: not negated ("The State does not
+    argue otherwise."), and no word of decision before it or in a clause of its own after it."""
     argued = verb.search(sentence)
     return (
         bool(argued)
@@ -48,6 +61,13 @@ def attributes_argument(sentence: str) -> bool:
             for decided in holding_pattern().finditer(sentence)
         )
     )
+
+
+@lru_cache(maxsize=1)
+def _position_pattern() -> re.Pattern:
+    words = [*legal.phrases("arguments", "claims"), *legal.phrases("arguments", "stances")]
+    # with "that" after it: "alleges that X", not "the claimed infringing facts" nor "as Roe concedes, we ..."
+    return re.compile(r"(?<!\bas )\b(?:" + "|".join(re.escape(w) for w in words) + r")\s+that\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -76,5 +96,5 @@ def credits_court(sentence: str) -> bool:
 def in_court_voice(passage: str) -> str | None:
     """The sentences of a passage that are not a party's position, or None when all of them are not."""
     sentences = sentences_of(passage)
-    kept = [s for s in sentences if not attributes_argument(s)]
+    kept = [s for s in sentences if not reports_position(s)]
     return " ".join(kept) if len(kept) < len(sentences) else None

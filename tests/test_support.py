@@ -425,3 +425,36 @@ def test_what_comes_before_failed_to_is_said_not_negated():
     from rag.verify import opposes
 
     assert opposes("Counsel was ineffective for failing to raise the issue.", cited)
+
+
+def test_a_disposition_in_capitals_binds_to_the_party_whose_motion_it_decides():
+    # N.D. Cal.: "the Court GRANTS Tessera's Motion ... DENIES Toshiba's": "GRANTS" is no part of a name.
+    prefix = "tessera_v_toshiba"
+    cited = passage(prefix, "For the reasons discussed below, the Court GRANTS", "motion to strike.")
+    assert check(prefix, "The court granted Tessera's motion for partial summary judgment and denied Toshiba's.", cited)
+    swapped = check(prefix, "The court granted Toshiba's motion for summary judgment and denied Tessera's.", cited)
+    assert not swapped and swapped.conflicts
+
+
+def test_what_a_party_alleges_is_not_what_the_court_found():
+    # E.D. Cal.: the prisoner's allegation, given as the court's finding.
+    prefix = "crane_v_rodriguez"
+    cited = passage(prefix, "Plaintiff alleges that on multiple occasions", ".")
+    assert check(prefix, "Crane alleges that the defendants set him up for assault by inmates.", cited)
+    found = check(prefix, "The court found that the defendants set Crane up for assault by inmates.", cited)
+    assert not found and found.conflicts
+
+
+def test_can_never_is_a_rule_the_passage_must_state():
+    # 1st Cir.: "not ordinarily appealable" is no "can never be appealed".
+    cited = passage("ca1_calvary", "The denial of a temporary restraining order is not ordinarily", 'exceptions."')
+    never = check(
+        "ca1_calvary",
+        "The First Circuit held that the denial of a temporary restraining order can never be appealed.",
+        cited,
+    )
+    assert not never and "never" in never.conflicts
+    assert check("ca1_calvary", "The denial of a temporary restraining order is not ordinarily appealable.", cited)
+    # N.C.: where the passage says "never", a sentence may too.
+    cited = passage("nc_supreme", "On 75% of turns, the player will never", "could win nothing.")
+    assert check("nc_supreme", "On 75% of turns a player can never play for the $2400 top prize.", cited)
