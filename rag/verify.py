@@ -32,6 +32,7 @@ from rag.text import (
     CASE_NAME,
     MONTHS as MONTH_PATTERN,
     NUMBER,
+    NUMBER_WORD,
     ORDINAL_VALUES,
     ORDINALS,
     claim_terms,
@@ -116,6 +117,11 @@ ABSOLUTES = {
     "at all": "any",
     "never": "never",  # only as a rule, after a modal: "can never be appealed" (not "she never disclosed it")
 }
+FRACTION = re.compile(  # "three out of every four", "1 in 4": a share
+    rf"\b({NUMBER_WORD}|\d+)\s+(?:out\s+of|in)\s+(?:every\s+)?({NUMBER_WORD}|\d+)\b", re.I
+)
+# "at all" after one of these adds nothing ("win nothing at all"); after "no" it may ("no deadline at all")
+TOTAL_NEGATIONS = frozenset("nothing none nobody nowhere".split())
 MODALS = frozenset("can could may must shall should will".split())  # of a rule, not "would never be used"
 # What a passage may say for "only": "Acme is limited to cross examination" backs "only to cross-examine".
 LIMITED_TO = re.compile(r"\b(?:limited|restricted|confined)\s+to\b", re.I)
@@ -307,6 +313,7 @@ def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
     """The sentence's numbers (in digits or words) that neither the passage nor the document's
     particulars give."""
     known = number_values(cited)
+    known |= {v for w, v in numbers_written(sentence) if w in _as_percent(sentence, known)}
     out = [w for w, value in numbers_written(sentence) if value not in known and not _particular(w, sentence, about)]
     lowered = f"{cited} {about}".lower()
     # "first affirmed" is an adverb and "second-guess" a verb, not numbers
@@ -316,6 +323,17 @@ def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
         if m.group(1).lower() != "first" and sentence[m.end() : m.end() + 1] != "-"
     ]
     return out + [w for w in ordinals if w.lower() not in lowered and ORDINAL_VALUES[w.lower()] not in known]
+
+
+def _as_percent(sentence: str, known: set[float]) -> set[str]:
+    """The numbers of the sentence's fractions ("three out of four turns", "1 in 4") whose percentage
+    is one the passage states ("75% of turns"): the same share, said another way."""
+    out: set[str] = set()
+    for m in FRACTION.finditer(sentence):
+        parts, wholes = numbers_written(m.group(1)), numbers_written(m.group(2))
+        if parts and wholes and wholes[0][1] and round(100 * parts[0][1] / wholes[0][1], 1) in known:
+            out |= {parts[0][0], wholes[0][0]}
+    return out
 
 
 def _particular(written: str, sentence: str, about: str) -> bool:
@@ -712,7 +730,10 @@ def _absolutes(text: str) -> set[str]:
     found = set()
     for i, w in enumerate(words):
         if w == "all" and i and words[i - 1] == "at":
-            found.add("at all")  # "no crime at all": what "any crime" says
+            # "not liable at all": what "any" says; "win nothing at all" says no more than "win nothing"
+            found |= set() if TOTAL_NEGATIONS & set(words[max(0, i - 4) : i]) else {"at all"}
+        elif w == "every" and words[max(0, i - 2) : i] == ["out", "of"]:
+            continue  # "three out of every four": a share
         elif w == "never":
             found |= {w} if i and words[i - 1] in MODALS else set()
         elif w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS):

@@ -458,3 +458,17 @@ def test_can_never_is_a_rule_the_passage_must_state():
     # N.C.: where the passage says "never", a sentence may too.
     cited = passage("nc_supreme", "On 75% of turns, the player will never", "could win nothing.")
     assert check("nc_supreme", "On 75% of turns a player can never play for the $2400 top prize.", cited)
+
+
+def test_a_share_may_be_said_as_a_fraction_of_the_passage_s_percentage():
+    # N.C.: "On 75% of turns ..." is "three out of four turns", not "two out of three".
+    cited = passage("nc_supreme", "On 75% of turns, the player will never", "could win nothing.")
+    for faithful in (
+        "On three out of every four turns the player has no chance at the $2400 prize and could win nothing at all.",
+        "On 3 in 4 turns the player will never be able to play for the largest prize of $2400.",
+    ):
+        assert check("nc_supreme", faithful, cited), faithful
+    wrong = check(
+        "nc_supreme", "On two out of three turns the player will never be able to play for the $2400 prize.", cited
+    )
+    assert not wrong and {"two", "three"} <= set(wrong.missing)
