@@ -16,6 +16,7 @@ from rag.errors import CorpusError
 from rag.layout import Layout
 
 WRAP_WIDTH = 100  # a plain-text file whose lines are all this short is read as hard-wrapped
+REPEATED_RUN = 3  # this many paragraphs repeated in order are a second copy of the text, not the text
 
 
 def read_file(path: Path) -> tuple[str, Layout, dict]:
@@ -41,15 +42,45 @@ def read_file(path: Path) -> tuple[str, Layout, dict]:
 
 
 def from_paragraphs(paragraphs: list[str]) -> tuple[str, Layout, dict]:
-    """Join paragraphs one per line and number them 1, 2, ..."""
+    """Join paragraphs one per line and number them 1, 2, ... (a repeated run of them once: see `unrepeated`)."""
     layout = Layout()
     parts: list[str] = []
     offset = 0
-    for para in paragraphs:
+    for para in unrepeated(paragraphs):
         layout.add_paragraph(offset, offset + len(para))
         parts.append(para)
         offset += len(para) + 1
     return "\n".join(parts), layout, {}
+
+
+def unrepeated(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without a run of `REPEATED_RUN` or more that repeats, word for word and in
+    order, a run before it: a page saved with its article twice (once for print, once for the
+    screen) holds one text, and its second copy would only give each sentence two pinpoints. A
+    single paragraph said again ("So ordered.") stays."""
+    first: dict[str, int] = {}
+    out: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        j = first.get(paragraphs[i])
+        run = _common_run(paragraphs, j, i) if j is not None else 0
+        if run >= REPEATED_RUN:
+            i += run
+            continue
+        first.setdefault(paragraphs[i], i)
+        out.append(paragraphs[i])
+        i += 1
+    return out
+
+
+def _common_run(paragraphs: list[str], earlier: int, later: int) -> int:
+    """How many paragraphs from `later` on repeat, in order, those from `earlier` (up to `later`)."""
+    run = 0
+    while earlier + run < later and later + run < len(paragraphs):
+        if paragraphs[earlier + run] != paragraphs[later + run]:
+            break
+        run += 1
+    return run
 
 
 def text_paragraphs(raw: str) -> list[str]:

@@ -22,7 +22,7 @@ from rag.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # Bump when readers, chunking or how sentences are embedded change what is stored, so old collections are not reused.
-PIPELINE_VERSION = 13
+PIPELINE_VERSION = 14
 
 
 class Settings(BaseSettings):

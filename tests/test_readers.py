@@ -22,6 +22,25 @@ def test_plain_text_paragraphs_are_its_lines_numbered_in_order():
     assert str(layout.locate(start, start + 5)) == "¶ 12"
 
 
+def test_an_article_saved_twice_is_read_once():
+    # The Ultraman commentary as published online carries its body twice, from "[Case introduction]" on.
+    path = CORPUS / "ultraman-lora-hangzhou-commentary.txt"
+    text, layout, _ = read_file(path)
+    raw_lines = [ln.strip() for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    second = raw_lines.index("[Case introduction]", raw_lines.index("[Case introduction]") + 1)
+    assert text.split("\n") == raw_lines[:second]
+    assert len(layout.paragraphs) == second
+    assert text.count("Regarding the civil liability") == 1
+
+
+def test_a_paragraph_said_again_is_kept(tmp_path):
+    path = tmp_path / "order.txt"
+    lines = ["ORDER", "The motion is denied.", "IT IS SO ORDERED.", "Attachment A", "IT IS SO ORDERED.", "Dated."]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    text, _, _ = read_file(path)
+    assert text.split("\n") == lines
+
+
 def test_hard_wrapped_text_joins_lines_into_blocks(tmp_path):
     path = tmp_path / "wrapped.md"
     path.write_text("# Title\n\nFirst paragraph runs\nover two lines.\n\nSecond one.\n", encoding="utf-8")
