@@ -11,7 +11,8 @@
    - presupposes a disposition ("Why did the court reverse ...") that the named ruling's own
      opening and conclusion contradict ("We affirm"), or asks what a higher court decided in a
      case the corpus holds only from a lower one, or what happened after the named ruling
-     ("After the Tenth Circuit's 2010 order, did the Supreme Court grant certiorari?");
+     ("After the Tenth Circuit's 2010 order, did the Supreme Court grant certiorari?", "Did
+     they win an injunction afterwards?");
    - asks about an event of litigation (a settlement, a verdict, a remand) that no document in
      its scope mentions.
    Dispositions, events, court levels: rag/legal.toml, the same for every ruling.
@@ -161,11 +162,13 @@ MEASURED = re.compile(
 QUANTITY_WORDS = frozenset(
     terms("much many amount sum total figure number money dollar time exact exactly approximately per")
 )
-AFTER_RULING = re.compile(  # "after the Supreme Court ruled", "after the Tenth Circuit's February 2010 order"
-    r"\bafter\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?"
+AFTER_RULING = re.compile(  # "after the Supreme Court ruled", "once the Tenth Circuit's February 2010 order"
+    r"\b(?:after|once)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?"
     r"(?:ruled|ruling|decided|decision|opinion|order|judgment|affirmed|reversed|granted|denied|vacated)\b",
     re.I,
 )
+THE_RULING = re.compile(r"(?:after|once)\s+(?:the|this|that|its)\s+(?:decision|ruling|opinion|judgment)\b", re.I)
+AFTERWARDS = re.compile(r"\b(?:afterwards?|after\s+that|thereafter)\W*$", re.I)  # closing a follow-up
 APPEALED_TO = re.compile(  # "did the union take it up to the", "did she appeal to the", "was the order appealed to the"
     r"\b(?:(?:did|does|do|has|have|had|will|would)\s+(?:[\w.’'-]+\s+){0,3}?"
     r"(?!(?:the|an?|its|their|his|her|on|of|for|in|that|this|any)\b)[\w.’'-]+\s+"  # a subject, not "the appeal"
@@ -390,20 +393,35 @@ def _higher_court(question: str, vocab: Vocabulary, lib: Library, named: set[str
 def _after_itself(question: str, lib: Library, about: set[str]) -> str | None:
     """ "After the Supreme Court ruled, did the board grant the permit?" of the Supreme Court's
     ruling (`about`: the ruling the question names, or the only one searched, as in a
-    conversation; the court said to have ruled is of its level): no ruling tells what came after
-    it. One naming another case ("after the Supreme Court's decision in Gall") asks what
-    followed that case, which the ruling may tell."""
+    conversation; the court said to have ruled is of its level), "... once the decision came
+    down?", or a step of litigation asked "afterwards" ("Did he get a new trial after that?"):
+    no ruling tells what came after it. One naming another case ("after the Supreme Court's
+    decision in Gall") asks what followed that case, which the ruling may tell; "What did he
+    tell the officers after that?" asks what followed a fact."""
+    if not about:
+        return None
+    titles = " and ".join(lib.docs[d].meta.title for d in sorted(about))
+    itself = f"It holds {titles} itself, and a ruling cannot tell what happened after it."
+    if AFTERWARDS.search(question) and _asks_litigation(question):  # "Did he get a new trial after that?"
+        return itself
     after = AFTER_RULING.search(question)
-    if not after or not about:
+    if not after:
         return None
     levels = {legal.court_level(lib.docs[d].meta.court) for d in about}
     other = re.match(r"\s+in\s+((?:[A-Z][\w.’'&-]*\s*(?:v\.\s*)?)+)", question[after.end() :])
     own = set().union(*(terms(lib.docs[d].meta.title) for d in about))
     said = _court_named(after.group(0))
-    if said is None or levels != {said[0]} or (other and not set(terms(other.group(1))) <= own):
+    if other and not set(terms(other.group(1))) <= own:
         return None
-    titles = " and ".join(lib.docs[d].meta.title for d in sorted(about))
-    return f"It holds {titles} itself, and a ruling cannot tell what happened after it."
+    if (said is None and not THE_RULING.match(after.group(0))) or (said is not None and levels != {said[0]}):
+        return None  # after another court's ruling, or after some event
+    return itself
+
+
+def _asks_litigation(question: str) -> bool:
+    """Whether a question asks about a step of litigation: an event or a disposition of
+    rag/legal.toml ("a new trial", "an injunction", "affirm") or a court ("the Supreme Court")."""
+    return bool(set(terms(question)) & _event_terms()) or _court_named(question) is not None
 
 
 def _decider(question: str) -> tuple[int, str] | None:

@@ -914,6 +914,33 @@ def test_what_happened_after_the_named_ruling_is_refused(rulings):
 @pytest.mark.parametrize(
     "question",
     [
+        "Did he take it up to the Supreme Court after that?",  # a step of litigation, after the ruling
+        "Did the district court resentence him afterwards?",
+        "So what did the district court do once the decision came down?",
+    ],
+)
+def test_a_follow_up_asking_what_came_after_the_ruling_is_refused(rulings, question):
+    from rag.extractive import _after_itself
+
+    assert "cannot tell what happened after it" in _after_itself(question, rulings, {doc_id(rulings, "wilson")})
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did he say to the officers after that?",  # no step of litigation: a fact the ruling may tell
+        "Once the district court denied the motion, what did Wilson argue?",  # after an earlier order
+    ],
+)
+def test_what_came_after_a_fact_is_no_question_about_after_the_ruling(rulings, question):
+    from rag.extractive import _after_itself
+
+    assert _after_itself(question, rulings, {doc_id(rulings, "wilson")}) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "In Wilson, what did the Eighth Circuit do after the Supreme Court's decision in Gall?",  # another case's sequel
         "After the district court ruled, what did Wilson argue to the Eighth Circuit?",  # the court below
     ],
