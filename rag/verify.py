@@ -77,8 +77,8 @@ UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there 
 NEGATION_REACH = 4
 LIST_ITEM_WORDS = 3  # a clause this short after one ending under a negation is an item of its list
 # Words of time and place that relate what a negation governs, not say it: "could not rescind
-# before closing" denies rescinding, not "before".
-RELATIONS = frozenset("before after during since until while upon within".split())
+# before closing" denies rescinding, not "before"; "not protected against loss" denies protection.
+RELATIONS = frozenset("before after during since until while upon within against".split())
 NEAR_WORDS = 4  # parties this close are in some relation to each other
 # Words that may stand between a party and the word it is tied to: "Acme had agreed", "the
 # motion of the plaintiff".
@@ -395,7 +395,7 @@ def _negation_conflicts(sentence: str, cited: str) -> list[str]:
     """Words the sentence negates where the passage asserts them, or asserts where the passage
     negates them. A passage clause with a negation of its own anywhere is not counted as asserting
     (its negation may be the sentence's, said another way)."""
-    ours, theirs = _polarities(sentence), _polarities(cited)
+    ours, theirs = _polarities(sentence, questions=True), _polarities(cited)
     out = []
     for term, mine in ours.items():
         if (
@@ -409,13 +409,16 @@ def _negation_conflicts(sentence: str, cited: str) -> list[str]:
     return out
 
 
-def _polarities(text: str, by_word: bool = False) -> dict[str, set]:
+def _polarities(text: str, by_word: bool = False, questions: bool = False) -> dict[str, set]:
     """For each content word (stemmed; as written with `by_word`), at each occurrence: True where
     a negation governs it (the words after "not", "never", "failed to" ..., the noun after "no",
     what follows "no evidence that"), False in a clause without any negation, None otherwise (a
     clause with a negation elsewhere, a sentence the next one denies: "X was coercion. It was
     not.", or a phrase hyphenated into a name: "the abuse-of-discretion standard" asserts no
-    abuse). Names are not negated."""
+    abuse; with `questions`, what follows "whether": "The appeal asked whether Acme still had a
+    duty" neither asserts nor denies a duty; a passage's question may be answered in its next
+    sentence, "We determine that it does", so only a sentence's own is read so). Names are not
+    negated."""
     out: dict[str, set] = {}
     text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o evidence": the court's alteration, read through
     text = re.sub(r"(?<=\w)(?:\(\w{1,4}\))+", "", text)  # "§ 1635(a)", "Rule 12(b)(6)": no parenthetical
@@ -442,6 +445,10 @@ def _polarities(text: str, by_word: bool = False) -> dict[str, set]:
         if carried and not listed and lowered[:1] in (["or"], ["nor"]):  # "failing to object, or even respond"
             governed, negated = set(range(1, min(len(tokens), 1 + NEGATION_REACH))), True
         reaches = [_negation_reach(lowered, n) for n in range(len(lowered))]
+        # "denied an evidentiary hearing": what was denied is not asserted, nor negated as "not" would
+        denied = {
+            i for n, w in enumerate(lowered) if w in DENYING_VERBS and not reaches[n] for i in range(n + 1, n + 4)
+        }
         negations = [n for n, token in enumerate(lowered) if reaches[n] or token in DENYING]
         only = negations[0] if len(negations) == 1 and not negated else None
         # the words before a clause's only negation, when it is "failed to" (which reaches after it), are said
@@ -453,12 +460,17 @@ def _polarities(text: str, by_word: bool = False) -> dict[str, set]:
                     break
                 governed.add(i)
         carried = bool(tokens) and len(tokens) - 1 in governed
+        asked = lowered.index("whether") if questions and "whether" in lowered else len(lowered)
         for i, stem in enumerate(stems):
             if stem and lowered[i] not in NEGATIONS | RELATIONS and not (i and tokens[i][:1].isupper()):
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
                 named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
                 out.setdefault(lowered[i] if by_word else stem[0], set()).add(
-                    True if i in governed else (None if (negated and not asserted and i >= before) or named else False)
+                    None
+                    if i > asked or (i in denied and i not in governed)
+                    else True
+                    if i in governed
+                    else (None if (negated and not asserted and i >= before) or named else False)
                 )
     return out
 
@@ -474,8 +486,9 @@ def _negation_reach(tokens: list[str], at: int) -> int:
         return 1 + NEGATION_REACH
     if word in DENYING_VERBS:  # "denied being coerced", not "denied the motion"
         return NEGATION_REACH + 1 if after in DENIED_FACT else 0
-    if word in PREVENTING:  # "prevents us from reaching the merits"
-        return NEGATION_REACH if "from" in tokens[at + 1 : at + 3] else 0
+    if word in PREVENTING:  # "prevents us from reaching the merits", "kept the court from reaching"
+        following = tokens[at + 1 : at + 4]
+        return following.index("from") + NEGATION_REACH if "from" in following else 0
     if not (word in NEGATIONS or word.endswith(("n't", "n’t"))):
         return 0
     if after in COMPARATIVES and then == "than":  # "no later than seven days"

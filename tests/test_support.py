@@ -472,3 +472,40 @@ def test_a_share_may_be_said_as_a_fraction_of_the_passage_s_percentage():
         "nc_supreme", "On two out of three turns the player will never be able to play for the $2400 prize.", cited
     )
     assert not wrong and {"two", "three"} <= set(wrong.missing)
+
+
+def test_negations_said_another_way_are_no_contradiction():
+    # 1st Cir.: "prevents us from reaching" is "kept the court from reaching".
+    cited = passage("ca1_calvary", "But a jurisdictional barrier looms at the threshold", "appellate jurisdiction.")
+    kept = "The First Circuit concluded that a jurisdictional barrier kept the court from reaching the merits."
+    assert check("ca1_calvary", kept, cited)
+    reached = check(
+        "ca1_calvary", "The First Circuit concluded that it could reach the merits of the Chapel's contentions.", cited
+    )
+    assert not reached
+    # Tax Court: "not protected against loss" is "unprotected against loss".
+    cited = passage(
+        "us_tax_court_bordelon", "Accordingly, we are persuaded that Mr. Bordelon was personally", "return."
+    )
+    assert check(
+        "us_tax_court_bordelon",
+        "The court held Mr. Bordelon personally liable, unprotected against loss, and at risk.",
+        cited,
+    )
+    # 7th Cir.: what a court "refused to grant" it "denied".
+    cited = passage("ca7_lopez", "The court also observed that", "on the matter.")
+    assert check(
+        "ca7_lopez",
+        "The state court found that the record belies Lopez's allegation and denied an evidentiary hearing.",
+        cited,
+    )
+
+
+def test_a_question_the_sentence_reports_asserts_nothing():
+    # S.D.N.Y.: the appeal asked whether Hostess "does not remain contractually obligated".
+    prefix = "hostess_bankr_appeal"
+    cited = passage(prefix, "The sole issue raised on appeal by the BCT Union is whether", "employees.")
+    asked = (
+        "The union's appeal raised a single question: whether Hostess still had a contractual duty to make payments."
+    )
+    assert check(prefix, asked, cited)
