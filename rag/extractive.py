@@ -150,7 +150,7 @@ ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers 
     (re.compile(r"how old\b", re.I), AGE),
     (re.compile(r"\bhow (?:big|large|small|high|low|far off)\b", re.I), COUNT),  # a size asks for a figure
 ]
-# A figure a question states, with the names that say what it is of ("the $5,500 EAJA award").
+# A figure a question states, with the names that say what it is of ("the $2,000 EAJA award").
 STATED_FIGURE = re.compile(r"[$€£]?\s?\d[\d,.]*(?:\s+[A-Z][\w&.’'-]*)*")
 # What a quantity question asks the amount of: the words after "how much", "how many" or "what"
 # up to its verb ("How much back pay did ...", "What hourly rates were ...").
@@ -882,7 +882,7 @@ def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list
             measured = _measured(opening) if has in (AMOUNT, COUNT) else set()
             kept = [(s, text) for s, text in kept if measured <= set(terms(text))]
             if has in (AMOUNT, COUNT):  # of whom: "How much did the Acme Pension Fund assess?"
-                whose = STATED_FIGURE.sub(" ", question)  # not "EAJA" of "beyond the $5,500 EAJA award"
+                whose = STATED_FIGURE.sub(" ", question)  # not "EAJA" of "beyond the $2,000 EAJA award"
                 foreign = {d: lib.vocabulary.foreign_names(whose, d) for d in {s.doc_id for s, _ in kept}}
                 short = _initials(question)
                 kept = [(s, text) for s, text in kept if _names_them(text, foreign[s.doc_id], short)]
@@ -926,7 +926,7 @@ def _measured(question: str) -> set[str]:
 
 def _figures(text: str, kind: re.Pattern | None = None) -> set[str]:
     """The numbers a text writes in digits, compared digit for digit; of an amount `kind`, only
-    the amounts' ("$500" and not the 20 of "on February 20")."""
+    the amounts' ("$500" and not the 3 of "on March 3")."""
     if kind is AMOUNT:
         return {digits(a or b) for a, b in AMOUNT_FIGURE.findall(text)}
     return {digits(n) for n in NUMBER.findall(text)}
@@ -935,7 +935,7 @@ def _figures(text: str, kind: re.Pattern | None = None) -> set[str]:
 def _tells_more(given: set[str], sentence: str, kind: re.Pattern | None = None) -> bool:
     """Whether a sentence gives a number (of the `kind` asked) the question does not (`given`:
     the question's `_figures`): "How much of the $500 deposit was refunded?" is not answered by
-    "On February 20 it refused to return the $500 deposit." (A sentence with no figure in digits
+    "On March 3 it refused to return the $500 deposit." (A sentence with no figure in digits
     may spell its answer out, and is kept.)"""
     stated = _figures(sentence, kind)
     return not stated or not stated <= given

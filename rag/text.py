@@ -51,7 +51,7 @@ NUMBER = re.compile(r"\d[\d,.\s]*\d|\d")
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATE = re.compile(rf"\b{MONTHS}\b|\b(?:1[89]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 AMOUNT = re.compile(r"\$\s?\d|\b(?:USD|EUR|RMB|dollars?|cents?)\b|\d\s*(?:million|billion)\b|\d%|\bpercent\b", re.I)
-AMOUNT_FIGURE = re.compile(  # the figure of an amount: "$129.41", "1.5 million", "25 percent" (not a date's day)
+AMOUNT_FIGURE = re.compile(  # the figure of an amount: "$12.50", "1.5 million", "25 percent" (not a date's day)
     r"(?<=\$)\s?(\d[\d,.]*\d|\d)|(\d[\d,.]*\d|\d)(?=\s*(?:million|billion|%|percent|dollars?|cents?)\b)", re.I
 )
 # "How much" asks for an amount of money only with one of these ("How much did it pay?", not

@@ -77,7 +77,7 @@ UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there 
 NEGATION_REACH = 4
 LIST_ITEM_WORDS = 3  # a clause this short after one ending under a negation is an item of its list
 # Words of time and place that relate what a negation governs, not say it: "could not rescind
-# before closing" denies rescinding, not "before"; "not protected against loss" denies protection.
+# before closing" denies rescinding, not "before"; "not protected against suit" denies protection.
 RELATIONS = frozenset("before after during since until while upon within against".split())
 NEAR_WORDS = 4  # parties this close are in some relation to each other
 # Words that may stand between a party and the word it is tied to: "Acme had agreed", "the
@@ -115,12 +115,12 @@ ABSOLUTES = {
     "automatically": "automatically",
     "categorically": "categorically",
     "at all": "any",
-    "never": "never",  # only as a rule, after a modal: "can never be appealed" (not "she never disclosed it")
+    "never": "never",  # only as a rule, after a modal: "can never be appealed" (not "she never signed it")
 }
 FRACTION = re.compile(  # "three out of every four", "1 in 4": a share
     rf"\b({NUMBER_WORD}|\d+)\s+(?:out\s+of|in)\s+(?:every\s+)?({NUMBER_WORD}|\d+)\b", re.I
 )
-# "at all" after one of these adds nothing ("win nothing at all"); after "no" it may ("no deadline at all")
+# "at all" after one of these adds nothing ("paid nothing at all"); after "no" it may ("no notice at all")
 TOTAL_NEGATIONS = frozenset("nothing none nobody nowhere".split())
 MODALS = frozenset("can could may must shall should will".split())  # of a rule, not "would never be used"
 # What a passage may say for "only": "Acme is limited to cross examination" backs "only to cross-examine".
@@ -326,8 +326,8 @@ def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
 
 
 def _as_percent(sentence: str, known: set[float]) -> set[str]:
-    """The numbers of the sentence's fractions ("three out of four turns", "1 in 4") whose percentage
-    is one the passage states ("75% of turns"): the same share, said another way."""
+    """The numbers of the sentence's fractions ("three out of four claims", "1 in 4") whose percentage
+    is one the passage states ("75% of claims"): the same share, said another way."""
     out: set[str] = set()
     for m in FRACTION.finditer(sentence):
         parts, wholes = numbers_written(m.group(1)), numbers_written(m.group(2))
@@ -743,7 +743,7 @@ def _absolutes(text: str) -> set[str]:
     found = set()
     for i, w in enumerate(words):
         if w == "all" and i and words[i - 1] == "at":
-            # "not liable at all": what "any" says; "win nothing at all" says no more than "win nothing"
+            # "not liable at all": what "any" says; "paid nothing at all" says no more than "paid nothing"
             found |= set() if TOTAL_NEGATIONS & set(words[max(0, i - 4) : i]) else {"at all"}
         elif w == "every" and words[max(0, i - 2) : i] == ["out", "of"]:
             continue  # "three out of every four": a share

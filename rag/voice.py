@@ -66,7 +66,7 @@ def _by_party(sentence: str, verb: re.Pattern) -> bool:
 @lru_cache(maxsize=1)
 def _position_pattern() -> re.Pattern:
     words = [*legal.phrases("arguments", "claims"), *legal.phrases("arguments", "stances")]
-    # with "that" after it: "alleges that X", not "the claimed infringing facts" nor "as Roe concedes, we ..."
+    # with "that" after it: "alleges that X", not "the claimed defect" nor "as Roe concedes, we ..."
     return re.compile(r"(?<!\bas )\b(?:" + "|".join(re.escape(w) for w in words) + r")\s+that\b", re.I)
 
 
