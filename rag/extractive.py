@@ -394,7 +394,7 @@ def _after_itself(question: str, lib: Library, about: set[str]) -> str | None:
     """ "After the Supreme Court ruled, did the board grant the permit?" of the Supreme Court's
     ruling (`about`: the ruling the question names, or the only one searched, as in a
     conversation; the court said to have ruled is of its level), "... once the decision came
-    down?", or a step of litigation asked "afterwards" ("Did he get a new trial after that?"):
+    down?", or a step of litigation asked "afterwards" ("Did they win an injunction after that?"):
     no ruling tells what came after it. One naming another case ("after the Supreme Court's
     decision in Gall") asks what followed that case, which the ruling may tell; "What did he
     tell the officers after that?" asks what followed a fact."""
@@ -402,7 +402,7 @@ def _after_itself(question: str, lib: Library, about: set[str]) -> str | None:
         return None
     titles = " and ".join(lib.docs[d].meta.title for d in sorted(about))
     itself = f"It holds {titles} itself, and a ruling cannot tell what happened after it."
-    if AFTERWARDS.search(question) and _asks_litigation(question):  # "Did he get a new trial after that?"
+    if AFTERWARDS.search(question) and _asks_litigation(question):  # "Did they win an injunction after that?"
         return itself
     after = AFTER_RULING.search(question)
     if not after:
@@ -420,7 +420,7 @@ def _after_itself(question: str, lib: Library, about: set[str]) -> str | None:
 
 def _asks_litigation(question: str) -> bool:
     """Whether a question asks about a step of litigation: an event or a disposition of
-    rag/legal.toml ("a new trial", "an injunction", "affirm") or a court ("the Supreme Court")."""
+    rag/legal.toml ("an injunction", "a verdict", "affirm") or a court ("the Supreme Court")."""
     return bool(set(terms(question)) & _event_terms()) or _court_named(question) is not None
 
 
