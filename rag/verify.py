@@ -465,13 +465,15 @@ def _polarities(text: str, by_word: bool = False, questions: bool = False) -> di
             if stem and lowered[i] not in NEGATIONS | RELATIONS and not (i and tokens[i][:1].isupper()):
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
                 named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
-                out.setdefault(lowered[i] if by_word else stem[0], set()).add(
-                    None
-                    if i > asked or (i in denied and i not in governed)
-                    else True
-                    if i in governed
-                    else (None if (negated and not asserted and i >= before) or named else False)
-                )
+                if i > asked or (i in denied and i not in governed):
+                    polarity = None  # a question the sentence reports; what was denied
+                elif i in governed:
+                    polarity = True
+                elif (negated and not asserted and i >= before) or named:
+                    polarity = None
+                else:
+                    polarity = False
+                out.setdefault(lowered[i] if by_word else stem[0], set()).add(polarity)
     return out
 
 
