@@ -120,9 +120,9 @@ ABSOLUTES = {
 FRACTION = re.compile(  # "three out of every four", "1 in 4": a share
     rf"\b({NUMBER_WORD}|\d+)\s+(?:out\s+of|in)\s+(?:every\s+)?({NUMBER_WORD}|\d+)\b", re.I
 )
-# "at all" after one of these adds nothing ("paid nothing at all"); after "no" it may ("no notice at all")
+# "at all" after one of these adds nothing ("owed nothing at all"); after "no" it may ("no notice at all")
 TOTAL_NEGATIONS = frozenset("nothing none nobody nowhere".split())
-MODALS = frozenset("can could may must shall should will".split())  # of a rule, not "would never be used"
+MODALS = frozenset("can could may must shall should will".split())  # of a rule, not "would never sign"
 # What a passage may say for "only": "Acme is limited to cross examination" backs "only to cross-examine".
 LIMITED_TO = re.compile(r"\b(?:limited|restricted|confined)\s+to\b", re.I)
 # A sentence denying the one before it in a word ("It was not."): that one asserts nothing.
@@ -740,15 +740,13 @@ def _absolutes(text: str) -> set[str]:
     """The absolute words a text uses, but not where qualified ("nearly all", "not always"), nor
     "only" where it narrows an amount or a condition the passage states itself ("only $500",
     "only for a closed period", "only because ..."): the numbers and words are checked anyway."""
-    text = RESTRICTING_ONLY.sub(" ", text)
+    text = FRACTION.sub(" ", RESTRICTING_ONLY.sub(" ", text))  # "three out of every four" is a share
     words = re.findall(r"[a-z]+", text.lower())
     found = set()
     for i, w in enumerate(words):
         if w == "all" and i and words[i - 1] == "at":
-            # "not liable at all": what "any" says; "paid nothing at all" says no more than "paid nothing"
+            # "not liable at all": what "any" says; "owed nothing at all" says no more than "owed nothing"
             found |= set() if TOTAL_NEGATIONS & set(words[max(0, i - 4) : i]) else {"at all"}
-        elif w == "every" and words[max(0, i - 2) : i] == ["out", "of"]:
-            continue  # "three out of every four": a share
         elif w == "never":
             found |= {w} if i and words[i - 1] in MODALS else set()
         elif w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS):

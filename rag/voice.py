@@ -43,7 +43,7 @@ def attributes_argument(sentence: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def reports_position(sentence: str) -> bool:
     """Whether a sentence gives what a party argued, claimed, alleged or conceded ("Plaintiff
-    alleges that ...", "the government has conceded that ..."): the verbs of rag/legal.toml
+    alleges that ...", "the defendant has conceded that ..."): the verbs of rag/legal.toml
     [arguments] `verbs`, and those of `claims` and `stances` before "that", read as
     `attributes_argument` reads its own."""
     return attributes_argument(sentence) or _by_party(sentence, _position_pattern())

@@ -427,22 +427,32 @@ def test_what_comes_before_failed_to_is_said_not_negated():
     assert opposes("Counsel was ineffective for failing to raise the issue.", cited)
 
 
-def test_a_disposition_in_capitals_binds_to_the_party_whose_motion_it_decides():
-    # N.D. Cal.: "the Court GRANTS Tessera's Motion ... DENIES Toshiba's": "GRANTS" is no part of a name.
-    prefix = "tessera_v_toshiba"
-    cited = passage(prefix, "For the reasons discussed below, the Court GRANTS", "motion to strike.")
-    assert check(prefix, "The court granted Tessera's motion for partial summary judgment and denied Toshiba's.", cited)
-    swapped = check(prefix, "The court granted Toshiba's motion for summary judgment and denied Tessera's.", cited)
-    assert not swapped and swapped.conflicts
-
-
-def test_what_a_party_alleges_is_not_what_the_court_found():
-    # E.D. Cal.: the prisoner's allegation, given as the court's finding.
-    prefix = "crane_v_rodriguez"
-    cited = passage(prefix, "Plaintiff alleges that on multiple occasions", ".")
-    assert check(prefix, "Crane alleges that the defendants set him up for assault by inmates.", cited)
-    found = check(prefix, "The court found that the defendants set Crane up for assault by inmates.", cited)
-    assert not found and found.conflicts
+@pytest.mark.parametrize(
+    "prefix, start, end, faithful, wrong",
+    [
+        pytest.param(  # N.D. Cal.: "the Court GRANTS Tessera's Motion ... DENIES Toshiba's": "GRANTS" is no name
+            "tessera_v_toshiba",
+            "For the reasons discussed below, the Court GRANTS",
+            "motion to strike.",
+            "The court granted Tessera's motion for partial summary judgment and denied Toshiba's.",
+            "The court granted Toshiba's motion for summary judgment and denied Tessera's.",
+            id="a disposition in capitals binds to the party whose motion it decides",
+        ),
+        pytest.param(  # E.D. Cal.: the prisoner's allegation, given as the court's finding
+            "crane_v_rodriguez",
+            "Plaintiff alleges that on multiple occasions",
+            ".",
+            "Crane alleges that the defendants set him up for assault by inmates.",
+            "The court found that the defendants set Crane up for assault by inmates.",
+            id="what a party alleges is not what the court found",
+        ),
+    ],
+)
+def test_a_faithful_sentence_passes_where_its_wrong_twin_is_caught(prefix, start, end, faithful, wrong):
+    cited = passage(prefix, start, end)
+    assert check(prefix, faithful, cited)
+    caught = check(prefix, wrong, cited)
+    assert not caught and caught.conflicts
 
 
 def test_can_never_is_a_rule_the_passage_must_state():
