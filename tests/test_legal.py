@@ -274,6 +274,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "person_name": "What is the name of the officer who searched the car?",
         "duration": "How long was the applicant outside the United States?",
         "reason": "Why did the court deny the motion?",
+        "rebuttal": "The insurer argued that the claim was untimely. How did the court respond?",
     }
     also_asked = {  # the other ways a lawyer asks for the same thing
         "standard_of_review": "What level of deference did the panel give the trial judge's ruling?",
@@ -282,8 +283,12 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "duration": "For what period were the disability benefits paid?",
         "criminal_sentence": "What was the sentence reduced to?",
         "reason": "On what basis did the panel reject the claim?",
+        "rebuttal": "How did the panel deal with the government's argument that the stop was lawful?",
     }
-    more_asked = {"reason": "What led the court to deny the motion?"}
+    more_asked = {
+        "reason": "What led the court to deny the motion?",
+        "rebuttal": "The union said Hostess caused its own default. Why didn't that defeat the motion?",
+    }
     found = sentences(testbed)
     for name, (asks, answers) in legal.answer_types().items():
         assert asks.search(asked[name]), name
@@ -291,6 +296,9 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         assert name not in more_asked or asks.search(more_asked[name]), name
         for pattern in legal.load()["answer_types"][name]["answers"]:
             assert any(legal._either([pattern]).search(s) for s in found), (name, pattern)
+    rebuttal = legal.answer_types()["rebuttal"][0]
+    for asked_otherwise in ("How did the court rule on the motions?", "What did the court say the plaintiffs argued?"):
+        assert not rebuttal.search(asked_otherwise), asked_otherwise  # an outcome; a party's position
     term = legal.answer_types()["criminal_sentence"][1]
     # a term spelled out, as the Fifth Circuit writes it
     assert any(term.search(s) and "to seventy months" in s for s in found)
@@ -512,6 +520,7 @@ def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbe
         for plainly in (  # the same asked as people ask it
             "Was the whole panel on board with that?",
             f"Did Judge {author} join all of that reasoning?",
+            f"Which part of the majority's analysis did Judge {author} decline to join?",
             "Did anyone on the panel have doubts about that?",
             "Was the decision unanimous?",
         ):
