@@ -159,6 +159,9 @@ MEASURED = re.compile(
     r"(?=\s+(?:did|does|do|was|were|is|are|has|have|had|would|could|will|can|should|might|may)\b|\?|$)",
     re.I,
 )
+MEASURE_ASKED = re.compile(  # "How long", "how often": the form of the question, not its subject
+    r"\bhow\s+(long|often|frequently|far|soon|late|early|old|much|many|big|large|small|high|low|close)\b", re.I
+)
 QUANTITY_WORDS = frozenset(
     terms("much many amount sum total figure number money dollar time exact exactly approximately per")
 )
@@ -229,7 +232,9 @@ LEAD = re.compile(  # "In Crane v. Rodriguez, " / "On remand after Gall, " befor
     re.I,
 )
 ASKING_WH = re.compile(  # a question word that opens the question or one joined to it
-    r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|also|then)\s+)(?:when|how|what|who|whom|which|where|why)\b", re.I
+    r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|also|then)\s+)(?:(?:in|on|at|over|for|from|by|under|during|through)\s+)?"
+    r"(?:when|how|what|who|whom|which|where|why)\b",  # "and over what dates", "and on what basis"
+    re.I,
 )
 
 
@@ -501,7 +506,7 @@ def _rank(
     import numpy as np
 
     vocab = lib.vocabulary
-    asked = set(terms(question)) | set(terms(" ".join(legal.plain_meanings(question))))  # "sent back": "remand"
+    asked = set(terms(MEASURE_ASKED.sub("how", question))) | set(terms(" ".join(legal.plain_meanings(question))))
     if named:
         asked -= set().union(*(vocab.name_terms(d) for d in named))  # the same for every sentence in scope
     told = _told_terms(question)
@@ -680,7 +685,9 @@ class _Bonus:
             for asks, has in legal.answer_types().values()
             if (asks.search(question) or asks.search(unled)) and (asks, has) not in filters
         ]
-        self.wanted += [has for asks, has in ANSWER_TYPES if asks.search(question)] if _compound(question) else []
+        # a question asking several things is not filtered by type (`_of_expected_type`): favoured instead
+        either = [*ANSWER_TYPES, *filters]
+        self.wanted += [has for asks, has in either if asks.search(question)] if _compound(question) else []
         self.position = _asks_position(question)
         self.asks_docket = bool(ASKS_DOCKET.search(question))
         self.asks_outcome = _asks_decision(question) or _asks_outcome(question)

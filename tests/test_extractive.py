@@ -544,12 +544,35 @@ def test_a_name_the_question_spells_out_is_found_written_short():
         ("How much did the court award, and did it offset the EAJA fees?", True),  # a yes/no question after it
         ("How much did the court award to the lawyer who asked for it?", False),  # a clause, not a question
         ("How much did the court award and why was it offset?", True),
+        ("How long, and over what dates, was he abroad?", True),  # a preposition before the second question word
+        ("How long was the stay the court granted on the motion?", False),
     ],
 )
 def test_a_question_asking_several_things_is_told_from_one_with_a_clause(question, several):
     from rag.extractive import _compound
 
     assert _compound(question) is several
+
+
+def test_a_question_asking_several_things_favours_what_each_part_asks_for():
+    from rag.extractive import _Bonus
+    from rag.settings import Settings
+
+    settings = Settings(answer_type_bonus=0.2, answer_argument_penalty=0.0)
+    stay = "His absence from the country for over fourteen months, from September 2004 to November 2005, broke it."
+    several = _Bonus("How long, and over what dates, was he out of the country?", settings)
+    assert several(stay) == pytest.approx(0.4)  # a length of time and dates, each asked for
+    # "How long" alone keeps only sentences with a length of time instead (`_of_expected_type`)
+    assert _Bonus("How long was he out of the country?", settings)(stay) == 0.0
+
+
+def test_how_long_or_how_often_is_the_form_of_a_question_and_no_word_to_match():
+    from rag.extractive import MEASURE_ASKED
+    from rag.text import terms
+
+    asked = terms(MEASURE_ASKED.sub("how", "How long had he been gone, and how often did he call?"))
+    assert "gone" in asked and not {"long", "often"} & set(asked)
+    assert "reason" in terms(MEASURE_ASKED.sub("how", "How reasonable was the fee?"))  # a measure that is the subject
 
 
 def test_a_quantity_question_is_not_answered_with_the_figure_it_states_itself(rulings):
