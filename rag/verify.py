@@ -588,7 +588,9 @@ def _binding_conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     "Doe sent", "argued for the appellee") that the passage ties to B, and never to A. B is a
     party the sentence also names (not as part of A's own name), or one that cannot be A under
     another name: both are roles ("the plaintiff" for "the defendant"), or both are parties of
-    the case's title (in `about`: "Acme" for "Doe")."""
+    the case's title (in `about`: "Acme" for "Doe"); or A is a name the passage never gives, in
+    the place of B, one the sentence never gives ("Dr. Roe noted" of "Dr. Doe noted"), neither
+    being a role or a party of the title, which a restatement may call each other."""
     ours, theirs = _bindings(sentence), _bindings(cited)
     shared = ours.mentioned & theirs.mentioned
     titled = {re.sub(r"s$", "", w) for w in _title_parties(about)} - _common_words()
@@ -596,12 +598,18 @@ def _binding_conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     def distinct(a: str, b: str) -> bool:
         return bool(_role_word().match(a) and _role_word().match(b)) or (a in titled and b in titled)
 
+    def replaced(a: str, b: str) -> bool:  # "Dr. Roe noted" where the passage has only "Dr. Doe noted"
+        plain = not (a in titled or b in titled or _role_word().match(a) or _role_word().match(b))
+        return plain and a not in theirs.mentioned and b not in ours.mentioned
+
     out = []
     for (entity, word), name in ours.ties.items():
         if (entity, word) in theirs.ties:
             continue
         rivals = sorted(
-            e for e, w in theirs.ties if w == word and e not in name and (distinct(entity, e) or {entity, e} <= shared)
+            e
+            for e, w in theirs.ties
+            if w == word and e not in name and (distinct(entity, e) or {entity, e} <= shared or replaced(entity, e))
         )
         out += [f"{entity} / {rivals[0]}"] if rivals else []
     return list(dict.fromkeys(out))

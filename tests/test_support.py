@@ -446,6 +446,14 @@ def test_what_comes_before_failed_to_is_said_not_negated():
             "The court found that the defendants set Crane up for assault by inmates.",
             id="what a party alleges is not what the court found",
         ),
+        pytest.param(  # 6th Cir.: one physician of the ruling put in the place of the one the passage names
+            "ca6_balmert",
+            "The determination to grant Balmert benefits",
+            "use of her hands.",
+            "The closed-period award rested on Dr. Thomas's opinion that Balmert would at first struggle to type.",
+            "The closed-period award rested on Dr. Hackshaw's opinion that Balmert would at first struggle to type.",
+            id="a name the passage does not give, in the place of one it does",
+        ),
     ],
 )
 def test_a_faithful_sentence_passes_where_its_wrong_twin_is_caught(prefix, start, end, faithful, wrong):
