@@ -96,7 +96,7 @@ SYMMETRIC = frozenset("and or nor the v vs both".split())  # "a contract between
 # "Judge Alsup": the name is what counts
 TITLES = frozenset("judge judges justice justices chief magistrate honorable".split())
 NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis")
-# Words that make a claim absolute; a sentence may use one only where its passage does.
+# Words and phrases that make a claim absolute; a sentence may use one only where its passage does.
 # Words of one group say the same ("every" sentence = "all" sentences); "nearly all" is not absolute.
 ABSOLUTES = {
     "all": "all",
@@ -115,6 +115,14 @@ ABSOLUTES = {
     "automatically": "automatically",
     "categorically": "categorically",
     "at all": "any",
+    "whatsoever": "any",
+    "of any kind": "any",
+    "under any circumstances": "any",
+    "without exception": "always",
+    "no exceptions": "always",
+    "conclusively": "categorically",
+    "flatly": "categorically",
+    "outright": "entirely",
     "never": "never",  # only as a rule, after a modal: "can never be appealed" (not "she never signed it")
 }
 FRACTION = re.compile(  # "three out of every four", "1 in 4": a share
@@ -750,7 +758,8 @@ def _absolutes(text: str) -> set[str]:
     "only for a closed period", "only because ..."): the numbers and words are checked anyway."""
     text = FRACTION.sub(" ", RESTRICTING_ONLY.sub(" ", text))  # "three out of every four" is a share
     words = re.findall(r"[a-z]+", text.lower())
-    found = set()
+    phrases = [p for p in ABSOLUTES if " " in p and p != "at all"]
+    found = {p for p in phrases if re.search(rf"\b{p}\b", " ".join(words))}
     for i, w in enumerate(words):
         if w == "all" and i and words[i - 1] == "at":
             # "not liable at all": what "any" says; "owed nothing at all" says no more than "owed nothing"

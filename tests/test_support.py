@@ -182,6 +182,15 @@ def test_absolute_words_count_by_meaning_and_qualified_ones_are_not_absolute():
         "Congress gave debtors a right to back out of loan obligations whenever they have second thoughts.",
         cited,
     )
+    # 8th Cir.: a holding on one kind of disparity widened to disparities "of any kind", or declared "flatly".
+    cited = passage("ca8_us_v_wilson", "Further, we have held post-Booker", "under § 3553(a).")
+    plain = "The Eighth Circuit has held that a state-federal sentencing discrepancy is not an appropriate § 3553(a) consideration."
+    assert check("ca8_us_v_wilson", plain, cited)
+    for widened in (
+        "The Eighth Circuit has held that sentencing disparities of any kind are not an appropriate consideration under § 3553(a).",
+        "The Eighth Circuit flatly holds that a state-federal sentencing discrepancy is not an appropriate § 3553(a) consideration.",
+    ):
+        assert not check("ca8_us_v_wilson", widened, cited), widened
 
 
 def test_only_narrowing_an_amount_is_no_absolute_but_only_before_a_party_is():
