@@ -39,6 +39,7 @@ from rag.text import (
     digits,
     number_values,
     numbers_written,
+    sentences_of,
     stopwords,
     terms,
     terms_many,
@@ -430,11 +431,11 @@ def _polarities(text: str, by_word: bool = False, questions: bool = False) -> di
     out: dict[str, set] = {}
     text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o evidence": the court's alteration, read through
     text = re.sub(r"(?<=\w)(?:\(\w{1,4}\))+", "", text)  # "§ 1635(a)", "Rule 12(b)(6)": no parenthetical
-    sentences = re.split(r"(?<=[.!?])\s+", text)
+    sentences = sentences_of(text)  # not at "28 U.S.C. § 2254": a period inside a sentence ends no clause
     clauses = [
         (clause, k + 1 < len(sentences) and bool(ELLIPTICAL_NOT.fullmatch(sentences[k + 1].strip())))
         for k, sentence in enumerate(sentences)
-        for clause in re.split(r"[.;:!?,]|\s\(|\)\s|\b(?:but|however|although|whereas)\b", sentence, flags=re.I)
+        for clause in re.split(r"[;:!?,]|\.$|\s\(|\)\s|\b(?:but|however|although|whereas)\b", sentence, flags=re.I)
     ]
     words = [re.findall(r"[A-Za-z][A-Za-z'’-]*", clause) for clause, _ in clauses]
     closing = [  # "or witnesses", not a verb of its own: "..., and affirmed"
@@ -470,7 +471,8 @@ def _polarities(text: str, by_word: bool = False, questions: bool = False) -> di
         carried = bool(tokens) and len(tokens) - 1 in governed
         asked = lowered.index("whether") if questions and "whether" in lowered else len(lowered)
         for i, stem in enumerate(stems):
-            if stem and lowered[i] not in NEGATIONS | RELATIONS and not (i and tokens[i][:1].isupper()):
+            spelled = re.fullmatch(NUMBER_WORD, lowered[i], re.I)  # "$9.18 million": numbers are checked as such
+            if stem and lowered[i] not in NEGATIONS | RELATIONS and not (i and tokens[i][:1].isupper()) and not spelled:
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
                 named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
                 if i > asked or (i in denied and i not in governed):

@@ -519,6 +519,14 @@ def test_negations_said_another_way_are_no_contradiction():
         "The court held Mr. Bordelon personally liable, unprotected against loss, and at risk.",
         cited,
     )
+    # 7th Cir.: the periods of "28 U.S.C." end no clause, so its "not" still reaches "merely".
+    cited = passage("ca7_lopez", "But, as Lopez concedes, we may not grant", "state law.")
+    merely = "Lopez conceded that habeas relief is not available merely because a state court misapplied state law."
+    assert check("ca7_lopez", merely, cited)
+    # N.D. Cal.: a spelled-out number is no word a negation governs ("declined to exclude the $9.18 million award").
+    cited = passage("finjan_v_cisco_5-17-cv-00072-BLF_dkt660", "The Court DENIES Cisco’s motion as to the $9.18", "Patent.")
+    award = "Judge Freeman declined to exclude the $9.18 million jury award as relevant to damages and non-obviousness."
+    assert check("finjan_v_cisco_5-17-cv-00072-BLF_dkt660", award, cited)
     # 7th Cir.: what a court "refused to grant" it "denied".
     cited = passage("ca7_lopez", "The court also observed that", "on the matter.")
     assert check(
