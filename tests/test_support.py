@@ -524,7 +524,9 @@ def test_negations_said_another_way_are_no_contradiction():
     merely = "Lopez conceded that habeas relief is not available merely because a state court misapplied state law."
     assert check("ca7_lopez", merely, cited)
     # N.D. Cal.: a spelled-out number is no word a negation governs ("declined to exclude the $9.18 million award").
-    cited = passage("finjan_v_cisco_5-17-cv-00072-BLF_dkt660", "The Court DENIES Cisco’s motion as to the $9.18", "Patent.")
+    cited = passage(
+        "finjan_v_cisco_5-17-cv-00072-BLF_dkt660", "The Court DENIES Cisco’s motion as to the $9.18", "Patent."
+    )
     award = "Judge Freeman declined to exclude the $9.18 million jury award as relevant to damages and non-obviousness."
     assert check("finjan_v_cisco_5-17-cv-00072-BLF_dkt660", award, cited)
     # 7th Cir.: what a court "refused to grant" it "denied".
