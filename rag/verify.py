@@ -233,7 +233,7 @@ def supports(
     missing += _missing_numbers(sentence, cited, about)
     lowered, context = _spelled_out(" ".join(cited.split()).lower()), " ".join(about.split()).lower()
     roles = _roles(sentence)
-    names = [_bare(n) for n in INNER_NAME.findall(sentence) if _bare(n).lower() not in TITLES] + roles
+    names = [p for n in INNER_NAME.findall(sentence) for p in _name_parts(_bare(n)) if p.lower() not in TITLES] + roles
     judges = _judges_named(sentence, document) if document and JUDGE_NAMES.search(sentence) else set()
     known = _document_names(document)
     missing += [
@@ -279,6 +279,12 @@ def _spelled_out(lowered: str) -> str:
 def _bare(name: str) -> str:
     """A name without its possessive or closing period ("Alsup's" -> "Alsup")."""
     return re.sub(r"[’']s?$", "", name.rstrip("."))
+
+
+def _name_parts(name: str) -> list[str]:
+    """The names a hyphenated word is made of ("Finjan-Cisco": Finjan, Cisco; "Gant-based": Gant), or the name."""
+    parts = [part for part in name.split("-") if part[:1].isupper()]
+    return parts if "-" in name and parts else [name]
 
 
 def _other_judge(sentence: str, cited: str) -> list[str]:

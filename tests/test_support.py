@@ -223,6 +223,16 @@ def test_a_judge_the_ruling_names_may_be_credited_with_a_passage_that_does_not_n
     assert not check("ca1_calvary", sentence, cited, document=False)  # without the ruling, the name is unaccounted for
 
 
+def test_a_hyphenated_name_is_named_by_its_parts():
+    # N.D. Cal.: "the contract Finjan and Cisco entered into" is "the Finjan-Cisco contract"; "Gant-based" names Gant.
+    prefix = "finjan_v_cisco_5-17-cv-00072-BLF_dkt551"
+    cited = passage(prefix, "Because the role of the board observer", "assist the jury.")
+    sentence = "Because the board observer's role was set by the Finjan-Cisco contract, Dr. Tompkins' view of it was irrelevant."
+    assert check(prefix, sentence, cited)
+    wrong = check(prefix, sentence.replace("Finjan-Cisco", "Finjan-Oracle"), cited)
+    assert not wrong and "Oracle" in wrong.missing  # a party the ruling never names
+
+
 def test_a_name_the_ruling_gives_elsewhere_may_be_used_but_not_a_case_it_cites():
     # T.C. Memo.: the passage says "Mr. Bordelon"; the caption and footnotes give his first name.
     cited = passage(
