@@ -231,7 +231,7 @@ def supports(
     """
     missing = [q for q in QUOTED.findall(sentence) if find_normalised(cited, q) is None]
     missing += _missing_numbers(sentence, cited, about)
-    lowered, context = _spelled_out(" ".join(cited.split()).lower()), " ".join(about.split()).lower()
+    lowered, context = _spelled_out(" ".join(cited.split()).lower()), _spelled_out(" ".join(about.split()).lower())
     roles = _roles(sentence)
     names = [p for n in INNER_NAME.findall(sentence) for p in _name_parts(_bare(n)) if p.lower() not in TITLES] + roles
     judges = _judges_named(sentence, document) if document and JUDGE_NAMES.search(sentence) else set()

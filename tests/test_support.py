@@ -282,6 +282,13 @@ def test_a_court_rule_a_citation_abbreviates_may_be_named_in_full():
     cited = passage("cafc_nelson", "AFFIRMED", "36")
     assert check("cafc_nelson", "The Federal Circuit affirmed under Federal Circuit Rule 36.", cited)
     assert not check("cafc_nelson", "The Federal Circuit affirmed under Federal Circuit Rule 37.", cited)
+    # S.D.N.Y.: the court is the Southern District of New York, which its citation abbreviates.
+    cited = passage("hostess", "The sole issue raised on appeal is whether Hostess", ".")
+    court = (
+        "The Southern District of New York framed the sole issue as whether Hostess still owed pension contributions."
+    )
+    assert check("hostess", court, cited)
+    assert not check("hostess", court.replace("Southern", "Western"), cited)
 
 
 def test_a_prefixed_antonym_is_caught_as_written_not_only_as_stemmed():
