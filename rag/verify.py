@@ -326,8 +326,8 @@ def _named(name: str, lowered: str) -> bool:
 
 def _missing_numbers(sentence: str, cited: str, about: str) -> list[str]:
     """The sentence's numbers (in digits or words) that neither the passage nor the document's
-    particulars give."""
-    known = number_values(cited)
+    particulars give ("both", "either" and "neither" give two)."""
+    known = number_values(cited) | ({2.0} if re.search(r"\b(?:both|either|neither)\b", cited, re.I) else set())
     known |= {v for w, v in numbers_written(sentence) if w in _as_percent(sentence, known)}
     out = [w for w, value in numbers_written(sentence) if value not in known and not _particular(w, sentence, about)]
     lowered = f"{cited} {about}".lower()

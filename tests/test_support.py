@@ -106,6 +106,15 @@ def test_a_date_or_count_is_the_passages_not_a_digit_of_the_docket_or_date():
     )
 
 
+def test_both_counts_two():
+    # D.C. Cir.: "Both of these statements" are two statements, not three.
+    cited = passage("cadc_us_v_vinton", "Both of these statements were wholly exculpatory", "verdict obtained.")
+    two = "Because the two statements were wholly exculpatory, they could not have contributed to the verdict."
+    assert check("cadc_us_v_vinton", two, cited)
+    three = check("cadc_us_v_vinton", two.replace("two", "three"), cited)
+    assert not three and "three" in three.missing
+
+
 def test_negations_are_read_as_english_reads_them():
     # 6th Cir.: the court's "[n]o active synovitis" is "no active synovitis".
     cited = passage("ca6_balmert", "After evaluating Balmert on October 21, 2004", "good control.”")
