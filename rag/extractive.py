@@ -339,7 +339,8 @@ def _unknown_cases(question: str, lib: Library) -> list[str]:
     party's name is known on its own ("Smith" of another case, "Jones" of a witness)."""
     unknown = []
     for m in CASE_NAME.finditer(question):
-        first, second = m.group(1).split()[-1], re.sub(r"[’']s$", "", m.group(2).split()[0].rstrip("."))
+        # "Bartz v. Anthropic, Judge Alsup's order": the second party's first word, without its comma
+        first, second = m.group(1).split()[-1], re.sub(r"[’']s$", "", m.group(2).split()[0].rstrip(".,;:"))
         if not _case_known(lib, first, second):
             unknown.append(re.sub(r"^(?:In|Under|After|Before|Per|See)\s+", "", f"{m.group(1)} v. {second}"))
     return unknown

@@ -283,6 +283,15 @@ def test_what_no_ruling_mentions_is_refused_and_the_reason_names_it(rulings, que
     assert not chosen and says in reason
 
 
+def test_a_case_named_before_a_comma_and_more_names_is_the_rulings_own(rulings):
+    from rag import extractive
+
+    # "Alvarado v. FedEx, Judge Illston's order": the second party is "FedEx", not "FedEx,"
+    question = "In Alvarado v. FedEx, Judge Illston's August 2005 order, why was the motion to quash denied?"
+    assert extractive._unknown_cases(question, rulings) == []
+    assert extractive._unknown_cases("In Alvarado v. Amazon, Judge Illston's order, what was denied?", rulings)
+
+
 COURTS_ABOVE = ["Supreme Court", "Federal Circuit", "court of appeals"]
 
 
