@@ -695,7 +695,7 @@ class _Bonus:
         self.given = _figures(question)
 
     def __call__(self, sentence: str) -> float:
-        stated = self.holding if self.holding and states_holding(sentence) else 0.0
+        stated = self.holding if self.holding and states_holding(sentence) and not _asks_for_one(sentence) else 0.0
         argued = max(
             self.argument if self.argument and attributes_argument(sentence) else 0.0,
             self.framing if self.framing and _frames_issue(sentence) else 0.0,
@@ -713,6 +713,12 @@ class _Bonus:
             or any(has.search(sentence) for has in self.wanted)
             or (self.asks_outcome and bool(_own_disposition().search(sentence)))
         )
+
+
+def _asks_for_one(sentence: str) -> bool:
+    """Whether a sentence's decision is one someone asks for ("asking that his second sentence be
+    vacated"), not what the court decides (`_proposed`)."""
+    return any(_proposed(sentence[: m.start()], m.group(0)) for m in re.finditer(r"\bbe\s+\w+ed\b", sentence))
 
 
 def _present(term: str, sentence_terms: frozenset[str], names: frozenset[str]) -> bool:

@@ -248,6 +248,20 @@ def test_a_party_arguing_for_a_disposition_is_not_the_rulings_own(sentence, own)
     assert _states_disposition(lib, Scored("ruling", 0, len(sentence), 0.0)) is own
 
 
+def test_a_disposition_a_party_asks_for_earns_no_holding_bonus():
+    from rag.extractive import _Bonus
+    from rag.settings import Settings
+
+    bonus = _Bonus("Could the district court modify the sentence while the appeal was pending?", Settings())
+    asked = (
+        "He supplemented his briefs, asking that his second sentence be vacated because the court lacked jurisdiction."
+    )
+    decided = (
+        "He brings no other challenge to his modified sentence, so the judgment of the district court is AFFIRMED."
+    )
+    assert bonus(asked) == 0.0 and bonus(decided) == Settings().answer_holding_bonus  # 5th Cir.
+
+
 @pytest.mark.parametrize(
     "question",
     [
