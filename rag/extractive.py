@@ -695,7 +695,8 @@ class _Bonus:
         self.given = _figures(question)
 
     def __call__(self, sentence: str) -> float:
-        stated = self.holding if self.holding and states_holding(sentence) and not _asks_for_one(sentence) else 0.0
+        decided = self.holding and states_holding(sentence) and not _disposition_asked_for(sentence)
+        stated = self.holding if decided else 0.0
         argued = max(
             self.argument if self.argument and attributes_argument(sentence) else 0.0,
             self.framing if self.framing and _frames_issue(sentence) else 0.0,
@@ -715,7 +716,7 @@ class _Bonus:
         )
 
 
-def _asks_for_one(sentence: str) -> bool:
+def _disposition_asked_for(sentence: str) -> bool:
     """Whether a sentence's decision is one someone asks for ("asking that his second sentence be
     vacated"), not what the court decides (`_proposed`)."""
     return any(_proposed(sentence[: m.start()], m.group(0)) for m in re.finditer(r"\bbe\s+\w+ed\b", sentence))
