@@ -402,8 +402,10 @@ def _outcome_conflicts(sentence: str, cited: str) -> list[str]:
 
 
 def _dispositions(text: str) -> set[str]:
+    """The dispositions a text states, in a court's words or in plain ones ("turned down": deny)."""
     words = set(re.findall(r"[a-z]+", text.lower()))
-    return {name for name, d in legal.dispositions().items() if words & set(d["forms"])}
+    stated = {name for name, d in legal.dispositions().items() if words & set(d["forms"])}
+    return stated | (set(legal.plain_meanings(text)) & set(legal.dispositions()))
 
 
 def _negation_conflicts(sentence: str, cited: str) -> list[str]:

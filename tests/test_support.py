@@ -489,6 +489,14 @@ def test_what_comes_before_failed_to_is_said_not_negated():
             "The closed-period award rested on Dr. Hackshaw's opinion that Balmert would at first struggle to type.",
             id="a name the passage does not give, in the place of one it does",
         ),
+        pytest.param(  # N.D. Cal.: a grant told in plain words as its opposite ([plain_words])
+            "us_v_holmes",
+            "On July 8, 2020, this Court granted",
+            "12.2(c).",
+            "On July 8, 2020, the court allowed the government's request for a Rule 12.2(c) examination.",
+            "On July 8, 2020, the court turned down the government's request for a Rule 12.2(c) examination.",
+            id="a disposition in plain words is still the disposition",
+        ),
     ],
 )
 def test_a_faithful_sentence_passes_where_its_wrong_twin_is_caught(prefix, start, end, faithful, wrong):
