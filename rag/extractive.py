@@ -118,6 +118,7 @@ from rag.text import (
     NUMBER,
     digits,
     later_names,
+    name_parts,
     numbered_items,
     place_forms,
     sentences_of,
@@ -323,7 +324,7 @@ def _unknown_names(question: str, vocab: Vocabulary) -> list[str]:
     for name in later_names(question):
         word = name.rstrip(".")
         key = re.sub(r"[’']s$", "", word).rstrip(".").lower()  # "Jr.'s" is "jr"
-        named = [part.lower() for part in word.split("-") if part[:1].isupper()] if "-" in word else []
+        named = [part.lower() for part in name_parts(word) if part != word]
         known = _known(vocab, key) or (bool(named) and all(_known(vocab, part) for part in named))
         if not known and word not in unknown and not vocab.spells_out(re.sub(r"(?<=[A-Z])[’']?s$", "", word)):  # "TROs"
             unknown.append(word)
@@ -339,7 +340,7 @@ def _unknown_cases(question: str, lib: Library) -> list[str]:
     party's name is known on its own ("Smith" of another case, "Jones" of a witness)."""
     unknown = []
     for m in CASE_NAME.finditer(question):
-        # "Bartz v. Anthropic, Judge Alsup's order": the second party's first word, without its comma
+        # "Doe v. Acme, Judge Roe's order": the second party's first word, without its comma
         first, second = m.group(1).split()[-1], re.sub(r"[’']s$", "", m.group(2).split()[0].rstrip(".,;:"))
         if not _case_known(lib, first, second):
             unknown.append(re.sub(r"^(?:In|Under|After|Before|Per|See)\s+", "", f"{m.group(1)} v. {second}"))
@@ -717,7 +718,7 @@ class _Bonus:
 
 
 def _disposition_asked_for(sentence: str) -> bool:
-    """Whether a sentence's decision is one someone asks for ("asking that his second sentence be
+    """Whether a sentence's decision is one someone asks for ("asking that the judgment be
     vacated"), not what the court decides (`_proposed`)."""
     return any(_proposed(sentence[: m.start()], m.group(0)) for m in re.finditer(r"\bbe\s+\w+ed\b", sentence))
 

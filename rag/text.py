@@ -112,6 +112,12 @@ def later_names(question: str) -> list[str]:
     return [m.group(0) for m in NAME.finditer(question) if not first or m.start() >= first.end()]
 
 
+def name_parts(name: str) -> list[str]:
+    """The names a hyphenated word is made of ("Acme-Roe": Acme, Roe; "USDA-backed": USDA), or the name."""
+    parts = [part for part in name.split("-") if part[:1].isupper()]
+    return parts if "-" in name and parts else [name]
+
+
 NUMBERED = re.compile(  # "the second prong", "its third element", "the Sixth Amendment": one of a numbered series
     rf"(?:\b(?:the|its|their|his|her|this|that|a)\s+|\b\w+[’']s\s+|(?=(?-i:[A-Z])))({'|'.join(ORDINAL_VALUES)})"
     r"(?=\s+((?:[A-Za-z][\w-]*\s*){1,3}))",  # the words after, not consumed: "the first and the second prong"

@@ -40,6 +40,7 @@ from rag.text import (
     number_values,
     numbers_written,
     sentences_of,
+    name_parts,
     stopwords,
     terms,
     terms_many,
@@ -233,7 +234,7 @@ def supports(
     missing += _missing_numbers(sentence, cited, about)
     lowered, context = _spelled_out(" ".join(cited.split()).lower()), _spelled_out(" ".join(about.split()).lower())
     roles = _roles(sentence)
-    names = [p for n in INNER_NAME.findall(sentence) for p in _name_parts(_bare(n)) if p.lower() not in TITLES] + roles
+    names = [p for n in INNER_NAME.findall(sentence) for p in name_parts(_bare(n)) if p.lower() not in TITLES] + roles
     judges = _judges_named(sentence, document) if document and JUDGE_NAMES.search(sentence) else set()
     known = _document_names(document)
     missing += [
@@ -279,12 +280,6 @@ def _spelled_out(lowered: str) -> str:
 def _bare(name: str) -> str:
     """A name without its possessive or closing period ("Alsup's" -> "Alsup")."""
     return re.sub(r"[’']s?$", "", name.rstrip("."))
-
-
-def _name_parts(name: str) -> list[str]:
-    """The names a hyphenated word is made of ("Finjan-Cisco": Finjan, Cisco; "Gant-based": Gant), or the name."""
-    parts = [part for part in name.split("-") if part[:1].isupper()]
-    return parts if "-" in name and parts else [name]
 
 
 def _other_judge(sentence: str, cited: str) -> list[str]:
@@ -439,7 +434,7 @@ def _polarities(text: str, by_word: bool = False, questions: bool = False) -> di
     out: dict[str, set] = {}
     text = re.sub(r"\[(\w)\]", r"\1", text)  # "[n]o evidence": the court's alteration, read through
     text = re.sub(r"(?<=\w)(?:\(\w{1,4}\))+", "", text)  # "§ 1635(a)", "Rule 12(b)(6)": no parenthetical
-    sentences = sentences_of(text)  # not at "28 U.S.C. § 2254": a period inside a sentence ends no clause
+    sentences = sentences_of(text)  # not at "U.S.C.": a period inside a sentence ends no clause
     clauses = [
         (clause, k + 1 < len(sentences) and bool(ELLIPTICAL_NOT.fullmatch(sentences[k + 1].strip())))
         for k, sentence in enumerate(sentences)
@@ -479,7 +474,7 @@ def _polarities(text: str, by_word: bool = False, questions: bool = False) -> di
         carried = bool(tokens) and len(tokens) - 1 in governed
         asked = lowered.index("whether") if questions and "whether" in lowered else len(lowered)
         for i, stem in enumerate(stems):
-            spelled = re.fullmatch(NUMBER_WORD, lowered[i], re.I)  # "$9.18 million": numbers are checked as such
+            spelled = re.fullmatch(NUMBER_WORD, lowered[i], re.I)  # "$1.5 million": numbers are checked as such
             if stem and lowered[i] not in NEGATIONS | RELATIONS and not (i and tokens[i][:1].isupper()) and not spelled:
                 asserted = lowered[i] in DENYING  # "insufficient" itself is said plainly
                 named = lowered[i].count("-") + lowered[i].count("‑") >= 2  # "the abuse-of-discretion standard"
@@ -768,8 +763,8 @@ def _absolutes(text: str) -> set[str]:
     "only for a closed period", "only because ..."): the numbers and words are checked anyway."""
     text = FRACTION.sub(" ", RESTRICTING_ONLY.sub(" ", text))  # "three out of every four" is a share
     words = re.findall(r"[a-z]+", text.lower())
-    phrases = [p for p in ABSOLUTES if " " in p and p != "at all"]
-    found = {p for p in phrases if re.search(rf"\b{p}\b", " ".join(words))}
+    joined = " ".join(words)
+    found = {p for p in ABSOLUTES if " " in p and p != "at all" and re.search(rf"\b{p}\b", joined)}
     for i, w in enumerate(words):
         if w == "all" and i and words[i - 1] == "at":
             # "not liable at all": what "any" says; "owed nothing at all" says no more than "owed nothing"

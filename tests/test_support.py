@@ -535,41 +535,55 @@ def test_a_share_may_be_said_as_a_fraction_of_the_passage_s_percentage():
     assert not wrong and {"two", "three"} <= set(wrong.missing)
 
 
-def test_negations_said_another_way_are_no_contradiction():
-    # 1st Cir.: "prevents us from reaching" is "kept the court from reaching".
+@pytest.mark.parametrize(
+    "prefix, start, end, sentence",
+    [
+        pytest.param(  # 1st Cir.
+            "ca1_calvary",
+            "But a jurisdictional barrier looms at the threshold",
+            "appellate jurisdiction.",
+            "The First Circuit concluded that a jurisdictional barrier kept the court from reaching the merits.",
+            id="'prevents us from reaching' is 'kept the court from reaching'",
+        ),
+        pytest.param(  # Tax Court
+            "us_tax_court_bordelon",
+            "Accordingly, we are persuaded that Mr. Bordelon was personally",
+            "return.",
+            "The court held Mr. Bordelon personally liable, unprotected against loss, and at risk.",
+            id="'not protected against loss' is 'unprotected against loss'",
+        ),
+        pytest.param(  # 7th Cir.
+            "ca7_lopez",
+            "But, as Lopez concedes, we may not grant",
+            "state law.",
+            "Lopez conceded that habeas relief is not available merely because a state court misapplied state law.",
+            id="the periods of a citation end no clause, so its 'not' still reaches 'merely'",
+        ),
+        pytest.param(  # N.D. Cal.
+            "finjan_v_cisco_5-17-cv-00072-BLF_dkt660",
+            "The Court DENIES Cisco’s motion as to the $9.18",
+            "Patent.",
+            "Judge Freeman declined to exclude the $9.18 million jury award as relevant to damages and non-obviousness.",
+            id="a spelled-out number is no word a negation governs",
+        ),
+        pytest.param(  # 7th Cir.
+            "ca7_lopez",
+            "The court also observed that",
+            "on the matter.",
+            "The state court found that the record belies Lopez's allegation and denied an evidentiary hearing.",
+            id="what a court 'refused to grant' it 'denied'",
+        ),
+    ],
+)
+def test_negations_said_another_way_are_no_contradiction(prefix, start, end, sentence):
+    assert check(prefix, sentence, passage(prefix, start, end))
+
+
+def test_a_merits_ruling_is_no_restatement_of_a_barrier_to_reaching_them():
+    # 1st Cir.: the other side of "kept the court from reaching the merits"
     cited = passage("ca1_calvary", "But a jurisdictional barrier looms at the threshold", "appellate jurisdiction.")
-    kept = "The First Circuit concluded that a jurisdictional barrier kept the court from reaching the merits."
-    assert check("ca1_calvary", kept, cited)
-    reached = check(
-        "ca1_calvary", "The First Circuit concluded that it could reach the merits of the Chapel's contentions.", cited
-    )
-    assert not reached
-    # Tax Court: "not protected against loss" is "unprotected against loss".
-    cited = passage(
-        "us_tax_court_bordelon", "Accordingly, we are persuaded that Mr. Bordelon was personally", "return."
-    )
-    assert check(
-        "us_tax_court_bordelon",
-        "The court held Mr. Bordelon personally liable, unprotected against loss, and at risk.",
-        cited,
-    )
-    # 7th Cir.: the periods of "28 U.S.C." end no clause, so its "not" still reaches "merely".
-    cited = passage("ca7_lopez", "But, as Lopez concedes, we may not grant", "state law.")
-    merely = "Lopez conceded that habeas relief is not available merely because a state court misapplied state law."
-    assert check("ca7_lopez", merely, cited)
-    # N.D. Cal.: a spelled-out number is no word a negation governs ("declined to exclude the $9.18 million award").
-    cited = passage(
-        "finjan_v_cisco_5-17-cv-00072-BLF_dkt660", "The Court DENIES Cisco’s motion as to the $9.18", "Patent."
-    )
-    award = "Judge Freeman declined to exclude the $9.18 million jury award as relevant to damages and non-obviousness."
-    assert check("finjan_v_cisco_5-17-cv-00072-BLF_dkt660", award, cited)
-    # 7th Cir.: what a court "refused to grant" it "denied".
-    cited = passage("ca7_lopez", "The court also observed that", "on the matter.")
-    assert check(
-        "ca7_lopez",
-        "The state court found that the record belies Lopez's allegation and denied an evidentiary hearing.",
-        cited,
-    )
+    reached = "The First Circuit concluded that it could reach the merits of the Chapel's contentions."
+    assert not check("ca1_calvary", reached, cited)
 
 
 def test_a_question_the_sentence_reports_asserts_nothing():
