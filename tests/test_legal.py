@@ -275,6 +275,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "duration": "How long was the applicant outside the United States?",
         "reason": "Why did the court deny the motion?",
         "rebuttal": "The insurer argued that the claim was untimely. How did the court respond?",
+        "factor": "How did the fourth fair use factor come out?",
     }
     also_asked = {  # the other ways a lawyer asks for the same thing
         "standard_of_review": "What level of deference did the panel give the trial judge's ruling?",
@@ -284,6 +285,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "criminal_sentence": "What was the sentence reduced to?",
         "reason": "On what basis did the panel reject the claim?",
         "rebuttal": "How did the panel deal with the government's argument that the stop was lawful?",
+        "factor": "Which way did the balance of hardships factor cut?",
     }
     more_asked = {
         "reason": "What led the court to deny the motion?",
@@ -299,6 +301,9 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
     rebuttal = legal.answer_types()["rebuttal"][0]
     for asked_otherwise in ("How did the court rule on the motions?", "What did the court say the plaintiffs argued?"):
         assert not rebuttal.search(asked_otherwise), asked_otherwise  # an outcome; a party's position
+    factor = legal.answer_types()["factor"][0]
+    for asked_otherwise in ("What factors did the court weigh?", "Which factors did the court consider?"):
+        assert not factor.search(asked_otherwise), asked_otherwise  # which factors, not where one came out
     term = legal.answer_types()["criminal_sentence"][1]
     # a term spelled out, as the Fifth Circuit writes it
     assert any(term.search(s) and "to seventy months" in s for s in found)
