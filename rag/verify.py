@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 # Share of a sentence's content words that must occur in the cited text (see evals/README.md).
 SUPPORT_OVERLAP = 0.5
+RELATED_LETTERS = 5  # stems this long that differ only in their last letter are one word's forms (`_related`)
 MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
 STANCE = "<takes a position>"  # what a party's verb of argument is tied as (`_bindings`)
 # English negation, and how many words after it it reaches ("did not promptly appeal").
@@ -246,7 +247,7 @@ def supports(
     resolved += [n for n in NUMBER.findall(sentence) if digits(n) not in {digits(m) for m in NUMBER.findall(cited)}]
     from_context = {t for n in resolved for t in terms(n)}
     words = set(claim_terms(sentence)) - from_context
-    overlap = len(words & set(terms(cited))) / len(words) if words else 1.0
+    overlap = len(_shared(words, set(terms(cited)))) / len(words) if words else 1.0
     found = conflicts(sentence, cited, about) + _other_judge(sentence, cited)
     if (by_role := _by_role(sentence, cited, about)) != sentence:  # "FedEx served" where the passage says "defendant"
         cited_by_role = _by_role(cited, cited, about)  # the passage's own names of the parties read the same way
@@ -257,6 +258,24 @@ def supports(
         ok = bool(court) and supports(sentence, court, threshold, about, document).ok
         found += [] if ok else ["a party's position, not the court's"]
     return Support(ok=ok, overlap=round(overlap, 3), missing=tuple(missing), conflicts=tuple(found))
+
+
+def _shared(words: set[str], theirs: set[str]) -> set[str]:
+    """The stems of `words` the passage has, as they are or as another form of one word (`_root`)."""
+    roots = {_root(t) for t in theirs}
+    return {w for w in words if w in theirs or _root(w) in roots}
+
+
+def _root(stem: str) -> str:
+    """What the forms of one word the stemmer keeps apart share: "decid" (decided) and "decis"
+    (decision), "absent" and "absenc" (absence), "liabl" and "liabil" (liability), "voluntari"
+    and "voluntarili" (voluntarily). A stem shorter than RELATED_LETTERS is its own root."""
+    if len(stem) < RELATED_LETTERS:
+        return stem
+    stem = re.sub(r"(?<=\w{4})li$", "", stem)
+    stem = re.sub(r"(?<=\w{5})i$", "", stem)
+    stem = re.sub(r"bil$", "bl", stem)
+    return re.sub(r"(?<=\w{4})[dstc]$", "-", stem)
 
 
 @lru_cache(maxsize=8)

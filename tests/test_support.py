@@ -594,3 +594,26 @@ def test_a_question_the_sentence_reports_asserts_nothing():
         "The union's appeal raised a single question: whether Hostess still had a contractual duty to make payments."
     )
     assert check(prefix, asked, cited)
+
+
+def test_a_word_may_be_restated_in_another_form_of_it():
+    # 2d Cir.: "the intent of Congress" is what Congress "intended"; 10th Cir.: "not certified"
+    # is "lacking certification". The stemmer keeps these forms apart; the check does not.
+    cited = passage("ca2_gildernew", "But because the statute is clear and unambiguous", "legislative history.")
+    restated = "Since the statute's text is unambiguous, the court declined to consult legislative history to work out what Congress intended."
+    assert check("ca2_gildernew", restated, cited)
+    cited = passage("ca10_triplet", "However, because he was not certified to stand trial", "escape case.")
+    restated = "Lacking adult certification or a prior adult sentence, Triplet should have been handled as a youthful offender on the escape charge."
+    assert check("ca10_triplet", restated, cited)
+
+
+def test_another_word_is_no_form_of_one_that_begins_the_same():
+    from rag.text import terms
+    from rag.verify import _root
+
+    forms = [("decided", "decision"), ("absent", "absence"), ("liable", "liability"), ("voluntary", "voluntarily")]
+    others = [("part", "party"), ("plain", "plaintiff"), ("court", "courtesy"), ("state", "statute")]
+    for a, b in forms:
+        assert _root(terms(a)[0]) == _root(terms(b)[0]), (a, b)
+    for a, b in others:
+        assert _root(terms(a)[0]) != _root(terms(b)[0]), (a, b)
