@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 # Share of a sentence's content words that must occur in the cited text (see evals/README.md).
 SUPPORT_OVERLAP = 0.5
-RELATED_LETTERS = 5  # stems this long that differ only in their last letter are one word's forms (`_related`)
+RELATED_LETTERS = 5  # a stem shorter than this is its own root (`_root`)
 MIN_QUOTE_WORDS = 3  # a model's quote shorter than this is no evidence of its own
 STANCE = "<takes a position>"  # what a party's verb of argument is tied as (`_bindings`)
 # English negation, and how many words after it it reaches ("did not promptly appeal").
@@ -266,6 +266,7 @@ def _shared(words: set[str], theirs: set[str]) -> set[str]:
     return {w for w in words if w in theirs or _root(w) in roots}
 
 
+@lru_cache(maxsize=1 << 14)
 def _root(stem: str) -> str:
     """What the forms of one word the stemmer keeps apart share: "decid" (decided) and "decis"
     (decision), "absent" and "absenc" (absence), "liabl" and "liabil" (liability), "voluntari"
