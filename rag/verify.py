@@ -78,6 +78,7 @@ DENYING = frozenset(
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
+NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no|nor|cannot|without)\b|n[’']t\b)(?!.*\b(?:and|but|or)\b)")
 LIST_ITEM_WORDS = 3  # a clause this short after one ending under a negation is an item of its list
 # Words of time and place that relate what a negation governs, not say it: "could not rescind
 # before closing" denies rescinding, not "before"; "not protected against suit" denies protection.
@@ -417,8 +418,14 @@ def _outcome_conflicts(sentence: str, cited: str) -> list[str]:
 
 
 def _dispositions(text: str) -> set[str]:
-    """The dispositions a text states, in a court's words or in plain ones ("turned down": deny)."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
+    """The dispositions a text states, in a court's words or in plain ones ("turned down": deny);
+    not one said only where a negation may govern it ("has not shown enough to overturn it")."""
+    words = {
+        m.group(0)
+        for clause in re.split(r"[.,;:!?]", text.lower())
+        for m in re.finditer(r"[a-z]+", clause)
+        if not NEGATED_BEFORE.search(clause[: m.start()])
+    }
     stated = {name for name, d in legal.dispositions().items() if words & set(d["forms"])}
     return stated | (set(legal.plain_meanings(text)) & set(legal.dispositions()))
 

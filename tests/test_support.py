@@ -169,6 +169,16 @@ def test_an_outcome_said_another_way_must_still_be_the_passages():
     assert not wrong and wrong.conflicts
 
 
+def test_a_disposition_the_passage_negates_is_not_one_it_states():
+    # 11th Cir.: "has not presented sufficient evidence to overturn" states no reversal, so the
+    # passage's "AFFIRMED" contradicts a sentence saying the court reversed; the affirmance stands.
+    prefix = "ca11_robinson"
+    cited = passage(prefix, "This finding of fact is held to the clearly erroneous standard", "AFFIRMED.")
+    wrong = check(prefix, "The Eleventh Circuit reversed the summary judgment for Tyson Foods.", cited)
+    assert not wrong and any("reverse" in c for c in wrong.conflicts)
+    assert check(prefix, "The Eleventh Circuit affirmed the summary judgment for Tyson Foods.", cited)
+
+
 def test_absolute_words_count_by_meaning_and_qualified_ones_are_not_absolute():
     # 10th Cir.: "every sentence" for "all of the sentences".
     cited = passage("ca10_triplet", "Because Triplet’s attempted escape sentence", "were served.")
