@@ -127,6 +127,11 @@ ABSOLUTES = {
     "conclusively": "categorically",
     "flatly": "categorically",
     "outright": "entirely",
+    "in its entirety": "entirely",
+    "in their entirety": "entirely",
+    "in full": "entirely",
+    "completely": "entirely",
+    "totally": "entirely",
     "never": "never",  # only as a rule, after a modal: "can never be appealed" (not "she never signed it")
 }
 FRACTION = re.compile(  # "three out of every four", "1 in 4": a share

@@ -210,6 +210,11 @@ def test_absolute_words_count_by_meaning_and_qualified_ones_are_not_absolute():
         "The Eighth Circuit flatly holds that a state-federal sentencing discrepancy is not an appropriate § 3553(a) consideration.",
     ):
         assert not check("ca8_us_v_wilson", widened, cited), widened
+    # N.D. Cal.: a motion granted in part and denied in part is not one denied "in full".
+    prefix = "tessera"
+    cited = passage(prefix, "For the reasons discussed below, the Court GRANTS Tessera", "motion to strike.")
+    assert check(prefix, "The court denied Toshiba's motion to strike in part.", cited)
+    assert not check(prefix, "The court denied Toshiba's motion to strike in full.", cited)
 
 
 def test_only_narrowing_an_amount_is_no_absolute_but_only_before_a_party_is():
