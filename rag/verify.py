@@ -78,6 +78,17 @@ DENYING = frozenset(
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
+UNREACHED = re.compile(  # a court leaving a question undecided
+    r"\b(?:makes?|made|making)\s+no\s+(?:ruling|finding|determination|decision)"
+    r"|\b(?:need|do|does|did|will|would)\s+not\s+(?:address|decide|reach|resolve|rule|consider)"
+    r"|\b(?:declines?|declined|declining)\s+to\s+(?:reach|decide|address|resolve|rule|consider)"
+    r"|\bexpress(?:es|ed)?\s+no\s+(?:view|opinion)|\b(?:leaves?|left|leaving)\s+(?:\S+\s+){0,4}?(?:open|undecided|unresolved|for\s+another\s+day)"
+    r"|\bwithout\s+(?:reaching|deciding|addressing)|\breserv\w*\s+(?:any\s+)?(?:ruling|judgment|decision)"
+    r"|\bnot\s+(?:reached|decided|addressed)\b|\b(?:skip|skips|skipped|skipping|bypass\w*|sidestep\w*)\b"
+    r"|\b(?:open|undecided|unresolved)\s+(?:question|issue)",
+    re.I,
+)
+UNREACHED_SHARE = 0.4  # of the words after the passage's phrase, what a sentence must share to speak of it
 NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no|nor|cannot|without)\b|n[’']t\b)(?!.*\b(?:and|but|or)\b)")
 LIST_ITEM_WORDS = 3  # a clause this short after one ending under a negation is an item of its list
 # Words of time and place that relate what a negation governs, not say it: "could not rescind
@@ -393,10 +404,24 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
         _outcome_conflicts(sentence, cited) + _negation_conflicts(sentence, cited) + _prefix_antonyms(sentence, cited)
     )
     found += _role_conflicts(sentence, cited, about) + _binding_conflicts(sentence, cited, about)
+    found += _unreached(sentence, cited)
     theirs = {ABSOLUTES[w] for w in _absolutes(cited)} | ({"only"} if LIMITED_TO.search(cited) else set())
     theirs |= {"any"} if re.search(r"\bany\b", cited, re.I) else set()
     theirs |= {"never"} if re.search(r"\bnever\b", cited, re.I) else set()  # a passage's "never" backs "can never"
     return found + [w for w in _absolutes(sentence) if ABSOLUTES[w] not in theirs]
+
+
+def _unreached(sentence: str, cited: str) -> list[str]:
+    """What the passage says the court left undecided ("The Court makes no ruling at this time
+    about the admissibility of the transcript", "need not address the findings that ...") and
+    the sentence speaks of as decided: most of the words after the passage's phrase are the
+    sentence's, and the sentence says nothing of leaving it open."""
+    if UNREACHED.search(sentence) or not (m := UNREACHED.search(cited)):
+        return []
+    rest = re.split(r"[.;]", cited[m.end() :], maxsplit=1)[0]
+    reserved = set(claim_terms(rest))
+    said = reserved & set(claim_terms(sentence))
+    return [f"left open: {m.group(0)}"] if len(said) >= 2 and len(said) >= UNREACHED_SHARE * len(reserved) else []
 
 
 def opposes(sentence: str, other: str) -> list[str]:

@@ -632,3 +632,21 @@ def test_another_word_is_no_form_of_one_that_begins_the_same():
         assert _root(terms(a)[0]) == _root(terms(b)[0]), (a, b)
     for a, b in others:
         assert _root(terms(a)[0]) != _root(terms(b)[0]), (a, b)
+
+
+def test_what_the_court_left_undecided_is_not_credited_as_decided():
+    # N.D. Cal.: the order denies the motion to quash and makes no ruling on admissibility.
+    prefix = "alvarado"
+    cited = passage(prefix, "Accordingly, defendant’s motion to quash is DENIED.", "in this action.")
+    assert check(
+        prefix, "The court denied FedEx's motion to quash and left the transcript's admissibility open.", cited
+    )
+    decided = check(
+        prefix, "The court denied the motion to quash and held the transcript admissible in this action.", cited
+    )
+    assert not decided and any(c.startswith("left open") for c in decided.conflicts)
+    # D.C. Cir.: what the court need not decide may be restated as skipped, not as decided.
+    prefix = "cadc_us_v_vinton"
+    cited = passage(prefix, "We need not decide whether Vinton", "reasonable doubt.")
+    assert check(prefix, "The court skipped the custody question, finding any Miranda error harmless.", cited)
+    assert not check(prefix, "The court decided that Vinton was in custody when he made these statements.", cited)
