@@ -82,7 +82,8 @@ UNREACHED = re.compile(  # a court leaving a question undecided
     r"\b(?:makes?|made|making)\s+no\s+(?:ruling|finding|determination|decision)"
     r"|\b(?:need|do|does|did|will|would)\s+not\s+(?:address|decide|reach|resolve|rule|consider)"
     r"|\b(?:declines?|declined|declining)\s+to\s+(?:reach|decide|address|resolve|rule|consider)"
-    r"|\bexpress(?:es|ed)?\s+no\s+(?:view|opinion)|\b(?:leaves?|left|leaving)\s+(?:\S+\s+){0,4}?(?:open|undecided|unresolved|for\s+another\s+day)"
+    r"|\bexpress(?:es|ed)?\s+no\s+(?:view|opinion)"
+    r"|\b(?:leaves?|left|leaving)\s+(?:\S+\s+){0,4}?(?:open|undecided|unresolved|for\s+another\s+day)"
     r"|\bwithout\s+(?:reaching|deciding|addressing)|\breserv\w*\s+(?:any\s+)?(?:ruling|judgment|decision)"
     r"|\bnot\s+(?:reached|decided|addressed)\b|\b(?:skip|skips|skipped|skipping|bypass\w*|sidestep\w*)\b"
     r"|\b(?:open|undecided|unresolved)\s+(?:question|issue)",
