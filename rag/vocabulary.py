@@ -178,9 +178,11 @@ class Vocabulary:
 
     def _name_runs(self, question: str) -> list[frozenset[str]]:
         """The terms of each name of the question, without the words of a judge's office ("Judge")
-        or of no one in particular ("State")."""
+        or of no one in particular ("State"); a name of an institution's noun alone ("the Fund",
+        "the B&C Fund", its letters too short to be terms) names no one either."""
         plain = _generic_terms() | office_terms()
-        return [frozenset(t) - plain for t in terms_many(name_runs(question))]
+        runs = [frozenset(t) - plain for t in terms_many(name_runs(question))]
+        return [run for run in runs if not run <= _institution_terms()]
 
     def _pointing(self, doc_id: str, names: frozenset[str], runs: list[frozenset[str]]) -> int:
         """How many of a document's name terms the question uses, counting only names the
@@ -247,6 +249,13 @@ class PerDocument(Mapping):
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+@lru_cache(maxsize=1)
+def _institution_terms() -> frozenset[str]:
+    """The terms of the nouns that make a name an institution's ("Fund", "Bank"): rag/legal.toml
+    [case_name] `institutions`."""
+    return frozenset(terms(" ".join(legal.load()["case_name"]["institutions"])))
 
 
 @lru_cache(maxsize=1)

@@ -235,3 +235,25 @@ def test_only_a_question_opening_with_going_back_returns_to_an_earlier_ruling(qu
     from rag.followup import BACK
 
     assert bool(BACK.search(question)) is back
+
+
+def test_an_institutions_noun_alone_names_no_ruling(testbed_settings):
+    # "the Fund" in a conversation on the S.D.N.Y. bankruptcy appeal is one of its pension funds,
+    # not the fund in the caption of the N.D. Cal. fee order; that fund's own name still switches.
+    from rag.retrieve import library
+
+    docs = library(testbed_settings).docs
+    bankruptcy = next(d for d in docs if d.startswith("hostess"))
+    fees = next(d for d in docs if d.startswith("china-fortune"))
+    fund = title(fees, testbed_settings).split(" v. ")[1]
+    assert "Fund" in fund
+    first, same, other = converse(
+        [
+            f"What did the court decide in {title(bankruptcy, testbed_settings)}?",
+            "Why was the Fund in a different position?",
+            f"What did {fund} ask for?",
+        ],
+        testbed_settings,
+    )
+    assert same.scope == (bankruptcy,) and {c.doc_id for c in same.citations} <= {bankruptcy}
+    assert other.scope == (fees,)
