@@ -172,7 +172,7 @@ AFTER_RULING = re.compile(  # "after the Supreme Court ruled", "once the Tenth C
     re.I,
 )
 THE_RULING = re.compile(r"(?:after|once)\s+(?:the|this|that|its)\s+(?:decision|ruling|opinion|judgment)\b", re.I)
-AFTERWARDS = re.compile(r"\b(?:afterwards?|after\s+that|thereafter)\W*$", re.I)  # closing a follow-up
+AFTERWARDS = re.compile(r"\b(?:afterwards?|after\s+(?:that|this)|thereafter)\W*$", re.I)  # closing a follow-up
 APPEALED_TO = re.compile(  # "did the union take it up to the", "did she appeal to the", "was the order appealed to the"
     r"\b(?:(?:did|does|do|has|have|had|will|would)\s+(?:[\w.’'-]+\s+){0,3}?"
     r"(?!(?:the|an?|its|their|his|her|on|of|for|in|that|this|any)\b)[\w.’'-]+\s+"  # a subject, not "the appeal"

@@ -44,6 +44,8 @@ LEANS = (  # words that point back at an earlier turn; ROLES: rag/legal.toml [pa
     r"|\bthe (?:ROLES|prosecution|jury|panel|judge|majority|dissent|(?:trial|district|lower) court|court below)\b"
     r"|^\W*(?:\w+\W+){0,2}that\b|\b(?:for|on|about|with|by|from|after|before|of|than) that\b|\bthat\W*$"
     r"|(?:\b(?:is|was|are|were|did|does|do|has|had|have|would|could|can|will)|n[’']t) that\b"  # "How big was that loan?"
+    r"|\bthat\s+(?:reasoning|argument|ruling|decision|holding|conclusion|point|claim|issue|theory|finding|result"
+    r"|approach|view|reading|position|request|motion|order|opinion|standard|test|rule|question|analysis)\b"
 )
 SWITCH = re.compile(  # words that leave the document of the last turns for another one
     r"\b(?:turning to|switching to|moving (?:on )?to|unrelated|separately|a different (?:case|ruling|matter)"

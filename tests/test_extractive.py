@@ -962,6 +962,7 @@ def test_what_happened_after_the_named_ruling_is_refused(rulings):
     [
         "Did he take it up to the Supreme Court after that?",  # a step of litigation, after the ruling
         "Did the district court resentence him afterwards?",
+        "Did he go on to seek rehearing en banc after this?",
         "So what did the district court do once the decision came down?",
     ],
 )

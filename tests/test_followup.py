@@ -188,12 +188,14 @@ def test_a_question_that_refers_to_a_party_or_court_by_its_role_leans_on_the_con
         "What did it cut the sentence to?",
         "How big was that loan?",
         "Why didn't that strip the state court of jurisdiction?",
+        "Did all three judges buy that reasoning?",  # "that" before a noun of argument points back
     ):
         assert _leans(question), question
     for question in (
         "What did the Seventh Circuit decide in Lopez v. Thurmer?",
         "Was a defendant's plea valid?",
         "Did the court hold that a guarantor is at risk?",
+        "Did the court hold that the question was moot?",  # "that" opening what was held
     ):
         assert not _leans(question), question
 
