@@ -524,6 +524,7 @@ def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbe
         assert differently(inside) == settings.answer_type_bonus
         for plainly in (  # the same asked as people ask it
             "Was the whole panel on board with that?",
+            "Did all three judges buy that reasoning?",
             f"Did Judge {author} join all of that reasoning?",
             f"Which part of the majority's analysis did Judge {author} decline to join?",
             "Did anyone on the panel have doubts about that?",
@@ -531,6 +532,7 @@ def test_separate_opinions_are_found_and_answer_only_questions_about_them(testbe
         ):
             assert extractive._separate_opinion(plainly, marks, settings)(inside) == settings.answer_type_bonus, plainly
         assert not asks.search("What did the whole panel hold about the standard of review?")
+        assert not asks.search("Did all three judges sit on the panel?")
         assert not asks.search("Why did the court disagree with the district court?")
         assert about_it(inside) == settings.answer_type_bonus and about_it(outside) == 0.0
         assert holding(inside) == -settings.answer_argument_penalty and holding(outside) == 0.0
