@@ -55,7 +55,7 @@ SWITCH = re.compile(  # words that leave the document of the last turns for anot
 BACK = re.compile(  # a question that returns to a document discussed before the last one ("Going back to the
     # church case, ...", not "Why send it back to the trial court?" nor "Did the judge revisit her ruling?")
     r"^\W*(?:(?:and|so|now|then|ok(?:ay)?|let[’']?s|let us)\W+)?(?:(?:go(?:ing)?|com(?:e|ing)|turn(?:ing)?"
-    r"|get(?:ting)?|head(?:ing)?|switch(?:ing)?)\s+)?(?:back to|return(?:ing)? to|revisit(?:ing)?)\b"
+    r"|get(?:ting)?|head(?:ing)?|switch(?:ing)?)\s+)?(?:back (?:to|in|on|with)|return(?:ing)? to|revisit(?:ing)?)\b"
     r"|\bthe (?:first|earlier|previous|prior|original|other)"
     r" (?:case|ruling|opinion|order|decision|one|court|dispute)\b",
     re.I,

@@ -227,10 +227,12 @@ def test_a_follow_up_with_words_of_its_own_is_read_beside_the_previous_question(
         ("Back to the first one: how long a sentence did she get?", True),
         ("Returning to the tax case, why was he at risk?", True),
         ("Now back to Alvarado: was the transcript discoverable?", True),
+        ("Back in the prisoner case, how long does he get with the memos?", True),
         # "back to" and "revisit" of the case itself, not of the conversation
         ("Then why send it back to the trial court at all?", False),
         ("Did they later go back to the district court and win an injunction?", False),
         ("Did Judge Bumb revisit her summary judgment ruling?", False),
+        ("Did the court send it back in 2010?", False),
     ],
 )
 def test_only_a_question_opening_with_going_back_returns_to_an_earlier_ruling(question, back):
