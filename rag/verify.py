@@ -413,10 +413,10 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
 
 
 def _unreached(sentence: str, cited: str) -> list[str]:
-    """What the passage says the court left undecided ("The Court makes no ruling at this time
-    about the admissibility of the transcript", "need not address the findings that ...") and
-    the sentence speaks of as decided: most of the words after the passage's phrase are the
-    sentence's, and the sentence says nothing of leaving it open."""
+    """What the passage says the court left undecided ("The Court makes no ruling on the
+    admissibility of the report", "we need not address the remaining claims") and the sentence
+    speaks of as decided: most of the words after the passage's phrase are the sentence's, and
+    the sentence says nothing of leaving it open."""
     if UNREACHED.search(sentence) or not (m := UNREACHED.search(cited)):
         return []
     rest = re.split(r"[.;]", cited[m.end() :], maxsplit=1)[0]

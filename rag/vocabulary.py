@@ -179,7 +179,7 @@ class Vocabulary:
     def _name_runs(self, question: str) -> list[frozenset[str]]:
         """The terms of each name of the question, without the words of a judge's office ("Judge")
         or of no one in particular ("State"); a name of an institution's noun alone ("the Fund",
-        "the B&C Fund", its letters too short to be terms) names no one either."""
+        "the A&B Fund", its letters too short to be terms) names no one either."""
         plain = _generic_terms() | office_terms()
         runs = [frozenset(t) - plain for t in terms_many(name_runs(question))]
         return [run for run in runs if not run <= _institution_terms()]
