@@ -186,6 +186,12 @@ def answer_filters() -> list[tuple[re.Pattern, re.Pattern]]:
     return [answer_types()[name] for name, t in load()["answer_types"].items() if t.get("only")]
 
 
+@lru_cache(maxsize=1)
+def undecided() -> re.Pattern:
+    """[undecided]: how a court leaves a question undecided, or a restatement says it was left."""
+    return _either(load()["undecided"]["patterns"])
+
+
 def _either(patterns: list[str]) -> re.Pattern:
     from rag.text import NUMBER_WORD
 

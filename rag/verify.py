@@ -78,17 +78,6 @@ DENYING = frozenset(
 COMPARATIVES = frozenset("later earlier more less fewer longer shorter greater sooner".split())
 UNDISPUTED = frozenset("dispute doubt question disagreement".split())  # "there is no doubt that ..." asserts
 NEGATION_REACH = 4
-UNREACHED = re.compile(  # a court leaving a question undecided
-    r"\b(?:makes?|made|making)\s+no\s+(?:ruling|finding|determination|decision)"
-    r"|\b(?:need|do|does|did|will|would)\s+not\s+(?:address|decide|reach|resolve|rule|consider)"
-    r"|\b(?:declines?|declined|declining)\s+to\s+(?:reach|decide|address|resolve|rule|consider)"
-    r"|\bexpress(?:es|ed)?\s+no\s+(?:view|opinion)"
-    r"|\b(?:leaves?|left|leaving)\s+(?:\S+\s+){0,4}?(?:open|undecided|unresolved|for\s+another\s+day)"
-    r"|\bwithout\s+(?:reaching|deciding|addressing)|\breserv\w*\s+(?:any\s+)?(?:ruling|judgment|decision)"
-    r"|\bnot\s+(?:reached|decided|addressed)\b|\b(?:skip|skips|skipped|skipping|bypass\w*|sidestep\w*)\b"
-    r"|\b(?:open|undecided|unresolved)\s+(?:question|issue)",
-    re.I,
-)
 UNREACHED_SHARE = 0.4  # of the words after the passage's phrase, what a sentence must share to speak of it
 NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|no|nor|cannot|without)\b|n[’']t\b)(?!.*\b(?:and|but|or)\b)")
 LIST_ITEM_WORDS = 3  # a clause this short after one ending under a negation is an item of its list
@@ -417,7 +406,8 @@ def _unreached(sentence: str, cited: str) -> list[str]:
     admissibility of the report", "we need not address the remaining claims") and the sentence
     speaks of as decided: most of the words after the passage's phrase are the sentence's, and
     the sentence says nothing of leaving it open."""
-    if UNREACHED.search(sentence) or not (m := UNREACHED.search(cited)):
+    undecided = legal.undecided()
+    if undecided.search(sentence) or not (m := undecided.search(cited)):
         return []
     rest = re.split(r"[.;]", cited[m.end() :], maxsplit=1)[0]
     reserved = set(claim_terms(rest))
