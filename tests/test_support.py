@@ -106,13 +106,40 @@ def test_a_date_or_count_is_the_passages_not_a_digit_of_the_docket_or_date():
     )
 
 
-def test_both_counts_two():
-    # D.C. Cir.: "Both of these statements" are two statements, not three.
-    cited = passage("cadc_us_v_vinton", "Both of these statements were wholly exculpatory", "verdict obtained.")
-    two = "Because the two statements were wholly exculpatory, they could not have contributed to the verdict."
-    assert check("cadc_us_v_vinton", two, cited)
-    three = check("cadc_us_v_vinton", two.replace("two", "three"), cited)
-    assert not three and "three" in three.missing
+@pytest.mark.parametrize(
+    "prefix, start, end, sentence, old, new, field, reason",
+    [
+        pytest.param(  # D.C. Cir.: "Both of these statements" are two statements, not three.
+            "cadc_us_v_vinton",
+            "Both of these statements were wholly exculpatory",
+            "verdict obtained.",
+            "Because the two statements were wholly exculpatory, they could not have contributed to the verdict.",
+            "two",
+            "three",
+            "missing",
+            "three",
+            id="both counts two",
+        ),
+        pytest.param(  # D.N.J.: the unserved defendants are dismissed without prejudice.
+            "scanlon",
+            "The Court will deny an extension of time",
+            "without prejudice.",
+            "The court dismissed the claims against the unserved defendants without prejudice.",
+            "without",
+            "with",
+            "conflicts",
+            "with prejudice",
+            id="with is not without",
+        ),
+    ],
+)
+def test_a_faithful_sentence_passes_and_one_word_changed_is_caught_by_name(
+    prefix, start, end, sentence, old, new, field, reason
+):
+    cited = passage(prefix, start, end)
+    assert check(prefix, sentence, cited)
+    wrong = check(prefix, sentence.replace(old, new), cited)
+    assert not wrong and reason in getattr(wrong, field)
 
 
 def test_negations_are_read_as_english_reads_them():
@@ -152,15 +179,6 @@ def test_a_subsection_or_a_time_word_does_not_end_or_carry_a_negation():
     cited = passage("ca4_weintraub", "Moreover, because the Weintraubs withdrew", "full value of the deposit")
     assert not opposes("the Weintraubs could not rescind before closing", cited)
     assert not opposes("the Weintraubs could not rescind, and Quicken Loans need not return the full deposit", cited)
-
-
-def test_with_is_not_without():
-    # D.N.J.: the unserved defendants are dismissed without prejudice.
-    cited = passage("scanlon", "The Court will deny an extension of time", "without prejudice.")
-    sentence = "The court dismissed the claims against the unserved defendants without prejudice."
-    assert check("scanlon", sentence, cited)
-    wrong = check("scanlon", sentence.replace("without", "with"), cited)
-    assert not wrong and "with prejudice" in wrong.conflicts
 
 
 def test_an_outcome_said_another_way_must_still_be_the_passages():
