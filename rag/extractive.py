@@ -136,6 +136,7 @@ TYPICAL_WORDS = 25  # a sentence of a ruling; a longer one's lexical score is di
 PREMISE_REACH = 8  # the best sentences of which one must state what a question says the court concluded
 DECISIVE_SHARE = 0.15  # a ruling's opening and conclusion: this share of its sentences at each end
 DECISIVE_MIN = 8  # ... and at least this many (a caption takes several)
+PER_PERIOD = r"(?:monthly|weekly|annual|yearly|hourly|daily)"  # "What monthly benefit did it pay?": an amount
 QUANTITY_NOUNS = (
     r"(?:prices?|fines?|fees?|amounts?|sums?|costs?|salary|salaries|wages?|rates?|percentage|percent)\b(?! of time)"
 )
@@ -147,7 +148,14 @@ ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers 
         re.compile(r"\b(?:when\b|(?:on |in |between |from )?(?:what|which) (?:dates?|years?|days?|months?)\b)", re.I),
         DATE,
     ),
-    (re.compile(r"(?:what|which)\s+(?:was |were |is |are )?(?:the )?(?:\w+\s+){0,2}?" + QUANTITY_NOUNS, re.I), AMOUNT),
+    (
+        re.compile(
+            rf"(?:what|which)\s+(?:was |were |is |are )?(?:the )?(?:\w+\s+){{0,2}}?"
+            rf"(?:{QUANTITY_NOUNS}|{PER_PERIOD}\s+\w(?=.*(?:{MONEY_WORDS.pattern})))",
+            re.I,
+        ),
+        AMOUNT,
+    ),
     (re.compile(r"how old\b", re.I), AGE),
     (re.compile(r"\bhow (?:big|large|small|high|low|far off)\b", re.I), COUNT),  # a size asks for a figure
 ]
@@ -884,8 +892,9 @@ def _compound(question: str) -> bool:
 
 def _of_expected_type(question: str, ranked: list[Scored], lib: Library) -> list[Scored]:
     """Only sentences that can answer a question opening "How much" / "How many" / "When" /
-    "What price" / "How old" (or an `only` answer type of rag/legal.toml), or asking for a case
-    number: ones with an amount, a number, a date, an age, the docket."""
+    "What price" / "What monthly benefit did it pay" / "How old" (or an `only` answer type of
+    rag/legal.toml), or asking for a case number: ones with an amount, a number, a date, an
+    age, the docket."""
     if _compound(question):
         return ranked  # one of its parts may be answered without a number (`_rank` favours those with one)
     if ASKS_DOCKET.search(question):
@@ -929,14 +938,16 @@ def _acronyms(text: str) -> set[str]:
 
 def _measured(question: str) -> set[str]:
     """The terms of the measure a quantity question asks for, all of which an answer states
-    ("How much back pay did ...": back, pay; "What hourly rates ...": hourly, rates; "How many
-    grams of cocaine ...": grams, which "three bags of cocaine" does not give), less the words
-    of quantity themselves and the whole a part is taken of ("How much of the deposit was
-    returned?" is answered by "$129.41 was refunded")."""
+    ("How much back pay did ...": back, pay; "How many grams of cocaine ...": grams, which
+    "three bags of cocaine" does not give), less the words of quantity themselves, the period
+    of an amount ("What hourly rates ...": rates, which "$350 an hour" gives) and the whole a
+    part is taken of ("How much of the deposit was returned?" is answered by "$129.41 was
+    refunded")."""
     asked = MEASURED.match(question)
     if not asked:
         return set()
     measure = re.split(r"\bof\b", asked.group(1), maxsplit=1, flags=re.I)[0]
+    measure = re.sub(rf"\b{PER_PERIOD}\b", " ", measure, flags=re.I)
     return set(terms(measure)) - QUANTITY_WORDS
 
 

@@ -628,6 +628,9 @@ def test_what_a_question_tells_before_it_asks_counts_less_than_what_it_asks():
         "What is the name of the officer who arrested Wilson?",  # an official's name
         "Which agent investigated the robbery in Wilson?",
         "Which examiner reviewed Still's disability claim?",
+        "Who was the attorney who represented Wilson at sentencing?",  # a lawyer's name: the 8th Cir. lists no counsel
+        "What was the name of the defense lawyer who represented Wilson?",
+        "What monthly salary did FedEx pay Snyder in Alvarado?",  # an amount per period
     ],
 )
 def test_a_quantity_or_a_name_the_ruling_never_gives_is_refused(rulings, question):
@@ -653,6 +656,18 @@ def test_a_signature_is_one_sentence_of_the_name_and_the_office_under_it(rulings
     ],
 )
 def test_a_question_for_a_judges_name_is_answered_with_the_name(rulings, question, named):
+    chosen, reason = ask(rulings, question)
+    assert reason is None and named in chosen[0][1], chosen
+
+
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("Who was Still's attorney?", "Sengthiene Bosavanh"),  # E.D. Cal.: "Jane Roe (“Counsel”), attorney for"
+        ("Which lawyer argued for the defendants in Nelson v. K2?", "Lawrence D. Graham"),  # Fed. Cir.: counsel
+    ],
+)
+def test_a_question_for_a_lawyers_name_is_answered_from_the_counsel_the_ruling_names(rulings, question, named):
     chosen, reason = ask(rulings, question)
     assert reason is None and named in chosen[0][1], chosen
 

@@ -276,6 +276,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "reason": "Why did the court deny the motion?",
         "rebuttal": "The insurer argued that the claim was untimely. How did the court respond?",
         "factor": "How did the fourth fair use factor come out?",
+        "counsel": "Who was the defense attorney?",
     }
     also_asked = {  # the other ways a lawyer asks for the same thing
         "standard_of_review": "What level of deference did the panel give the trial judge's ruling?",
@@ -286,6 +287,7 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
         "reason": "On what basis did the panel reject the claim?",
         "rebuttal": "How did the panel deal with the government's argument that the stop was lawful?",
         "factor": "Which way did the balance of hardships factor cut?",
+        "counsel": "What was the name of the lawyer who represented the appellant?",
     }
     more_asked = {
         "reason": "What led the court to deny the motion?",
