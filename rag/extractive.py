@@ -162,10 +162,14 @@ ANSWER_TYPES = [  # (what the question opens with, what a sentence that answers 
 # A figure a question states, with the names that say what it is of ("the $2,000 EAJA award").
 STATED_FIGURE = re.compile(r"[$€£]?\s?\d[\d,.]*(?:\s+[A-Z][\w&.’'-]*)*")
 # What a quantity question asks the amount of: the words after "how much", "how many" or "what"
-# up to its verb ("How much back pay did ...", "What hourly rates were ...").
+# up to its verb ("How much back pay did ...", "What hourly rates were ...", "How many books came
+# from ...", "How many copies pirated by ...", not "How many pirated copies ..."; none in "How
+# many came from ...?").
 MEASURED = re.compile(
     r"^\W*(?:how\s+(?:much|many)|(?:what|which)(?:\s+(?:was|were|is|are))?(?:\s+the)?)\b(.*?)"
-    r"(?=\s+(?:did|does|do|was|were|is|are|has|have|had|would|could|will|can|should|might|may)\b|\?|$)",
+    r"(?=\s+(?:did|does|do|was|were|is|are|has|have|had|would|could|will|can|should|might|may)\b"
+    r"|\s+(?:\w{2,}ed|came|went|got|made|took|gave|found|left|kept|held|paid|sent|brought|bought|sold|won|lost"
+    r"|stole|spent)\s+(?:by|from|to|in|into|on|at|for|with|out|up|off|the|a|an|his|her|its|their)\b|\?|$)",
     re.I,
 )
 MEASURE_ASKED = re.compile(  # "How long", "how often": the form of the question, not its subject

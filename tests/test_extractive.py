@@ -638,6 +638,23 @@ def test_a_quantity_or_a_name_the_ruling_never_gives_is_refused(rulings, questio
     assert not chosen and reason
 
 
+@pytest.mark.parametrize(
+    "question, measure",
+    [
+        ("How many came from the archive?", ""),  # a verb at once: no measure, any count answers
+        ("How many books came from the archive?", "books"),
+        ("How many copies made by the firm were kept?", "copies"),
+        ("How many pirated copies did it keep?", "pirated copies"),  # a participle before its noun
+        ("How much back pay did the court award?", "back pay"),
+    ],
+)
+def test_the_measure_a_quantity_question_asks_for_ends_at_its_verb(question, measure):
+    from rag import extractive
+    from rag.text import terms
+
+    assert extractive._measured(question) == set(terms(measure))
+
+
 def test_a_signature_is_one_sentence_of_the_name_and_the_office_under_it(rulings):
     def sentences(prefix):
         d = doc_id(rulings, prefix)
