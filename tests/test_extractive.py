@@ -176,6 +176,8 @@ def test_a_yes_no_question_about_the_outcome_opens_with_the_rulings_own_disposit
         ("How did the court rule in Alvarado?", "alvarado", r"\bDENIED\b"),
         ("What did the magistrate judge decide in Still?", "still", r"(?i)\bis granted\b"),
         ("How did the Federal Circuit rule in Nelson?", "nelson", r"^AFFIRMED\.$"),
+        ("What did the Eighth Circuit do in Wilson?", "wilson", r"^We affirm\b"),
+        ("How did Wilson's appeal come out?", "wilson", r"^We affirm\b"),
     ],
 )
 def test_a_question_about_how_a_case_came_out_is_answered_with_the_disposition(rulings, question, ruling, states):

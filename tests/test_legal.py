@@ -303,6 +303,9 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
     rebuttal = legal.answer_types()["rebuttal"][0]
     for asked_otherwise in ("How did the court rule on the motions?", "What did the court say the plaintiffs argued?"):
         assert not rebuttal.search(asked_otherwise), asked_otherwise  # an outcome; a party's position
+    judges = legal.answer_types()["judges"][0]
+    for asked_otherwise in ("Did the panel reach the church's claims?", "Did the Justices rely on the presumption?"):
+        assert not judges.search(asked_otherwise), asked_otherwise  # what the court did, not who sat
     factor = legal.answer_types()["factor"][0]
     for asked_otherwise in ("What factors did the court weigh?", "Which factors did the court consider?"):
         assert not factor.search(asked_otherwise), asked_otherwise  # which factors, not where one came out
