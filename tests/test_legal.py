@@ -309,6 +309,10 @@ def test_every_answer_type_is_asked_for_and_found(testbed):
     factor = legal.answer_types()["factor"][0]
     for asked_otherwise in ("What factors did the court weigh?", "Which factors did the court consider?"):
         assert not factor.search(asked_otherwise), asked_otherwise  # which factors, not where one came out
+    duration = legal.answer_types()["duration"][1]
+    # a stop's length, as the D.C. Circuit gives it
+    assert any(duration.search(s) and re.search(r"\b45 minutes\b", s) for s in found)
+    assert not duration.search("The officers detained him at 4:45 p.m.")
     term = legal.answer_types()["criminal_sentence"][1]
     # a term spelled out, as the Fifth Circuit writes it
     assert any(term.search(s) and "to seventy months" in s for s in found)
