@@ -218,6 +218,15 @@ CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?", ".
     r"|(?:find|finds|found|hold|holds|held|deem\w*|declar\w*)\s+(?!that\b)([^?]+))",  # "find <party> liable"
     re.I,
 )
+DESIGNATION = re.compile(  # a party's designation closing its line of the caption: ", Defendant, Appellee."
+    r",\s*(?-i:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?|Movants?)"
+    r"(?:[-–,]\s*(?-i:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?|Cross-\w+))*\W*$"
+)
+COUNSEL_FOR = re.compile(  # the close of a line of counsel: "..., Boston, Massachusetts, for Appellant."
+    r"\bfor\s+(?:the\s+)?(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|movants?)"
+    r"(?:-\w+)?\W*$",
+    re.I,
+)
 ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), stated wherever it falls
     r"^\W*(?:who|whom|whose|when|where|which|how\s+(?:much|many|long|old))\b", re.I
 )
@@ -702,6 +711,7 @@ class _Bonus:
         # a question asking several things is not filtered by type (`_of_expected_type`): favoured instead
         either = [*ANSWER_TYPES, *filters]
         self.wanted += [has for asks, has in either if asks.search(question)] if _compound(question) else []
+        self.kept = [has for asks, has in filters if asks.search(question) or asks.search(unled)]  # a line they give
         self.position = _asks_position(question)
         self.asks_docket = bool(ASKS_DOCKET.search(question))
         self.asks_outcome = _asks_decision(question) or _asks_outcome(question)
@@ -724,7 +734,7 @@ class _Bonus:
         ("AFFIRMED."), one asking what was decided."""
         return (
             self.asks_docket
-            or any(has.search(sentence) for has in self.wanted)
+            or any(has.search(sentence) for has in [*self.wanted, *self.kept])
             or (self.asks_outcome and bool(_own_disposition().search(sentence)))
         )
 
@@ -769,8 +779,11 @@ def _is_heading(sentence: str) -> bool:
     States District Court for the Southern District of Ohio"), or an unclosed line that ends in a
     comma or gives a docket number (a caption: "IN RE: ACME Products No. MDL 15-0264 Liability
     Litigation,"), or a short line naming the judges ("Before SMITH and JONES, Circuit
-    Judges.", unless the question asks for them), or a short line of names only ("* Western
-    District of Roe County.", a footnote to the caption)."""
+    Judges.", unless the question asks for them), or a line of counsel ("Jane Roe, Roe LLP,
+    Boston, for Appellant.") or of a party's designation in the caption ("JANE ROE, in her
+    official capacity as Governor, Defendant, Appellee."), unless the question asks for counsel,
+    or a short line of names only ("* Western District of Roe County.", a footnote to the
+    caption)."""
     words = re.findall(r"\w+", sentence)
     dated = bool(DATE.search(sentence))  # "Dated: May 1, 2020." gives a date
     named = not dated and all(w[:1].isupper() or w in NAME_LINKS for w in words)
@@ -781,6 +794,8 @@ def _is_heading(sentence: str) -> bool:
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
         or (not closed and (len(words) < 16 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
         or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))
+        or bool(DESIGNATION.search(sentence))
+        or bool(COUNSEL_FOR.search(sentence) and legal.answer_types()["counsel"][1].search(sentence))
         or (len(words) < 8 and named)
     )
 

@@ -691,6 +691,13 @@ def test_a_question_for_a_lawyers_name_is_answered_from_the_counsel_the_ruling_n
     assert reason is None and named in chosen[0][1], chosen
 
 
+def test_the_list_of_counsel_answers_only_a_question_about_counsel(rulings):
+    chosen, reason = ask(rulings, "What did the Federal Circuit do in Nelson v. K2?")
+    assert reason is None and not any(re.search(r"for (?:plaintiff|defendants)-appell", t) for _, t in chosen), chosen
+    chosen, reason = ask(rulings, "Who argued for the defendants in Nelson v. K2?")
+    assert reason is None and "Lawrence D. Graham" in chosen[0][1], chosen
+
+
 @pytest.mark.parametrize(
     "sentence, answers",
     [
@@ -705,6 +712,10 @@ def test_a_question_for_a_lawyers_name_is_answered_from_the_counsel_the_ruling_n
         ("For the reasons set forth below, the order of the Bankruptcy Court is AFFIRMED. '", True),  # OCR's stray mark
         ("* Northern District of Iowa.", False),  # 8th Cir.: a footnote to the caption, names only
         ("The motion is DENIED.", True),
+        # the caption's list of counsel and a party's designation (Fed. Cir., 1st Cir.)
+        ("Philip P. Mann, Mann Law Group, of Seattle, Washington, for plaintiff-appellee.", False),
+        ("JANET T. MILLS, in her official capacity as Governor of the State of Maine, Defendant, Appellee.", False),
+        ("The court ruled for the defendants.", True),
     ],
 )
 def test_a_piece_of_a_citation_answers_nothing(sentence, answers):
