@@ -13,7 +13,8 @@ without a model, the same way for any ruling:
 - "turning to …", "switching to …" leave the conversation's documents unless the question's
   own search finds them among its best passages;
 - a question that leans on the earlier turns (a pronoun, "that …", a leading "and", "what
-  about", "instead", a party or court by its role: "the defendant", "the panel") stays; one
+  about", "instead", a party or court by its role: "the defendant", "the panel", the ruling
+  itself: "the opinion", "the order") stays; one
   with no content word of its own ("Why?") also takes the previous question as its subject
   and is searched with it; one that has words of its own is read beside it: its sentences
   are scored against the two questions' meanings together ("How big had it gotten?" after a
@@ -42,6 +43,7 @@ LEANS = (  # words that point back at an earlier turn; ROLES: rag/legal.toml [pa
     r"|\b(?:it|its|they|them|their|theirs|he|him|his|she|her|hers|this|these|those|there|thereafter"
     r"|the same|such|the latter|the former|either|neither|instead)\b"
     r"|\bthe (?:ROLES|prosecution|jury|panel|judge|majority|dissent|(?:trial|district|lower) court|court below)\b"
+    r"|\bthe (?:opinion|ruling|decision|judgment|order)\b(?!\s+(?:in|of)\b)"  # the one discussed, not "the order in Roe"
     r"|^\W*(?:\w+\W+){0,2}that\b|\b(?:for|on|about|with|by|from|after|before|of|than) that\b|\bthat\W*$"
     r"|(?:\b(?:is|was|are|were|did|does|do|has|had|have|would|could|can|will)|n[’']t) that\b"  # "How big was that loan?"
     r"|\bthat\s+(?:reasoning|argument|ruling|decision|holding|conclusion|point|claim|issue|theory|finding|result"

@@ -86,7 +86,8 @@ def test_a_question_on_another_rulings_subject_leaves_the_history_aside(testbed_
         and sum(t[0] in o for o in others) < len(others) / 4
     )
     first, other = converse(
-        [f"What did the court decide in {title(here, testbed_settings)}?", f"What does the ruling say about {word}?"],
+        # "What is said", not "What does the ruling say": "the ruling" is the one discussed
+        [f"What did the court decide in {title(here, testbed_settings)}?", f"What is said about {word}?"],
         testbed_settings,
     )
     assert other.scope == () and other.resolved is None
@@ -189,10 +190,12 @@ def test_a_question_that_refers_to_a_party_or_court_by_its_role_leans_on_the_con
         "How big was that loan?",
         "Why didn't that strip the state court of jurisdiction?",
         "Did all three judges buy that reasoning?",  # "that" before a noun of argument points back
+        "Who wrote the opinion?",  # the ruling itself, the one the conversation is about
     ):
         assert _leans(question), question
     for question in (
         "What did the Seventh Circuit decide in Lopez v. Thurmer?",
+        "Who wrote the opinion in Lopez v. Thurmer?",
         "Was a defendant's plea valid?",
         "Did the court hold that a guarantor is at risk?",
         "Did the court hold that the question was moot?",  # "that" opening what was held
