@@ -218,15 +218,6 @@ CONCLUDED_THAT = re.compile(  # "Why did the court conclude that <premise>?", ".
     r"|(?:find|finds|found|hold|holds|held|deem\w*|declar\w*)\s+(?!that\b)([^?]+))",  # "find <party> liable"
     re.I,
 )
-DESIGNATION = re.compile(  # a party's designation closing its line of the caption: ", Defendant, Appellee."
-    r",\s*(?-i:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?|Movants?)"
-    r"(?:[-–,]\s*(?-i:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?|Cross-\w+))*\W*$"
-)
-COUNSEL_FOR = re.compile(  # the close of a line of counsel: "..., Boston, Massachusetts, for Appellant."
-    r"\bfor\s+(?:the\s+)?(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|movants?)"
-    r"(?:-\w+)?\W*$",
-    re.I,
-)
 ASKS_FACT = re.compile(  # a particular (a person, a date, a place, an amount), stated wherever it falls
     r"^\W*(?:who|whom|whose|when|where|which|how\s+(?:much|many|long|old))\b", re.I
 )
@@ -794,10 +785,26 @@ def _is_heading(sentence: str) -> bool:
         or sum(c.isupper() for c in letters) > 0.6 * len(letters)
         or (not closed and (len(words) < 16 or sentence.rstrip().endswith(",") or bool(DOCKET.search(sentence))))
         or (len(words) < 15 and bool(legal.answer_types()["judges"][1].search(sentence)))
-        or bool(DESIGNATION.search(sentence))
-        or bool(COUNSEL_FOR.search(sentence) and legal.answer_types()["counsel"][1].search(sentence))
+        or _caption_line(sentence)
         or (len(words) < 8 and named)
     )
+
+
+def _caption_line(sentence: str) -> bool:
+    """Whether a sentence is a line of the caption that gives a party's role ("JANE ROE, in her
+    official capacity as Governor, Defendant, Appellee.") or its counsel ("Jane Roe, Roe LLP,
+    Boston, for Appellant."): rag/legal.toml [parties] roles, [answer_types.counsel]."""
+    designation, represents = _caption_patterns()
+    closes = designation.search(sentence) or represents.search(sentence)
+    return bool(closes and (closes.re is designation or legal.answer_types()["counsel"][1].search(sentence)))
+
+
+@lru_cache(maxsize=1)
+def _caption_patterns() -> tuple[re.Pattern, re.Pattern]:
+    role = rf"(?:{legal.party_roles()})(?:-\w+)?"
+    designation = re.compile(rf",\s*{role}(?:\s*[-–,]\s*{role})*\W*$", re.I)  # ", Defendant, Appellee."
+    represents = re.compile(rf"\bfor\s+(?:the\s+)?{role}\W*$", re.I)  # "..., for Appellant."
+    return designation, represents
 
 
 def _unled(question: str) -> str:
