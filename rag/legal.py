@@ -187,6 +187,13 @@ def answer_filters() -> list[tuple[re.Pattern, re.Pattern]]:
 
 
 @lru_cache(maxsize=1)
+def absolutes() -> dict[str, str]:
+    """[absolutes]: each word or phrase that makes a claim absolute, and the group of those that
+    say the same ("every" -> "all", "in full" -> "entirely")."""
+    return {word: group for group, words in load()["absolutes"].items() for word in words}
+
+
+@lru_cache(maxsize=1)
 def undecided() -> re.Pattern:
     """[undecided]: how a court leaves a question undecided, or a restatement says it was left."""
     return _either(load()["undecided"]["patterns"])

@@ -101,40 +101,6 @@ SYMMETRIC = frozenset("and or nor the v vs both".split())  # "a contract between
 # "Judge Alsup": the name is what counts
 TITLES = frozenset("judge judges justice justices chief magistrate honorable".split())
 NEGATING_PREFIXES = ("un", "in", "im", "ir", "il", "non", "dis")
-# Words and phrases that make a claim absolute; a sentence may use one only where its passage does.
-# Words of one group say the same ("every" sentence = "all" sentences); "nearly all" is not absolute.
-ABSOLUTES = {
-    "all": "all",
-    "every": "all",
-    "only": "only",
-    "sole": "only",
-    "solely": "only",
-    "exclusively": "only",
-    "always": "always",
-    "invariably": "always",
-    "whenever": "always",
-    "necessarily": "always",
-    "entirely": "entirely",
-    "wholly": "entirely",
-    "altogether": "entirely",
-    "automatically": "automatically",
-    "categorically": "categorically",
-    "at all": "any",
-    "whatsoever": "any",
-    "of any kind": "any",
-    "under any circumstances": "any",
-    "without exception": "always",
-    "no exceptions": "always",
-    "conclusively": "categorically",
-    "flatly": "categorically",
-    "outright": "entirely",
-    "in its entirety": "entirely",
-    "in their entirety": "entirely",
-    "in full": "entirely",
-    "completely": "entirely",
-    "totally": "entirely",
-    "never": "never",  # only as a rule, after a modal: "can never be appealed" (not "she never signed it")
-}
 FRACTION = re.compile(  # "three out of every four", "1 in 4": a share
     rf"\b({NUMBER_WORD}|\d+)\s+(?:out\s+of|in)\s+(?:every\s+)?({NUMBER_WORD}|\d+)\b", re.I
 )
@@ -395,10 +361,11 @@ def conflicts(sentence: str, cited: str, about: str = "") -> list[str]:
     )
     found += _role_conflicts(sentence, cited, about) + _binding_conflicts(sentence, cited, about)
     found += _unreached(sentence, cited)
-    theirs = {ABSOLUTES[w] for w in _absolutes(cited)} | ({"only"} if LIMITED_TO.search(cited) else set())
+    absolutes = legal.absolutes()
+    theirs = {absolutes[w] for w in _absolutes(cited)} | ({"only"} if LIMITED_TO.search(cited) else set())
     theirs |= {"any"} if re.search(r"\bany\b", cited, re.I) else set()
     theirs |= {"never"} if re.search(r"\bnever\b", cited, re.I) else set()  # a passage's "never" backs "can never"
-    return found + [w for w in _absolutes(sentence) if ABSOLUTES[w] not in theirs]
+    return found + [w for w in _absolutes(sentence) if absolutes[w] not in theirs]
 
 
 def _unreached(sentence: str, cited: str) -> list[str]:
@@ -806,20 +773,22 @@ def _find(text: str, word: str) -> int | None:
 
 
 def _absolutes(text: str) -> set[str]:
-    """The absolute words a text uses, but not where qualified ("nearly all", "not always"), nor
-    "only" where it narrows an amount or a condition the passage states itself ("only $500",
-    "only for a closed period", "only because ..."): the numbers and words are checked anyway."""
+    """The absolute words a text uses (rag/legal.toml [absolutes]), but not where qualified
+    ("nearly all", "not always"), nor "only" where it narrows an amount or a condition the
+    passage states itself ("only $500", "only for a closed period", "only because ..."): the
+    numbers and words are checked anyway."""
+    absolutes = legal.absolutes()
     text = FRACTION.sub(" ", RESTRICTING_ONLY.sub(" ", text))  # "three out of every four" is a share
     words = re.findall(r"[a-z]+", text.lower())
     joined = " ".join(words)
-    found = {p for p in ABSOLUTES if " " in p and p != "at all" and re.search(rf"\b{p}\b", joined)}
+    found = {p for p in absolutes if " " in p and p != "at all" and re.search(rf"\b{p}\b", joined)}
     for i, w in enumerate(words):
         if w == "all" and i and words[i - 1] == "at":
             # "not liable at all": what "any" says; "owed nothing at all" says no more than "owed nothing"
             found |= set() if TOTAL_NEGATIONS & set(words[max(0, i - 4) : i]) else {"at all"}
         elif w == "never":
             found |= {w} if i and words[i - 1] in MODALS else set()
-        elif w in ABSOLUTES and not (i and words[i - 1] in QUALIFIERS):
+        elif w in absolutes and not (i and words[i - 1] in QUALIFIERS):
             found.add(w)
     return found
 

@@ -563,3 +563,21 @@ def test_every_plain_word_means_a_word_rulings_use(testbed):
         for phrase in phrases:
             assert legal.plain_meanings(f"Why was the appeal {phrase} by the court?") == [word], phrase
     assert legal.plain_meanings("They sent a letter back to the agency.") == []
+
+
+def test_every_absolute_word_must_be_the_passages_own_or_one_of_its_group(testbed):
+    from rag import legal, verify
+
+    # N.D. Cal.: a disposition, said again with an absolute word the ruling does not use
+    cited = next(s for s in sentences(testbed) if s.startswith("Accordingly, defendant’s motion to quash is DENIED"))
+    groups: dict[str, list[str]] = {}
+    for word, group in legal.absolutes().items():
+        groups.setdefault(group, []).append(word)
+
+    def saying(word: str) -> str:
+        return f"{cited.rstrip('.')}; it can {word} be renewed." if word == "never" else f"{cited.rstrip('.')} {word}."
+
+    for word, group in legal.absolutes().items():
+        assert word in verify.conflicts(saying(word), cited), word
+        for other in groups[group]:  # "every" where the passage says "all"
+            assert word not in verify.conflicts(saying(word), saying(other)), (word, other)
